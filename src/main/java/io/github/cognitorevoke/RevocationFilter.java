@@ -1,0 +1,216 @@
+package io.github.cognitorevoke;
+
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.Installation;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The servlet filter of cognito-revoke, configured by its init-params in {@code web.xml} (see
+ * {@link RevocationSettings}).
+ *
+ * <ul>
+ *   <li>On a logout path it takes {@code POST} with the access token ({@code Authorization: Bearer})
+ *   and/or the refresh token (form field {@code refresh_token}), logs out through
+ *   {@link TokenRevocationService#logout}, invalidates the HTTP session, expires the configured
+ *   cookies and answers 204 (or 303 to {@code logoutRedirect}), 202 when Cognito is pending, 400,
+ *   401, 405 or, when Cognito refuses because of the app client's setup, 502.</li>
+ *   <li>On every other request a bearer token that is revoked gets 401 with RFC 6750's
+ *   {@code WWW-Authenticate: Bearer error="invalid_token"}; everything else passes through
+ *   untouched.</li>
+ * </ul>
+ *
+ * <p>The filter is a thin adapter: the decisions live in the service it shares with every
+ * {@code @Inject TokenRevocationService} of the application.
+ */
+public class RevocationFilter implements Filter {
+
+    private static final String REVOKED = "Bearer error=\"invalid_token\", "
+            + "error_description=\"The access token has been revoked\"";
+
+    private TokenRevocationService service;
+    private TokenResolver resolver;
+    private Set<String> logoutPaths = Collections.emptySet();
+    private String logoutRedirect;
+    private Set<String> cookies = Collections.emptySet();
+    private Installation own;
+
+    /** Creates the filter; the container calls {@link #init}. */
+    public RevocationFilter() {
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        Installation installation = Bootstrap.installation(config.getServletContext());
+        if (installation == null) {
+            // No deployment check ran (the container skipped the library's initializer): build our own.
+            RevocationSettings settings = RevocationSettings.fromInitParameters(Bootstrap.params(
+                    Collections.list(config.getInitParameterNames()), config::getInitParameter));
+            own = Installation.create(settings, config.getServletContext().getClassLoader());
+            installation = own;
+        }
+        RevocationSettings settings = installation.engine().settings();
+        service = TokenRevocationService.over(installation.engine());
+        resolver = installation.resolver();
+        logoutPaths = settings.logoutPaths();
+        logoutRedirect = settings.logoutRedirect().orElse(null);
+        cookies = new java.util.LinkedHashSet<>();
+        settings.accessTokenCookie().ifPresent(cookies::add);
+        settings.refreshTokenCookie().ifPresent(cookies::add);
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (logoutPaths.contains(path)) {
+            logout(request, response);
+            return;
+        }
+        Optional<String> token;
+        try {
+            token = resolver.resolve(request, TokenType.ACCESS);
+        } catch (InvalidRequestException e) {
+            // Not ours to judge: the application's own authentication answers malformed requests.
+            chain.doFilter(req, res);
+            return;
+        }
+        if (token.isPresent() && service.isRevoked(token.get())) {
+            response.setHeader("WWW-Authenticate", REVOKED);
+            error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", "The access token has been revoked");
+            return;
+        }
+        chain.doFilter(req, res);
+    }
+
+    private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "invalid_request", "Logout takes POST");
+            return;
+        }
+        LogoutResult result;
+        try {
+            String access = resolver.resolve(request, TokenType.ACCESS).orElse(null);
+            String refresh = resolver.resolve(request, TokenType.REFRESH).orElse(null);
+            result = service.logout(access, refresh);
+        } catch (InvalidRequestException e) {
+            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getMessage());
+            return;
+        } catch (InvalidTokenException e) {
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\""
+                    + e.getMessage() + "\"");
+            error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", e.getMessage());
+            return;
+        } catch (RevocationUnavailableException e) {
+            response.setHeader("Retry-After", "30");
+            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                    "The identity provider's signing keys cannot be fetched; try again later");
+            return;
+        }
+        Optional<LogoutResult.Refusal> refusal = result.refusal();
+        // A refused refresh token with nothing denylisted changed nothing: keep the session then.
+        if (refusal.isEmpty() || !refusal.get().clientFault() || result.accessTokenDenylisted()) {
+            endSession(request, response);
+        }
+        switch (result.status()) {
+            case COMPLETED -> {
+                if (logoutRedirect != null) {
+                    response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+                    response.setHeader("Location", logoutRedirect.startsWith("/")
+                            ? request.getContextPath() + logoutRedirect : logoutRedirect);
+                } else {
+                    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                }
+            }
+            case PENDING -> json(response, HttpServletResponse.SC_ACCEPTED, "{\"status\":\"pending\","
+                    + "\"description\":\"Logged out here; the revocation at the identity provider is pending"
+                    + " and will be retried\"}");
+            case REFUSED -> {
+                LogoutResult.Refusal r = refusal.orElseThrow();
+                if (r.clientFault()) {
+                    error(response, HttpServletResponse.SC_BAD_REQUEST,
+                            "UnsupportedTokenTypeException".equals(r.cognitoError()) ? "unsupported_token_type"
+                                    : "NotAuthorizedException".equals(r.cognitoError()) ? "invalid_grant"
+                                    : "invalid_request", r.description());
+                } else {
+                    error(response, HttpServletResponse.SC_BAD_GATEWAY, "server_error", r.description());
+                }
+            }
+            default -> throw new IllegalStateException(result.status().name());
+        }
+    }
+
+    private void endSession(HttpServletRequest request, HttpServletResponse response) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyInvalid) {
+                // Nothing to do: the session is gone either way.
+            }
+        }
+        String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+        for (String name : cookies) {
+            Cookie cookie = new Cookie(name, "");
+            cookie.setMaxAge(0);
+            cookie.setPath(path);
+            cookie.setHttpOnly(true);
+            cookie.setSecure(request.isSecure());
+            response.addCookie(cookie);
+        }
+    }
+
+    private static void error(HttpServletResponse response, int status, String error, String description)
+            throws IOException {
+        json(response, status, "{\"error\":\"" + error + "\",\"error_description\":\"" + jsonEscape(description) + "\"}");
+    }
+
+    private static void json(HttpServletResponse response, int status, String body) throws IOException {
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void destroy() {
+        if (own != null) {
+            own.engine().close();
+        }
+    }
+}

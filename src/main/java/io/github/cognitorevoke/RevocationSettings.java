@@ -1,0 +1,431 @@
+package io.github.cognitorevoke;
+
+import io.github.cognitorevoke.internal.InitParameters;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable settings of one application's cognito-revoke, parsed once at deployment.
+ *
+ * <p>In a WAR they come from the init-params of {@link RevocationFilter} in {@code web.xml}
+ * ({@link #fromInitParameters(Map)}); plain Java code builds them with {@link #builder}. Every
+ * value is checked when it is set, and a bad one throws {@link RevocationConfigurationException}
+ * naming the parameter. {@link #toString()} never shows the client secret.
+ */
+public final class RevocationSettings {
+
+    /** Init-param names, as written in {@code web.xml}. */
+    public static final String REGION = "region";
+    /** The user pool id, e.g. {@code eu-west-1_AbCdEfGhI}. */
+    public static final String USER_POOL_ID = "userPoolId";
+    /** The app client whose tokens are revoked. */
+    public static final String CLIENT_ID = "clientId";
+    /** The app client's secret, if it has one. */
+    public static final String CLIENT_SECRET = "clientSecret";
+    /** Cognito endpoint override (an emulator, a VPC endpoint). */
+    public static final String ENDPOINT = "endpoint";
+    /** The expected {@code iss} claim. */
+    public static final String ISSUER = "issuer";
+    /** Where the pool's signing keys are published. */
+    public static final String JWKS_URI = "jwksUri";
+    /** Comma-separated context-relative logout paths. */
+    public static final String LOGOUT_PATHS = "logoutPaths";
+    /** Relative URL to redirect to (303) after a completed logout. */
+    public static final String LOGOUT_REDIRECT = "logoutRedirect";
+    /** Cookie that carries the access token when there is no {@code Authorization} header. */
+    public static final String ACCESS_TOKEN_COOKIE = "accessTokenCookie";
+    /** Cookie that carries the refresh token when the logout form has none. */
+    public static final String REFRESH_TOKEN_COOKIE = "refreshTokenCookie";
+    /** Class name of a {@link TokenResolver} that replaces the default one. */
+    public static final String TOKEN_RESOLVER = "tokenResolver";
+    /** Tolerated clock difference when checking {@code exp}; default 30 seconds. */
+    public static final String CLOCK_SKEW = "clockSkew";
+    /** Time limit of one call to Cognito; default 5 seconds. */
+    public static final String COGNITO_TIMEOUT = "cognitoTimeout";
+
+    /** Every init-param name the library knows; any other name fails the deployment. */
+    public static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+            REGION, USER_POOL_ID, CLIENT_ID, CLIENT_SECRET, ENDPOINT, ISSUER, JWKS_URI, LOGOUT_PATHS,
+            LOGOUT_REDIRECT, ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, TOKEN_RESOLVER, CLOCK_SKEW,
+            COGNITO_TIMEOUT)));
+
+    private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    private static final Pattern POOL_SUFFIX = Pattern.compile("[0-9A-Za-z]+");
+    private static final Pattern LOOSE_ID = Pattern.compile("[\\w-]{1,128}");
+    private static final Pattern CLIENT_ID_PATTERN = Pattern.compile("[\\w+]{1,128}");
+    // RFC 6265 cookie-name: an RFC 7230 token.
+    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,256}");
+    private static final Pattern PATH = Pattern.compile("/[\\x21-\\x7e&&[^?#*;]]*");
+    private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Duration MAX_COGNITO_TIMEOUT = Duration.ofMinutes(1);
+
+    private final String region;
+    private final String userPoolId;
+    private final String clientId;
+    private final String clientSecret;
+    private final URI endpoint;
+    private final String issuer;
+    private final URI jwksUri;
+    private final Set<String> logoutPaths;
+    private final String logoutRedirect;
+    private final String accessTokenCookie;
+    private final String refreshTokenCookie;
+    private final String tokenResolver;
+    private final Duration clockSkew;
+    private final Duration cognitoTimeout;
+
+    private RevocationSettings(Builder b) {
+        this.region = b.region;
+        this.userPoolId = b.userPoolId;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.endpoint = b.endpoint;
+        this.issuer = b.issuer != null ? b.issuer
+                : "https://cognito-idp." + b.region + ".amazonaws.com/" + b.userPoolId;
+        this.jwksUri = b.jwksUri != null ? b.jwksUri
+                : uri(JWKS_URI, this.issuer + "/.well-known/jwks.json");
+        this.logoutPaths = b.logoutPaths;
+        this.logoutRedirect = b.logoutRedirect;
+        this.accessTokenCookie = b.accessTokenCookie;
+        this.refreshTokenCookie = b.refreshTokenCookie;
+        this.tokenResolver = b.tokenResolver;
+        this.clockSkew = b.clockSkew;
+        this.cognitoTimeout = b.cognitoTimeout;
+    }
+
+    /**
+     * Parses filter init-params, resolving {@code ${env:NAME}} and {@code ${sys:name}} in every
+     * value.
+     *
+     * @param initParameters the init-params by name
+     * @return the settings
+     * @throws RevocationConfigurationException if a required parameter is missing, a name is
+     *                                          unknown or a value is malformed
+     */
+    public static RevocationSettings fromInitParameters(Map<String, String> initParameters) {
+        return InitParameters.parse(initParameters, System::getenv, System::getProperty);
+    }
+
+    /**
+     * Starts settings with the three required values.
+     *
+     * @param region     AWS region of the user pool, e.g. {@code eu-west-1}
+     * @param userPoolId the user pool id, e.g. {@code eu-west-1_AbCdEfGhI}
+     * @param clientId   the app client whose tokens are revoked
+     * @return a builder
+     */
+    public static Builder builder(String region, String userPoolId, String clientId) {
+        return new Builder(region, userPoolId, clientId);
+    }
+
+    /** @return the AWS region of the user pool */
+    public String region() {
+        return region;
+    }
+
+    /** @return the user pool id */
+    public String userPoolId() {
+        return userPoolId;
+    }
+
+    /** @return the app client id */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** @return the app client secret, if the client has one */
+    public Optional<String> clientSecret() {
+        return Optional.ofNullable(clientSecret);
+    }
+
+    /** @return the Cognito endpoint override, if any */
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    /** @return the expected {@code iss} claim */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** @return where the pool's signing keys are published */
+    public URI jwksUri() {
+        return jwksUri;
+    }
+
+    /** @return the context-relative logout paths */
+    public Set<String> logoutPaths() {
+        return logoutPaths;
+    }
+
+    /** @return the relative URL to redirect to after a completed logout, if any */
+    public Optional<String> logoutRedirect() {
+        return Optional.ofNullable(logoutRedirect);
+    }
+
+    /** @return the cookie that carries the access token, if any */
+    public Optional<String> accessTokenCookie() {
+        return Optional.ofNullable(accessTokenCookie);
+    }
+
+    /** @return the cookie that carries the refresh token, if any */
+    public Optional<String> refreshTokenCookie() {
+        return Optional.ofNullable(refreshTokenCookie);
+    }
+
+    /** @return the class name of a custom {@link TokenResolver}, if any */
+    public Optional<String> tokenResolver() {
+        return Optional.ofNullable(tokenResolver);
+    }
+
+    /** @return the tolerated clock difference when checking {@code exp} */
+    public Duration clockSkew() {
+        return clockSkew;
+    }
+
+    /** @return the time limit of one call to Cognito */
+    public Duration cognitoTimeout() {
+        return cognitoTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "RevocationSettings[region=" + region + ", userPoolId=" + userPoolId + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret == null ? "(none)" : "(set)")
+                + ", endpoint=" + endpoint + ", issuer=" + issuer + ", jwksUri=" + jwksUri
+                + ", logoutPaths=" + logoutPaths + ", logoutRedirect=" + logoutRedirect
+                + ", accessTokenCookie=" + accessTokenCookie + ", refreshTokenCookie=" + refreshTokenCookie
+                + ", tokenResolver=" + tokenResolver + ", clockSkew=" + clockSkew
+                + ", cognitoTimeout=" + cognitoTimeout + "]";
+    }
+
+    private static URI uri(String parameter, String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme();
+            if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
+                throw new RevocationConfigurationException(parameter,
+                        "'" + value + "' is not an absolute http:// or https:// URL");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new RevocationConfigurationException(parameter,
+                        "'" + value + "' must not carry user info, a query or a fragment");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new RevocationConfigurationException(parameter, "'" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static String required(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            throw new RevocationConfigurationException(parameter, "is required");
+        }
+        return value.strip();
+    }
+
+    /**
+     * Builds {@link RevocationSettings}. Each setter checks its value and throws
+     * {@link RevocationConfigurationException} naming the parameter when it is malformed.
+     */
+    public static final class Builder {
+        private final String region;
+        private final String userPoolId;
+        private final String clientId;
+        private String clientSecret;
+        private URI endpoint;
+        private String issuer;
+        private URI jwksUri;
+        private Set<String> logoutPaths = Set.of("/logout");
+        private String logoutRedirect;
+        private String accessTokenCookie;
+        private String refreshTokenCookie;
+        private String tokenResolver;
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private Duration cognitoTimeout = Duration.ofSeconds(5);
+
+        private Builder(String region, String userPoolId, String clientId) {
+            this.region = required(REGION, region);
+            if (!REGION_PATTERN.matcher(this.region).matches()) {
+                throw new RevocationConfigurationException(REGION,
+                        "'" + this.region + "' is not an AWS region such as eu-west-1");
+            }
+            this.userPoolId = required(USER_POOL_ID, userPoolId);
+            if (!LOOSE_ID.matcher(this.userPoolId).matches()) {
+                throw new RevocationConfigurationException(USER_POOL_ID,
+                        "'" + this.userPoolId + "' is not a user pool id such as " + this.region + "_AbCdEfGhI");
+            }
+            this.clientId = required(CLIENT_ID, clientId);
+            if (!CLIENT_ID_PATTERN.matcher(this.clientId).matches()) {
+                throw new RevocationConfigurationException(CLIENT_ID,
+                        "'" + this.clientId + "' is not an app client id (letters, digits, '_' and '+')");
+            }
+        }
+
+        /**
+         * @param secret the app client's secret; never shown in a message
+         * @return this builder
+         */
+        public Builder clientSecret(String secret) {
+            this.clientSecret = required(CLIENT_SECRET, secret);
+            return this;
+        }
+
+        /**
+         * @param endpoint the Cognito endpoint override, {@code http://} or {@code https://}
+         * @return this builder
+         */
+        public Builder endpoint(String endpoint) {
+            this.endpoint = uri(ENDPOINT, required(ENDPOINT, endpoint));
+            return this;
+        }
+
+        /**
+         * @param issuer the expected {@code iss}; default
+         *               {@code https://cognito-idp.{region}.amazonaws.com/{userPoolId}}
+         * @return this builder
+         */
+        public Builder issuer(String issuer) {
+            this.issuer = uri(ISSUER, required(ISSUER, issuer)).toString();
+            return this;
+        }
+
+        /**
+         * @param jwksUri where the signing keys are; default {@code {issuer}/.well-known/jwks.json}
+         * @return this builder
+         */
+        public Builder jwksUri(String jwksUri) {
+            this.jwksUri = uri(JWKS_URI, required(JWKS_URI, jwksUri));
+            return this;
+        }
+
+        /**
+         * @param paths context-relative logout paths, each starting with {@code /}; default
+         *              {@code /logout}
+         * @return this builder
+         */
+        public Builder logoutPaths(Set<String> paths) {
+            if (paths == null || paths.isEmpty()) {
+                throw new RevocationConfigurationException(LOGOUT_PATHS, "needs at least one path");
+            }
+            for (String path : paths) {
+                if (path == null || !PATH.matcher(path).matches()) {
+                    throw new RevocationConfigurationException(LOGOUT_PATHS, "'" + path
+                            + "' is not a context-relative path such as /logout (no wildcards, query or spaces)");
+                }
+            }
+            this.logoutPaths = Set.copyOf(paths);
+            return this;
+        }
+
+        /**
+         * @param redirect a relative URL (a path such as {@code /bye.html}, resolved against the
+         *                 context path); absolute and protocol-relative URLs are refused so that
+         *                 logout cannot become an open redirect
+         * @return this builder
+         */
+        public Builder logoutRedirect(String redirect) {
+            String value = required(LOGOUT_REDIRECT, redirect);
+            if (value.startsWith("//") || value.startsWith("/\\") || value.startsWith("\\")
+                    || SCHEME.matcher(value).find() || value.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+                throw new RevocationConfigurationException(LOGOUT_REDIRECT, "'" + value
+                        + "' must be a relative URL such as /index.html (no scheme, no //host, no spaces)");
+            }
+            this.logoutRedirect = value;
+            return this;
+        }
+
+        /**
+         * @param name the cookie that carries the access token
+         * @return this builder
+         */
+        public Builder accessTokenCookie(String name) {
+            this.accessTokenCookie = cookie(ACCESS_TOKEN_COOKIE, name);
+            return this;
+        }
+
+        /**
+         * @param name the cookie that carries the refresh token
+         * @return this builder
+         */
+        public Builder refreshTokenCookie(String name) {
+            this.refreshTokenCookie = cookie(REFRESH_TOKEN_COOKIE, name);
+            return this;
+        }
+
+        /**
+         * @param className a public {@link TokenResolver} class with a public no-argument constructor
+         * @return this builder
+         */
+        public Builder tokenResolver(String className) {
+            String value = required(TOKEN_RESOLVER, className);
+            if (!value.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+                throw new RevocationConfigurationException(TOKEN_RESOLVER, "'" + value + "' is not a class name");
+            }
+            this.tokenResolver = value;
+            return this;
+        }
+
+        /**
+         * @param skew tolerated clock difference when checking {@code exp}, 0 to 5 minutes
+         * @return this builder
+         */
+        public Builder clockSkew(Duration skew) {
+            if (skew == null || skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+                throw new RevocationConfigurationException(CLOCK_SKEW, "'" + skew + "' must lie between 0s and 5m");
+            }
+            this.clockSkew = skew;
+            return this;
+        }
+
+        /**
+         * @param timeout time limit of one call to Cognito, above 0 and at most 1 minute
+         * @return this builder
+         */
+        public Builder cognitoTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()
+                    || timeout.compareTo(MAX_COGNITO_TIMEOUT) > 0) {
+                throw new RevocationConfigurationException(COGNITO_TIMEOUT,
+                        "'" + timeout + "' must be above 0s and at most 1m");
+            }
+            this.cognitoTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Checks the settings as a whole and builds them.
+         *
+         * @return the immutable settings
+         */
+        public RevocationSettings build() {
+            // Outside an emulator the pool id carries its region: a mismatch is a typo that would
+            // make every token fail the issuer check.
+            if (endpoint == null) {
+                int underscore = userPoolId.indexOf('_');
+                if (underscore < 0 || !userPoolId.substring(0, underscore).equals(region)
+                        || !POOL_SUFFIX.matcher(userPoolId.substring(underscore + 1)).matches()) {
+                    throw new RevocationConfigurationException(USER_POOL_ID, "'" + userPoolId
+                            + "' is not a user pool id of region " + region + " (expected " + region + "_AbCdEfGhI)");
+                }
+            }
+            return new RevocationSettings(this);
+        }
+
+        private static String cookie(String parameter, String name) {
+            String value = required(parameter, name);
+            if (!COOKIE_NAME.matcher(value).matches()) {
+                throw new RevocationConfigurationException(parameter, "'" + value + "' is not a valid cookie name");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.github.cognitorevoke;
+
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.RevocationEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
+import java.util.Objects;
+
+/**
+ * Revokes Cognito tokens and answers whether an access token is revoked.
+ *
+ * <p>In a Jakarta EE application this is an {@code @ApplicationScoped} CDI bean: {@code @Inject} it
+ * anywhere. It uses the settings of the application's {@link RevocationFilter} in {@code web.xml}
+ * and shares its denylist, so a token revoked here is rejected by the filter at once, and the
+ * other way round. Outside CDI (unit tests, a plain servlet container) build one with
+ * {@link #create(RevocationSettings)} and {@link #close()} it when done.
+ */
+@ApplicationScoped
+public class TokenRevocationService implements AutoCloseable {
+
+    private ServletContext servletContext;
+    private volatile RevocationEngine engine;
+
+    /** For CDI. */
+    protected TokenRevocationService() {
+    }
+
+    /**
+     * For CDI: the engine is the one the application's deployment check built from {@code web.xml}.
+     *
+     * @param servletContext the application's servlet context
+     */
+    @Inject
+    protected TokenRevocationService(ServletContext servletContext) {
+        this.servletContext = servletContext;
+    }
+
+    private TokenRevocationService(RevocationEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Creates a service outside CDI, with its own denylist, key cache and Cognito client.
+     *
+     * @param settings the settings
+     * @return a service; close it when done
+     */
+    public static TokenRevocationService create(RevocationSettings settings) {
+        return new TokenRevocationService(RevocationEngine.create(Objects.requireNonNull(settings, "settings")));
+    }
+
+    /**
+     * Wraps an engine (the filter's own, where there is no CDI).
+     *
+     * @param engine the engine
+     * @return a service over it
+     */
+    static TokenRevocationService over(RevocationEngine engine) {
+        return new TokenRevocationService(engine);
+    }
+
+    RevocationEngine engine() {
+        RevocationEngine e = engine;
+        if (e == null) {
+            e = Bootstrap.engine(servletContext);
+            engine = e;
+        }
+        return e;
+    }
+
+    /**
+     * Logs a user out. First the access token is verified (signature against the pool's JWKS,
+     * {@code iss}, {@code token_use=access}, {@code client_id}, {@code exp}) and its {@code jti} and
+     * {@code origin_jti} are denylisted; then the refresh token is revoked at Cognito. Either token
+     * may be null, not both.
+     *
+     * @param accessToken  the access token, or null
+     * @param refreshToken the refresh token, or null
+     * @return what was achieved; the local denylisting stands whatever the status
+     * @throws InvalidRequestException        if both tokens are null
+     * @throws InvalidTokenException          if the access token fails verification (nothing changed)
+     * @throws RevocationUnavailableException if the pool's keys cannot be fetched (nothing changed)
+     */
+    public LogoutResult logout(String accessToken, String refreshToken) {
+        if (isBlank(accessToken) && isBlank(refreshToken)) {
+            throw new InvalidRequestException("A logout needs an access token, a refresh token or both");
+        }
+        return engine().logout(isBlank(accessToken) ? null : accessToken, isBlank(refreshToken) ? null : refreshToken);
+    }
+
+    /**
+     * Signs the token's user out on every device: verifies the access token, rejects from now on
+     * every token of that user issued until this moment, and calls Cognito's {@code GlobalSignOut}
+     * (which invalidates all of the user's refresh tokens).
+     *
+     * @param accessToken the user's access token
+     * @return what was achieved; the local cut-off stands whatever the status
+     * @throws InvalidTokenException          if the access token fails verification (nothing changed)
+     * @throws RevocationUnavailableException if the pool's keys cannot be fetched (nothing changed)
+     */
+    public LogoutResult signOutEverywhere(String accessToken) {
+        if (isBlank(accessToken)) {
+            throw new InvalidRequestException("A global sign-out needs the user's access token");
+        }
+        return engine().signOutEverywhere(accessToken);
+    }
+
+    /**
+     * Rejects every token of a user issued until now, without calling Cognito. For administrative
+     * flows that call {@code AdminUserGlobalSignOut} themselves (it needs IAM credentials).
+     *
+     * @param subject the user's {@code sub} claim
+     */
+    public void rejectTokensIssuedUntilNow(String subject) {
+        if (isBlank(subject)) {
+            throw new IllegalArgumentException("subject must not be blank");
+        }
+        engine().cutOff(subject);
+    }
+
+    /**
+     * Tells whether a bearer JWT is revoked: its {@code jti} or {@code origin_jti} is denylisted, or
+     * its user was signed out everywhere after it was issued. Applies to access and ID tokens. This
+     * check is cheap (no signature verification, no network) and does not replace the application's
+     * own token verification.
+     *
+     * @param token a compact JWT
+     * @return true if revoked; false for anything that is not a JWT
+     */
+    public boolean isRevoked(String token) {
+        return token != null && engine().isRevoked(token);
+    }
+
+    /**
+     * Returns how many revocations wait for Cognito (it was unreachable or throttling); they are
+     * retried in the background with backoff until they succeed.
+     *
+     * @return the number of pending calls
+     */
+    public int pendingRevocations() {
+        return engine().pendingCount();
+    }
+
+    /** Closes a service made by {@link #create}; the CDI bean's engine closes with the application. */
+    @Override
+    public void close() {
+        if (servletContext == null && engine != null) {
+            engine.close();
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

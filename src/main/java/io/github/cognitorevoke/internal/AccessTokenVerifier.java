@@ -1,0 +1,109 @@
+package io.github.cognitorevoke.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.github.cognitorevoke.InvalidTokenException;
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.RevocationUnavailableException;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+
+/**
+ * Verifies a Cognito access token before anything is denylisted: RS256 signature against the
+ * pool's JWKS, {@code iss}, {@code token_use=access}, {@code client_id} and {@code exp}.
+ *
+ * <p>Two kinds of failure are kept apart: a bad token ({@link InvalidTokenException}, the client's
+ * fault) and a key set that could not be fetched ({@link RevocationUnavailableException}).
+ */
+public final class AccessTokenVerifier {
+
+    private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
+    private static final int JWKS_TIMEOUT_MILLIS = 5_000;
+    private static final int JWKS_SIZE_LIMIT = 64 * 1024;
+
+    private final DefaultJWTProcessor<SecurityContext> processor;
+
+    /** The verified claims this library needs. */
+    public record Verified(String jti, String originJti, String sub, Instant issuedAt, Instant expiresAt) {
+    }
+
+    /**
+     * Creates a verifier whose key set is fetched from {@code settings.jwksUri()}, cached, refetched
+     * when a token names an unknown {@code kid}, and rate-limited.
+     *
+     * @param settings the settings
+     * @param clock    the time source for {@code exp}
+     */
+    public AccessTokenVerifier(RevocationSettings settings, Clock clock) {
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUri().toURL(),
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT))
+                    .retrying(true)
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("jwksUri", e);
+        }
+        JWTClaimsSet exact = new JWTClaimsSet.Builder()
+                .issuer(settings.issuer())
+                .claim("token_use", "access")
+                .claim("client_id", settings.clientId())
+                .build();
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                null, exact, Set.of("sub", "jti", "iat", "exp")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+        processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /**
+     * Verifies an access token.
+     *
+     * @param token the compact JWT
+     * @return its verified ids and times
+     * @throws InvalidTokenException         if the token is not a valid access token of this client
+     * @throws RevocationUnavailableException if the key set could not be fetched
+     */
+    public Verified verify(String token) {
+        if (token.length() > TokenIds.MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException("The access token is too long");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(SignedJWT.parse(token), null);
+        } catch (ParseException | ClassCastException e) {
+            throw new InvalidTokenException("The access token is not a signed JWT");
+        } catch (BadJOSEException e) {
+            LOG.log(System.Logger.Level.DEBUG, "access token rejected: {0}", e.getMessage());
+            throw new InvalidTokenException("The access token is invalid, expired or not issued to this client");
+        } catch (JOSEException e) {
+            throw new RevocationUnavailableException("cannot fetch the user pool's signing keys", e);
+        }
+        try {
+            return new Verified(claims.getJWTID(), claims.getStringClaim("origin_jti"), claims.getSubject(),
+                    claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+        } catch (ParseException e) {
+            throw new InvalidTokenException("The access token's origin_jti claim is not a string");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationSettings;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks the settings while the application deploys and builds the application's one engine.
+ *
+ * <p>Servers create filters lazily (WildFly) or only log a failing {@code Filter.init()} and then
+ * serve without the filter (Payara): a bad setting must therefore fail in a
+ * {@link ServletContextListener}, which does stop the deployment on both. Registered through
+ * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}, so the WAR needs nothing
+ * but the filter in {@code web.xml}.
+ */
+public final class Bootstrap implements ServletContainerInitializer, ServletContextListener {
+
+    /** The servlet-context attribute that holds the application's {@link Installation}. */
+    public static final String ATTRIBUTE = Installation.class.getName();
+    private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
+    private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+        context.addListener(this);
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        List<? extends FilterRegistration> filters = context.getFilterRegistrations().values().stream()
+                .filter(r -> FILTER_CLASS.equals(r.getClassName()))
+                .collect(Collectors.toList());
+        if (filters.isEmpty()) {
+            return;
+        }
+        if (filters.size() > 1) {
+            throw new IllegalStateException("cognito-revoke: RevocationFilter is declared more than once ("
+                    + filters.stream().map(FilterRegistration::getName).collect(Collectors.joining(", "))
+                    + "); declare it once and list every logout path in its logoutPaths init-param");
+        }
+        FilterRegistration filter = filters.get(0);
+        try {
+            RevocationSettings settings = RevocationSettings.fromInitParameters(filter.getInitParameters());
+            context.setAttribute(ATTRIBUTE, Installation.create(settings, context.getClassLoader()));
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
+        } catch (RevocationConfigurationException e) {
+            // Log it as well: some servers report a failed deployment without the cause's message.
+            LOG.log(System.Logger.Level.ERROR, "deployment stopped: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object installation = event.getServletContext().getAttribute(ATTRIBUTE);
+        if (installation instanceof Installation i) {
+            event.getServletContext().removeAttribute(ATTRIBUTE);
+            i.engine().close();
+        }
+    }
+
+    /**
+     * Returns the application's engine.
+     *
+     * @param context the application's servlet context
+     * @return the engine
+     * @throws IllegalStateException if the application declares no {@code RevocationFilter}
+     */
+    public static RevocationEngine engine(ServletContext context) {
+        Installation i = installation(context);
+        if (i == null) {
+            throw new IllegalStateException("cognito-revoke: TokenRevocationService needs the settings of a"
+                    + " RevocationFilter declared in web.xml, and this application declares none");
+        }
+        return i.engine();
+    }
+
+    /**
+     * Returns the application's installation, if the deployment check made one.
+     *
+     * @param context the servlet context
+     * @return the installation or null
+     */
+    public static Installation installation(ServletContext context) {
+        return context == null ? null : (Installation) context.getAttribute(ATTRIBUTE);
+    }
+
+    /**
+     * Reads a filter's init-params into a map.
+     *
+     * @param names  the parameter names
+     * @param values looks a value up
+     * @return the map
+     */
+    public static Map<String, String> params(Iterable<String> names, java.util.function.UnaryOperator<String> values) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        names.forEach(n -> map.put(n, values.apply(n)));
+        return map;
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.InvalidRequestException;
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.TokenResolver;
+import io.github.cognitorevoke.TokenType;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the access token from {@code Authorization: Bearer} (RFC 6750 section 2.1) or the
+ * configured cookie, and the refresh token from the {@code refresh_token} form field or the
+ * configured cookie. Ambiguous requests (two headers, two cookies, two fields) are refused rather
+ * than guessed at.
+ */
+public final class DefaultTokenResolver implements TokenResolver {
+
+    // Anchored: the whole header is the scheme and one b64token, nothing more.
+    private static final Pattern BEARER = Pattern.compile("^Bearer +([A-Za-z0-9\\-._~+/]+=*) *$",
+            Pattern.CASE_INSENSITIVE);
+    private static final String REFRESH_FIELD = "refresh_token";
+
+    private final String accessCookie;
+    private final String refreshCookie;
+
+    /**
+     * Creates the resolver.
+     *
+     * @param settings the settings naming the cookies, if any
+     */
+    public DefaultTokenResolver(RevocationSettings settings) {
+        this.accessCookie = settings.accessTokenCookie().orElse(null);
+        this.refreshCookie = settings.refreshTokenCookie().orElse(null);
+    }
+
+    @Override
+    public Optional<String> resolve(HttpServletRequest request, TokenType type) {
+        return type == TokenType.ACCESS ? access(request) : refresh(request);
+    }
+
+    private Optional<String> access(HttpServletRequest request) {
+        Enumeration<String> headers = request.getHeaders("Authorization");
+        String header = null;
+        if (headers != null && headers.hasMoreElements()) {
+            header = headers.nextElement();
+            if (headers.hasMoreElements()) {
+                throw new InvalidRequestException("The request carries more than one Authorization header");
+            }
+        }
+        if (header != null && header.regionMatches(true, 0, "Bearer", 0, 6)) {
+            if (header.length() > TokenIds.MAX_TOKEN_LENGTH + 16) {
+                throw new InvalidRequestException("The bearer token is too long");
+            }
+            Matcher m = BEARER.matcher(header);
+            if (!m.matches()) {
+                throw new InvalidRequestException("The Authorization header is not a well-formed bearer token");
+            }
+            return Optional.of(m.group(1));
+        }
+        return cookie(request, accessCookie);
+    }
+
+    private Optional<String> refresh(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query != null && query.contains(REFRESH_FIELD + "=")) {
+            // URLs end up in access logs; a refresh token must travel in the body.
+            throw new InvalidRequestException("The refresh_token must be sent in the request body, not in the URL");
+        }
+        String[] values = request.getParameterValues(REFRESH_FIELD);
+        if (values != null && values.length > 1) {
+            throw new InvalidRequestException("The request carries more than one refresh_token");
+        }
+        if (values != null && !values[0].isBlank()) {
+            return Optional.of(checkLength(values[0].strip()));
+        }
+        return cookie(request, refreshCookie);
+    }
+
+    private static Optional<String> cookie(HttpServletRequest request, String name) {
+        Cookie[] cookies = name == null ? null : request.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        String found = null;
+        for (Cookie c : cookies) {
+            if (name.equals(c.getName()) && c.getValue() != null && !c.getValue().isBlank()) {
+                if (found != null) {
+                    throw new InvalidRequestException("The request carries the cookie " + name + " more than once");
+                }
+                found = c.getValue();
+            }
+        }
+        return Optional.ofNullable(found).map(DefaultTokenResolver::checkLength);
+    }
+
+    private static String checkLength(String token) {
+        if (token.length() > TokenIds.MAX_TOKEN_LENGTH) {
+            throw new InvalidRequestException("The token is too long");
+        }
+        return token;
+    }
+}

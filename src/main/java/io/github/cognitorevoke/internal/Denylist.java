@@ -1,0 +1,57 @@
+package io.github.cognitorevoke.internal;
+
+import java.time.Instant;
+
+/**
+ * Where revoked token ids and per-user sign-out cut-offs are kept.
+ *
+ * <p>The seam for a shared tier: the in-memory {@link CaffeineDenylist} serves one server; an
+ * implementation on a shared engine (Redis/Valkey) serves many, and nothing above this interface
+ * changes. Every entry carries its own end; an entry is never dropped before it (no size bound).
+ */
+public interface Denylist {
+
+    /** An entry that stays until it is replaced: a revocation that Cognito has not confirmed yet. */
+    Instant UNTIL_FURTHER_NOTICE = Instant.MAX;
+
+    /**
+     * Denylists a token id until the given instant, keeping a later end already there.
+     *
+     * @param id    a {@code jti} or {@code origin_jti}
+     * @param until when the entry may go
+     */
+    void add(String id, Instant until);
+
+    /**
+     * Sets the end of an entry, also to an earlier one (used when a pending revocation settles).
+     *
+     * @param id    a {@code jti} or {@code origin_jti}
+     * @param until when the entry may go
+     */
+    void settle(String id, Instant until);
+
+    /**
+     * Tells whether a token id is denylisted now.
+     *
+     * @param id a {@code jti} or {@code origin_jti}
+     * @return true if denylisted
+     */
+    boolean contains(String id);
+
+    /**
+     * Rejects every token of a subject issued before a cut-off, keeping a later cut-off already there.
+     *
+     * @param subject   the {@code sub} claim
+     * @param notBefore tokens issued before this instant are rejected
+     * @param until     when the cut-off may go (when every token it covers has expired)
+     */
+    void cutOff(String subject, Instant notBefore, Instant until);
+
+    /**
+     * Returns the subject's cut-off in epoch seconds.
+     *
+     * @param subject the {@code sub} claim
+     * @return the cut-off, or {@link Long#MIN_VALUE} if there is none
+     */
+    long notBeforeEpochSecond(String subject);
+}

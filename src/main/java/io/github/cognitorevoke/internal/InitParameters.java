@@ -1,0 +1,169 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationSettings;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns filter init-params into {@link RevocationSettings}, once, at deployment. */
+public final class InitParameters {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|sys):([^}]*)}");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+    private InitParameters() {
+    }
+
+    /**
+     * Parses init-params.
+     *
+     * @param params the init-params by name
+     * @param env    looks up environment variables (null when unset)
+     * @param sys    looks up system properties (null when unset)
+     * @return the settings
+     * @throws RevocationConfigurationException naming the parameter at fault
+     */
+    public static RevocationSettings parse(Map<String, String> params, UnaryOperator<String> env,
+                                           UnaryOperator<String> sys) {
+        Set<String> unknown = new TreeSet<>(params.keySet());
+        unknown.removeAll(RevocationSettings.PARAMETERS);
+        if (!unknown.isEmpty()) {
+            String name = unknown.iterator().next();
+            throw new RevocationConfigurationException(name,
+                    "is not a cognito-revoke parameter; known parameters are " + RevocationSettings.PARAMETERS);
+        }
+        Values v = new Values(params, env, sys);
+        RevocationSettings.Builder b = RevocationSettings.builder(
+                v.get(RevocationSettings.REGION), v.get(RevocationSettings.USER_POOL_ID),
+                v.get(RevocationSettings.CLIENT_ID));
+        if (v.has(RevocationSettings.CLIENT_SECRET)) {
+            b.clientSecret(v.get(RevocationSettings.CLIENT_SECRET));
+        }
+        if (v.has(RevocationSettings.ENDPOINT)) {
+            b.endpoint(v.get(RevocationSettings.ENDPOINT));
+        }
+        if (v.has(RevocationSettings.ISSUER)) {
+            b.issuer(v.get(RevocationSettings.ISSUER));
+        }
+        if (v.has(RevocationSettings.JWKS_URI)) {
+            b.jwksUri(v.get(RevocationSettings.JWKS_URI));
+        }
+        if (v.has(RevocationSettings.LOGOUT_PATHS)) {
+            b.logoutPaths(paths(v.get(RevocationSettings.LOGOUT_PATHS)));
+        }
+        if (v.has(RevocationSettings.LOGOUT_REDIRECT)) {
+            b.logoutRedirect(v.get(RevocationSettings.LOGOUT_REDIRECT));
+        }
+        if (v.has(RevocationSettings.ACCESS_TOKEN_COOKIE)) {
+            b.accessTokenCookie(v.get(RevocationSettings.ACCESS_TOKEN_COOKIE));
+        }
+        if (v.has(RevocationSettings.REFRESH_TOKEN_COOKIE)) {
+            b.refreshTokenCookie(v.get(RevocationSettings.REFRESH_TOKEN_COOKIE));
+        }
+        if (v.has(RevocationSettings.TOKEN_RESOLVER)) {
+            b.tokenResolver(v.get(RevocationSettings.TOKEN_RESOLVER));
+        }
+        if (v.has(RevocationSettings.CLOCK_SKEW)) {
+            b.clockSkew(duration(RevocationSettings.CLOCK_SKEW, v.get(RevocationSettings.CLOCK_SKEW)));
+        }
+        if (v.has(RevocationSettings.COGNITO_TIMEOUT)) {
+            b.cognitoTimeout(duration(RevocationSettings.COGNITO_TIMEOUT, v.get(RevocationSettings.COGNITO_TIMEOUT)));
+        }
+        return b.build();
+    }
+
+    /**
+     * Parses a duration written in ISO-8601 ({@code PT10M}) or short form ({@code 10m}, {@code 30s},
+     * {@code 500ms}, {@code 2h}, {@code 1d}).
+     *
+     * @param parameter the parameter, for the message
+     * @param value     the text
+     * @return the duration
+     */
+    static Duration duration(String parameter, String value) {
+        String text = value.strip();
+        Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new RevocationConfigurationException(parameter,
+                    "'" + value + "' is not a duration such as PT30S or 30s");
+        }
+    }
+
+    private static Set<String> paths(String value) {
+        Set<String> paths = new LinkedHashSet<>();
+        Arrays.stream(value.split(",")).map(String::strip).forEach(path -> {
+            if (path.isEmpty()) {
+                throw new RevocationConfigurationException(RevocationSettings.LOGOUT_PATHS,
+                        "'" + value + "' has an empty entry");
+            }
+            paths.add(path);
+        });
+        return paths;
+    }
+
+    /** Values with placeholders resolved; a secret's resolved value never reaches a message. */
+    private static final class Values {
+        private final Map<String, String> params;
+        private final UnaryOperator<String> env;
+        private final UnaryOperator<String> sys;
+
+        Values(Map<String, String> params, UnaryOperator<String> env, UnaryOperator<String> sys) {
+            this.params = params;
+            this.env = env;
+            this.sys = sys;
+        }
+
+        boolean has(String name) {
+            String raw = params.get(name);
+            return raw != null && !raw.isBlank();
+        }
+
+        String get(String name) {
+            String raw = params.get(name);
+            if (raw == null) {
+                return null;
+            }
+            if (PLACEHOLDER.matcher(raw).replaceAll("").contains("${")) {
+                throw new RevocationConfigurationException(name,
+                        "has a placeholder that is neither ${env:NAME} nor ${sys:name}");
+            }
+            Matcher m = PLACEHOLDER.matcher(raw);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String key = m.group(2).strip();
+                if (key.isEmpty()) {
+                    throw new RevocationConfigurationException(name, "'" + m.group() + "' names no variable");
+                }
+                String resolved = "env".equals(m.group(1)) ? env.apply(key) : sys.apply(key);
+                if (resolved == null) {
+                    throw new RevocationConfigurationException(name, "'" + m.group() + "' is not set"
+                            + ("env".equals(m.group(1)) ? " in the environment" : " as a system property"));
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.github.cognitorevoke.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The claims the per-request denylist check needs, read from a compact JWT without verifying it.
+ *
+ * <p>This is the hot path of every request, so it decodes only the payload and scans the top level
+ * of its JSON for four claims instead of building a full claims map: a full parse with Nimbus
+ * ({@code SignedJWT.parse} plus {@code getJWTClaimsSet}) costs several times more. Skipping the
+ * signature is safe here because the answer can only make a request fail: a forged token that
+ * slips past this check still meets the application's own verification.
+ *
+ * @param jti       the token's {@code jti}, or null
+ * @param originJti the token family's {@code origin_jti}, or null
+ * @param sub       the subject, or null
+ * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+ */
+public record TokenIds(String jti, String originJti, String sub, long iat) {
+
+    /** Longest compact token read; longer ones are not Cognito tokens. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    /**
+     * Reads the ids of a compact JWS.
+     *
+     * @param token the compact serialization
+     * @return the ids, or null when the text is not a JWS with a JSON object payload
+     */
+    public static TokenIds peek(String token) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+            return null;
+        }
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+            return null;
+        }
+        byte[] json;
+        try {
+            json = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new Scanner(json).object();
+    }
+
+    /** A strict scanner for the top level of one JSON object; anything malformed gives null. */
+    private static final class Scanner {
+        private final byte[] b;
+        private int i;
+
+        Scanner(byte[] b) {
+            this.b = b;
+        }
+
+        TokenIds object() {
+            String jti = null;
+            String originJti = null;
+            String sub = null;
+            long iat = Long.MIN_VALUE;
+            boolean seenIat = false;
+            try {
+                ws();
+                expect('{');
+                ws();
+                if (peekByte() == '}') {
+                    i++;
+                    return trailing() ? new TokenIds(null, null, null, iat) : null;
+                }
+                while (true) {
+                    ws();
+                    String key = string();
+                    ws();
+                    expect(':');
+                    ws();
+                    switch (key) {
+                        case "jti" -> {
+                            if (jti != null) return null;
+                            jti = string();
+                        }
+                        case "origin_jti" -> {
+                            if (originJti != null) return null;
+                            originJti = string();
+                        }
+                        case "sub" -> {
+                            if (sub != null) return null;
+                            sub = string();
+                        }
+                        case "iat" -> {
+                            if (seenIat) return null;
+                            seenIat = true;
+                            iat = integer();
+                        }
+                        default -> skipValue(0);
+                    }
+                    ws();
+                    byte c = b[i++];
+                    if (c == '}') {
+                        return trailing() ? new TokenIds(jti, originJti, sub, iat) : null;
+                    }
+                    if (c != ',') {
+                        return null;
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException | IllegalStateException | NumberFormatException e) {
+                return null;
+            }
+        }
+
+        private boolean trailing() {
+            ws();
+            return i == b.length;
+        }
+
+        private byte peekByte() {
+            return b[i];
+        }
+
+        private void ws() {
+            while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+                i++;
+            }
+        }
+
+        private void expect(char c) {
+            if (b[i++] != c) {
+                throw new IllegalStateException();
+            }
+        }
+
+        private String string() {
+            expect('"');
+            int start = i;
+            while (true) {
+                byte c = b[i];
+                if (c == '"') {
+                    String s = new String(b, start, i - start, StandardCharsets.UTF_8);
+                    i++;
+                    return s;
+                }
+                if (c == '\\') {
+                    i = start;
+                    return escapedString();
+                }
+                if ((c & 0xff) < 0x20) {
+                    throw new IllegalStateException();
+                }
+                i++;
+            }
+        }
+
+        // The rare path: a string with escapes, decoded exactly as a JSON parser would.
+        private String escapedString() {
+            StringBuilder out = new StringBuilder();
+            int runStart = i;
+            while (true) {
+                byte c = b[i];
+                if (c == '"') {
+                    out.append(new String(b, runStart, i - runStart, StandardCharsets.UTF_8));
+                    i++;
+                    return out.toString();
+                }
+                if ((c & 0xff) < 0x20) {
+                    throw new IllegalStateException();
+                }
+                if (c != '\\') {
+                    i++;
+                    continue;
+                }
+                out.append(new String(b, runStart, i - runStart, StandardCharsets.UTF_8));
+                byte e = b[i + 1];
+                i += 2;
+                switch (e) {
+                    case '"' -> out.append('"');
+                    case '\\' -> out.append('\\');
+                    case '/' -> out.append('/');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(new String(b, i, 4, StandardCharsets.US_ASCII), 16));
+                        i += 4;
+                    }
+                    default -> throw new IllegalStateException();
+                }
+                runStart = i;
+            }
+        }
+
+        private long integer() {
+            boolean negative = b[i] == '-';
+            if (negative) {
+                i++;
+            }
+            long value = 0;
+            int digits = 0;
+            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+                if (++digits > 18) {
+                    throw new IllegalStateException();
+                }
+                value = value * 10 + (b[i++] - '0');
+            }
+            if (digits == 0) {
+                throw new IllegalStateException();
+            }
+            // A NumericDate may carry a fraction; the denylist compares whole seconds.
+            skipNumberTail();
+            return negative ? -value : value;
+        }
+
+        private void skipNumberTail() {
+            while (i < b.length && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '+' || b[i] == '-'
+                    || (b[i] >= '0' && b[i] <= '9'))) {
+                i++;
+            }
+        }
+
+        private void skipValue(int depth) {
+            if (depth > 64) {
+                throw new IllegalStateException();
+            }
+            byte c = b[i];
+            switch (c) {
+                case '"' -> string();
+                case '{', '[' -> {
+                    byte close = c == '{' ? (byte) '}' : (byte) ']';
+                    i++;
+                    ws();
+                    if (b[i] == close) {
+                        i++;
+                        return;
+                    }
+                    while (true) {
+                        ws();
+                        if (c == '{') {
+                            string();
+                            ws();
+                            expect(':');
+                            ws();
+                        }
+                        skipValue(depth + 1);
+                        ws();
+                        byte n = b[i++];
+                        if (n == close) {
+                            return;
+                        }
+                        if (n != ',') {
+                            throw new IllegalStateException();
+                        }
+                    }
+                }
+                case 't' -> literal("true");
+                case 'f' -> literal("false");
+                case 'n' -> literal("null");
+                default -> {
+                    if (c != '-' && (c < '0' || c > '9')) {
+                        throw new IllegalStateException();
+                    }
+                    i++;
+                    skipNumberTail();
+                }
+            }
+        }
+
+        private void literal(String word) {
+            for (int k = 0; k < word.length(); k++) {
+                if (b[i++] != word.charAt(k)) {
+                    throw new IllegalStateException();
+                }
+            }
+        }
+    }
+}
