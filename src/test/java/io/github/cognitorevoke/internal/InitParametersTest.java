@@ -1,0 +1,183 @@
+package io.github.cognitorevoke.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InitParametersTest {
+
+    private static final String SECRET = "s3cr3t-v4lue-never-shown";
+
+    private static Map<String, String> valid() {
+        Map<String, String> p = new HashMap<>();
+        p.put("region", "eu-west-1");
+        p.put("userPoolId", "eu-west-1_AbCdEfGhI");
+        p.put("clientId", "4h3l2k1j5g6f7d8s9a0p1o2i3u");
+        return p;
+    }
+
+    private static RevocationSettings parse(Map<String, String> p) {
+        return InitParameters.parse(p, name -> "COGNITO_SECRET".equals(name) ? SECRET : null,
+                name -> "pool.id".equals(name) ? "eu-west-1_FromSysProp" : null);
+    }
+
+    private static void assertFails(Map<String, String> p, String parameter, String... fragments) {
+        assertThatThrownBy(() -> parse(p))
+                .isInstanceOf(RevocationConfigurationException.class)
+                .satisfies(e -> assertThat(((RevocationConfigurationException) e).parameter()).isEqualTo(parameter))
+                .hasMessageContaining("'" + parameter + "'")
+                .hasMessageContainingAll(fragments)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET));
+    }
+
+    @Test
+    void parse_requiredOnly_appliesCognitoDefaults() {
+        RevocationSettings s = parse(valid());
+        assertThat(s.issuer()).isEqualTo("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI");
+        assertThat(s.jwksUri()).isEqualTo(URI.create(
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI/.well-known/jwks.json"));
+        assertThat(s.logoutPaths()).containsExactly("/logout");
+        assertThat(s.logoutRedirect()).isEmpty();
+        assertThat(s.clientSecret()).isEmpty();
+        assertThat(s.endpoint()).isEmpty();
+        assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void parse_everyParameter_isRead() {
+        Map<String, String> p = valid();
+        p.put("userPoolId", "local_4xK2abcd");
+        p.put("clientSecret", "${env:COGNITO_SECRET}");
+        p.put("endpoint", "http://127.0.0.1:9229");
+        p.put("issuer", "http://127.0.0.1:9229/local_4xK2abcd");
+        p.put("jwksUri", "http://127.0.0.1:9229/local_4xK2abcd/.well-known/jwks.json");
+        p.put("logoutPaths", " /logout , /api/signout");
+        p.put("logoutRedirect", "/bye.html?x=1");
+        p.put("accessTokenCookie", "AT");
+        p.put("refreshTokenCookie", "RT");
+        p.put("tokenResolver", "com.example.SessionTokens");
+        p.put("clockSkew", "10s");
+        p.put("cognitoTimeout", "PT2.5S");
+        RevocationSettings s = parse(p);
+        assertThat(s.clientSecret()).contains(SECRET);
+        assertThat(s.endpoint()).contains(URI.create("http://127.0.0.1:9229"));
+        assertThat(s.issuer()).isEqualTo("http://127.0.0.1:9229/local_4xK2abcd");
+        assertThat(s.logoutPaths()).containsExactlyInAnyOrder("/logout", "/api/signout");
+        assertThat(s.logoutRedirect()).contains("/bye.html?x=1");
+        assertThat(s.accessTokenCookie()).contains("AT");
+        assertThat(s.refreshTokenCookie()).contains("RT");
+        assertThat(s.tokenResolver()).contains("com.example.SessionTokens");
+        assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.cognitoTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(s.toString()).doesNotContain(SECRET).contains("clientSecret=(set)");
+    }
+
+    @Test
+    void parse_sysPlaceholder_isResolved() {
+        Map<String, String> p = valid();
+        p.put("userPoolId", "${sys:pool.id}");
+        assertThat(parse(p).userPoolId()).isEqualTo("eu-west-1_FromSysProp");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"region", "userPoolId", "clientId"})
+    void parse_missingRequired_namesIt(String name) {
+        Map<String, String> p = valid();
+        p.remove(name);
+        assertFails(p, name, "is required");
+    }
+
+    @Test
+    void parse_blankRequired_namesIt() {
+        Map<String, String> p = valid();
+        p.put("clientId", "  ");
+        assertFails(p, "clientId", "is required");
+    }
+
+    @Test
+    void parse_unknownParameter_namesIt() {
+        Map<String, String> p = valid();
+        p.put("clientSecert", "x");
+        assertFails(p, "clientSecert", "not a cognito-revoke parameter");
+    }
+
+    @Test
+    void parse_unsetEnvironmentVariable_namesParameterAndVariable() {
+        Map<String, String> p = valid();
+        p.put("clientSecret", "${env:MISSING_SECRET}");
+        assertFails(p, "clientSecret", "MISSING_SECRET", "not set");
+    }
+
+    @Test
+    void parse_unknownPlaceholderKind_fails() {
+        Map<String, String> p = valid();
+        p.put("clientSecret", "${ENV=COGNITO_SECRET}");
+        assertFails(p, "clientSecret", "${env:NAME}");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "region|EU_WEST_1|not an AWS region",
+            "userPoolId|us-east-1_AbCdEfGhI|not a user pool id of region eu-west-1",
+            "userPoolId|eu-west-1-AbC|not a user pool id",
+            "clientId|has space|not an app client id",
+            "endpoint|ftp://x|http:// or https://",
+            "endpoint|not a url|not",
+            "issuer|cognito-idp.eu-west-1.amazonaws.com/x|http:// or https://",
+            "jwksUri|https://host/jwks?x=1|query",
+            "logoutPaths|logout|context-relative path",
+            "logoutPaths|/a,,/b|empty entry",
+            "logoutPaths|/logout/*|context-relative path",
+            "logoutRedirect|https://evil.example/|relative URL",
+            "logoutRedirect|//evil.example/|relative URL",
+            "logoutRedirect|/\\evil.example|relative URL",
+            "logoutRedirect|javascript:alert(1)|relative URL",
+            "accessTokenCookie|a b|cookie name",
+            "refreshTokenCookie|a;b|cookie name",
+            "tokenResolver|not a class|class name",
+            "clockSkew|ten seconds|duration",
+            "clockSkew|10m|between",
+            "clockSkew|-PT1S|between",
+            "cognitoTimeout|0s|above 0s",
+            "cognitoTimeout|2m|at most 1m"})
+    void parse_malformedValue_namesParameterAndValue(String name, String value, String fragment) {
+        Map<String, String> p = valid();
+        p.put(name, value);
+        assertFails(p, name, fragment);
+    }
+
+    @Test
+    void parse_endpointOverride_allowsEmulatorPoolIds() {
+        Map<String, String> p = valid();
+        p.put("userPoolId", "local_4xK2abcd");
+        assertFails(p, "userPoolId", "eu-west-1_AbCdEfGhI");
+        p.put("endpoint", "http://localhost:9229");
+        assertThat(parse(p).userPoolId()).isEqualTo("local_4xK2abcd");
+    }
+
+    @Test
+    void durations_acceptIsoAndShortForms() {
+        assertThat(InitParameters.duration("x", "PT10M")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(InitParameters.duration("x", "10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(InitParameters.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(InitParameters.duration("x", "2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(InitParameters.duration("x", "1d")).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void parameters_listsEveryContractName() {
+        assertThat(RevocationSettings.PARAMETERS).containsAll(Set.of("region", "userPoolId", "clientId",
+                "clientSecret", "endpoint", "issuer", "jwksUri", "logoutPaths", "logoutRedirect",
+                "accessTokenCookie", "refreshTokenCookie"));
+    }
+}
