@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -37,7 +38,10 @@ public final class AccessTokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor;
 
-    /** The verified claims this library needs. */
+    /**
+     * The verified claims this library needs. {@code jti} and {@code origin_jti} are null when the
+     * app client has token revocation disabled: Cognito then puts neither into its tokens.
+     */
     public record Verified(String jti, String originJti, String sub, Instant issuedAt, Instant expiresAt) {
     }
 
@@ -64,7 +68,7 @@ public final class AccessTokenVerifier {
                 .claim("client_id", settings.clientId())
                 .build();
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                null, exact, Set.of("sub", "jti", "iat", "exp")) {
+                null, exact, Set.of("sub", "iat", "exp")) {
             @Override
             protected Date currentTime() {
                 return Date.from(clock.instant());
@@ -74,6 +78,15 @@ public final class AccessTokenVerifier {
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    private static boolean rateLimited(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RateLimitReachedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -97,6 +110,11 @@ public final class AccessTokenVerifier {
             LOG.log(System.Logger.Level.DEBUG, "access token rejected: {0}", e.getMessage());
             throw new InvalidTokenException("The access token is invalid, expired or not issued to this client");
         } catch (JOSEException e) {
+            if (rateLimited(e)) {
+                // The key set was fetched a moment ago and this kid is not in it: a bad token, not an
+                // outage. (A flood of unknown kids must not turn into 503s or into fetches.)
+                throw new InvalidTokenException("The access token is signed with an unknown key");
+            }
             throw new RevocationUnavailableException("cannot fetch the user pool's signing keys", e);
         }
         try {

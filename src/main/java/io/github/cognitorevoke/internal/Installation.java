@@ -30,7 +30,8 @@ public record Installation(RevocationEngine engine, TokenResolver resolver) {
 
     private static TokenResolver instantiate(String name, ClassLoader loader) {
         try {
-            Class<?> type = Class.forName(name, true, loader);
+            Class<?> type = Class.forName(name, true, loader != null ? loader
+                    : Thread.currentThread().getContextClassLoader());
             if (!TokenResolver.class.isAssignableFrom(type)) {
                 throw new RevocationConfigurationException(RevocationSettings.TOKEN_RESOLVER,
                         "'" + name + "' does not implement " + TokenResolver.class.getName());

@@ -122,25 +122,33 @@ public final class RevocationEngine implements AutoCloseable {
         Instant now = clock.instant();
         String originJti = null;
         Duration lifetime = null;
+        boolean denylisted = false;
         if (token != null) {
-            denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
             lifetime = Duration.between(token.issuedAt(), token.expiresAt());
             originJti = token.originJti();
-            if (originJti == null) {
+            if (token.jti() == null) {
+                warnings.warn("no-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
+                        + " carry no jti, so a logout cannot denylist them; enable token revocation on the app"
+                        + " client (UpdateUserPoolClient, EnableTokenRevocation=true)");
+            } else {
+                denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
+                denylisted = true;
+            }
+            if (originJti == null && token.jti() != null) {
                 warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                         + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
                         + " token revocation is probably disabled on the app client (or this is an emulator)");
-            } else {
+            } else if (originJti != null) {
                 // Until Cognito confirms, the refresh token can still mint siblings: hold the family.
                 denylist.add(originJti, refreshToken == null
                         ? now.plus(lifetime).plus(settings.clockSkew()) : Denylist.UNTIL_FURTHER_NOTICE);
             }
         }
         if (refreshToken == null) {
-            return new LogoutResult(LogoutResult.Status.COMPLETED, token != null, Optional.empty());
+            return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
         }
         Pending p = new Pending(c -> c.revoke(refreshToken), originJti, lifetime, null);
-        return attempt(refreshToken, p, token != null);
+        return attempt(refreshToken, p, denylisted);
     }
 
     /**
@@ -152,11 +160,13 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public LogoutResult signOutEverywhere(String accessToken) {
         AccessTokenVerifier.Verified token = verifier.verify(accessToken);
-        denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
+        if (token.jti() != null) {
+            denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
+        }
         cutOff(token.sub());
         // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
         Pending p = new Pending(c -> c.globalSignOut(accessToken), null, null, token.expiresAt());
-        return attempt("global:" + token.jti(), p, true);
+        return attempt("global:" + token.sub(), p, token.jti() != null);
     }
 
     /**

@@ -1,0 +1,191 @@
+package io.github.cognitorevoke.jmh;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Just enough of a servlet container to drive {@code RevocationFilter.doFilter}: every method the
+ * filter is not expected to call throws, so a benchmark cannot silently measure a different path.
+ */
+final class FakeServlet {
+
+    private FakeServlet() {
+    }
+
+    /** A proxy of {@code type} that throws for every call. */
+    static <T> T unsupported(Class<T> type) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            throw new UnsupportedOperationException(type.getSimpleName() + "." + method.getName());
+        }));
+    }
+
+    /** A servlet context that answers {@code getAttribute} from a map and nothing else. */
+    static ServletContext context(Map<String, Object> attributes) {
+        return (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getAttribute")) {
+                        return attributes.get((String) args[0]);
+                    }
+                    throw new UnsupportedOperationException("ServletContext." + method.getName());
+                });
+    }
+
+    /** A filter config over a context, with no init-params. */
+    static FilterConfig config(ServletContext context) {
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "revocation";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return context;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return null;
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.emptyEnumeration();
+            }
+        };
+    }
+
+    /** A GET to a protected resource with at most one {@code Authorization} header. */
+    static final class Request extends HttpServletRequestWrapper {
+        private final String servletPath;
+        /** The Authorization header to send, or null for none; set before each request. */
+        String authorization;
+
+        Request(String servletPath) {
+            super(unsupported(HttpServletRequest.class));
+            this.servletPath = servletPath;
+        }
+
+        @Override
+        public String getServletPath() {
+            return servletPath;
+        }
+
+        @Override
+        public String getPathInfo() {
+            return null;
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            // A container hands out a fresh enumeration per call; so do we (one small object).
+            return "Authorization".equalsIgnoreCase(name) && authorization != null
+                    ? new One(authorization) : Collections.emptyEnumeration();
+        }
+    }
+
+    private static final class One implements Enumeration<String> {
+        private String value;
+
+        One(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public boolean hasMoreElements() {
+            return value != null;
+        }
+
+        @Override
+        public String nextElement() {
+            if (value == null) {
+                throw new NoSuchElementException();
+            }
+            String v = value;
+            value = null;
+            return v;
+        }
+    }
+
+    /** Records the status and counts the body bytes of the 401 the filter writes. */
+    static final class Response extends HttpServletResponseWrapper {
+        int status = SC_OK;
+        long bodyBytes;
+        private final ServletOutputStream out = new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(int b) {
+                bodyBytes++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bodyBytes += len;
+            }
+        };
+
+        Response() {
+            super(unsupported(HttpServletResponse.class));
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            // Dropped: the filter's work is building the value, not storing it.
+        }
+
+        @Override
+        public void setContentType(String type) {
+        }
+
+        @Override
+        public void setCharacterEncoding(String charset) {
+        }
+
+        @Override
+        public void setContentLength(int len) {
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return out;
+        }
+    }
+
+    /** The rest of the application: counts the requests that got through. */
+    static final class Chain implements FilterChain {
+        long passed;
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response) {
+            passed++;
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package io.github.cognitorevoke.jmh;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.github.cognitorevoke.RevocationFilter;
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.internal.AccessTokenVerifier;
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.internal.CognitoGateway;
+import io.github.cognitorevoke.internal.DefaultTokenResolver;
+import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.RevocationEngine;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The per-request check of {@link RevocationFilter} (header resolution, payload peek, denylist
+ * lookups) next to what it is meant to be cheaper than: a bare Nimbus parse of the same token.
+ *
+ * <p>Realistic on purpose: RS256 tokens with a Cognito access token's claim set, a denylist
+ * pre-populated with {@value #DENYLISTED_FAMILIES} token families ({@code jti} and
+ * {@code origin_jti}, so twice as many ids) plus {@value #CUT_OFF_SUBJECTS} subject cut-offs, and
+ * {@value #POOL} distinct tokens per case requested with a Zipf skew (a few users make most
+ * requests), as in Caffeine's own benchmarks. Run with {@code mvn -Pjmh -q test-compile exec:exec};
+ * see BENCHMARKS.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RevocationCheckBenchmark {
+
+    static final int POOL = 256;
+    static final int DENYLISTED_FAMILIES = 50_000;
+    static final int CUT_OFF_SUBJECTS = 1_000;
+    private static final int SEQUENCE = 1 << 16;
+
+    /** Live (not revoked) tokens, and the same as {@code Authorization} header values. */
+    String[] liveTokens;
+    String[] liveHeaders;
+    /** Tokens whose family ({@code origin_jti}) is denylisted; their own {@code jti} is not. */
+    String[] revokedHeaders;
+    /** Denylisted ids for the raw Caffeine lookup. */
+    String[] presentIds;
+    /** Zipf-distributed indexes into the pools. */
+    int[] sequence;
+
+    RevocationFilter filter;
+    RevocationEngine engine;
+    Cache<String, Instant> rawCache;
+
+    /** One simulated request thread: its own request, response and chain objects and position. */
+    @State(Scope.Thread)
+    public static class Client {
+        final FakeServlet.Request request = new FakeServlet.Request("/api/orders");
+        final FakeServlet.Response response = new FakeServlet.Response();
+        final FakeServlet.Chain chain = new FakeServlet.Chain();
+        int position;
+
+        @Setup(Level.Trial)
+        public void start() {
+            position = (int) Thread.currentThread().getId() * 7919;
+        }
+
+        int next(int[] sequence) {
+            return sequence[position++ & (SEQUENCE - 1)];
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Random random = new Random(42);
+        Clock clock = Clock.systemUTC();
+        Instant now = clock.instant();
+        RevocationSettings settings = RevocationSettings.builder("eu-west-1", "eu-west-1_Bench1234", "benchclient").build();
+
+        RSAKey key = new RSAKeyGenerator(2048)
+                .keyID(Base64.getEncoder().encodeToString(bytes(random, 32)))
+                .generate();
+        RSASSASigner signer = new RSASSASigner(key);
+
+        CaffeineDenylist denylist = new CaffeineDenylist(clock);
+        rawCache = Caffeine.newBuilder()
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .expireAfter(Expiry.writing((String id, Instant until) -> Duration.between(clock.instant(), until)))
+                .executor(Runnable::run)
+                .build();
+        String[] familyIds = new String[DENYLISTED_FAMILIES];
+        for (int i = 0; i < DENYLISTED_FAMILIES; i++) {
+            String jti = uuid(random);
+            String origin = uuid(random);
+            familyIds[i] = origin;
+            Instant until = now.plus(Duration.ofHours(1));
+            denylist.add(jti, until);
+            denylist.add(origin, until);
+            rawCache.put(jti, until);
+            rawCache.put(origin, until);
+        }
+        for (int i = 0; i < CUT_OFF_SUBJECTS; i++) {
+            denylist.cutOff(uuid(random), now, now.plus(Duration.ofDays(1)));
+        }
+
+        liveTokens = new String[POOL];
+        liveHeaders = new String[POOL];
+        revokedHeaders = new String[POOL];
+        presentIds = new String[POOL];
+        for (int i = 0; i < POOL; i++) {
+            liveTokens[i] = accessToken(signer, key.getKeyID(), settings, random, now, uuid(random));
+            liveHeaders[i] = "Bearer " + liveTokens[i];
+            // A sibling minted from a refresh token whose family was revoked at logout.
+            String revokedFamily = familyIds[i * (DENYLISTED_FAMILIES / POOL)];
+            revokedHeaders[i] = "Bearer " + accessToken(signer, key.getKeyID(), settings, random, now, revokedFamily);
+            presentIds[i] = familyIds[random.nextInt(DENYLISTED_FAMILIES)];
+        }
+        sequence = zipf(random, POOL, 0.99, SEQUENCE);
+
+        // Built as the tests build it; neither the verifier's key set nor Cognito is ever reached.
+        engine = new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
+                new CognitoGateway(settings), false);
+        filter = new RevocationFilter();
+        filter.init(FakeServlet.config(FakeServlet.context(
+                Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));
+
+        check(denylist);
+    }
+
+    /** Fails the run rather than measure a path that does not give the expected answer. */
+    private void check(CaffeineDenylist denylist) throws Exception {
+        if (denylist.size() != 2L * DENYLISTED_FAMILIES) {
+            throw new IllegalStateException("denylist holds " + denylist.size() + " ids");
+        }
+        int shortest = Arrays.stream(liveTokens).mapToInt(String::length).min().orElseThrow();
+        int longest = Arrays.stream(liveTokens).mapToInt(String::length).max().orElseThrow();
+        if (shortest < 900 || longest > 1300) {
+            throw new IllegalStateException("token length " + shortest + ".." + longest);
+        }
+        Client c = new Client();
+        for (int i = 0; i < POOL; i++) {
+            if (engine.isRevoked(liveTokens[i])) {
+                throw new IllegalStateException("a live token is revoked");
+            }
+            if (!engine.isRevoked(revokedHeaders[i].substring(7))) {
+                throw new IllegalStateException("a revoked token passes");
+            }
+            if (rawCache.getIfPresent(presentIds[i]) == null) {
+                throw new IllegalStateException("a denylisted id is missing");
+            }
+            c.request.authorization = revokedHeaders[i];
+            c.response.status = HttpServletResponse.SC_OK;
+            filter.doFilter(c.request, c.response, c.chain);
+            if (c.response.status != HttpServletResponse.SC_UNAUTHORIZED || c.chain.passed != 0) {
+                throw new IllegalStateException("the filter let a revoked token through");
+            }
+        }
+        c.request.authorization = liveHeaders[0];
+        filter.doFilter(c.request, c.response, c.chain);
+        c.request.authorization = null;
+        filter.doFilter(c.request, c.response, c.chain);
+        if (c.chain.passed != 2) {
+            throw new IllegalStateException("the filter stopped a live or absent token");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        filter.destroy();
+        engine.close();
+    }
+
+    // ---- the per-request check, as the filter runs it -------------------------------------------
+
+    /** A request with a live bearer token: resolved, peeked, three denylist misses, passed on. */
+    @Benchmark
+    public long check_notRevoked(Client c) throws IOException, ServletException {
+        c.request.authorization = liveHeaders[c.next(sequence)];
+        filter.doFilter(c.request, c.response, c.chain);
+        return c.chain.passed;
+    }
+
+    /** A request with a token of a revoked family: resolved, peeked, denylist hit, 401 written. */
+    @Benchmark
+    public long check_revoked(Client c) throws IOException, ServletException {
+        c.request.authorization = revokedHeaders[c.next(sequence)];
+        filter.doFilter(c.request, c.response, c.chain);
+        return c.response.bodyBytes;
+    }
+
+    /** A request without an {@code Authorization} header: passed on. */
+    @Benchmark
+    public long check_noToken(Client c) throws IOException, ServletException {
+        c.request.authorization = null;
+        filter.doFilter(c.request, c.response, c.chain);
+        return c.chain.passed;
+    }
+
+    /** The engine alone (no servlet API), to split the filter's cost. */
+    @Benchmark
+    public boolean engine_isRevoked_notRevoked(Client c) {
+        return engine.isRevoked(liveTokens[c.next(sequence)]);
+    }
+
+    // ---- references --------------------------------------------------------------------------
+
+    /** What a filter that parses the token with Nimbus would pay before any lookup. */
+    @Benchmark
+    public SignedJWT nimbus_signedJwtParse(Client c) throws ParseException {
+        return SignedJWT.parse(liveTokens[c.next(sequence)]);
+    }
+
+    /** The same, plus the claims map (the cheapest way to reach {@code jti} with Nimbus). */
+    @Benchmark
+    public JWTClaimsSet nimbus_parseAndClaims(Client c) throws ParseException {
+        return SignedJWT.parse(liveTokens[c.next(sequence)]).getJWTClaimsSet();
+    }
+
+    /** One lookup (a hit) in a cache built like the denylist's, 100k entries, pre-made keys. */
+    @Benchmark
+    public Instant caffeine_getIfPresent(Client c) {
+        return rawCache.getIfPresent(presentIds[c.next(sequence)]);
+    }
+
+    // ---- setup helpers ----------------------------------------------------------------------
+
+    /** An access token with the claims, in the order, that Cognito issues them. */
+    private static String accessToken(RSASSASigner signer, String kid, RevocationSettings settings, Random random,
+                                      Instant now, String originJti) throws JOSEException {
+        String sub = uuid(random);
+        Instant iat = now.minusSeconds(60 + random.nextInt(1800));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(sub)
+                .claim("cognito:groups", List.of("eu-west-1_Bench1234_Google", "customers"))
+                .issuer(settings.issuer())
+                .claim("version", 2)
+                .claim("client_id", settings.clientId())
+                .claim("origin_jti", originJti)
+                .claim("event_id", uuid(random))
+                .claim("token_use", "access")
+                .claim("scope", "aws.cognito.signin.user.admin phone openid profile email")
+                .claim("auth_time", iat.getEpochSecond())
+                .expirationTime(Date.from(iat.plus(Duration.ofHours(1))))
+                .issueTime(Date.from(iat))
+                .jwtID(uuid(random))
+                .claim("username", "google_" + (100_000_000_000_000_000L + (random.nextLong() & 0x00ff_ffff_ffff_ffffL)))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    private static String uuid(Random random) {
+        return new UUID(random.nextLong() & ~0xf000L | 0x4000L, random.nextLong() & ~(3L << 62) | (2L << 62)).toString();
+    }
+
+    private static byte[] bytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** {@code length} draws from ranks 0..n-1 with P(k) proportional to 1/(k+1)^s, ranks shuffled. */
+    static int[] zipf(Random random, int n, double s, int length) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += 1 / Math.pow(k + 1, s);
+            cdf[k] = sum;
+        }
+        int[] shuffle = new int[n];
+        for (int k = 0; k < n; k++) {
+            shuffle[k] = k;
+        }
+        for (int k = n - 1; k > 0; k--) {
+            int j = random.nextInt(k + 1);
+            int t = shuffle[k];
+            shuffle[k] = shuffle[j];
+            shuffle[j] = t;
+        }
+        int[] out = new int[length];
+        for (int i = 0; i < length; i++) {
+            int rank = Arrays.binarySearch(cdf, random.nextDouble() * sum);
+            out[i] = shuffle[rank < 0 ? Math.min(-rank - 1, n - 1) : rank];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,457 @@
+package io.github.cognitorevoke.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.github.cognitorevoke.InvalidTokenException;
+import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.LogoutResult.Status;
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.RevocationUnavailableException;
+import io.github.cognitorevoke.testing.CognitoStub;
+import io.github.cognitorevoke.testing.RevokeCall;
+import io.github.cognitorevoke.testing.StubTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The engine against the Cognito wire stub, through the real AWS SDK and Nimbus. */
+class RevocationEngineTest {
+
+    private static final String CLIENT = "webclient";
+    private static final String SECRET_CLIENT = "secretclient";
+    private static final String SECRET = "client-secret-value";
+    private static final String NO_REVOCATION_CLIENT = "legacyclient";
+    private static final Duration SKEW = Duration.ofSeconds(30);
+
+    private final TestClock clock = TestClock.atNow();
+    private CognitoStub stub;
+    private RevocationEngine engine;
+
+    @BeforeEach
+    void start() {
+        stub = CognitoStub.builder().clock(clock).start();
+        stub.addClient(CLIENT, null, true);
+        stub.addClient(SECRET_CLIENT, SECRET, true);
+        stub.addClient(NO_REVOCATION_CLIENT, null, false);
+        engine = engine(CLIENT, null);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+        stub.close();
+    }
+
+    private RevocationEngine engine(String clientId, String secret) {
+        RevocationSettings.Builder b = RevocationSettings.builder(stub.region(), stub.userPoolId(), clientId)
+                .endpoint(stub.endpoint().toString())
+                .issuer(stub.issuer())
+                .jwksUri(stub.jwksUri())
+                .clockSkew(SKEW)
+                .cognitoTimeout(Duration.ofMillis(800));
+        if (secret != null) {
+            b.clientSecret(secret);
+        }
+        RevocationSettings settings = b.build();
+        return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
+                new AccessTokenVerifier(settings, clock), new CognitoGateway(settings), false);
+    }
+
+    private RevocationEngine useEngine(String clientId, String secret) {
+        engine.close();
+        engine = engine(clientId, secret);
+        return engine;
+    }
+
+    // ------------------------------------------------------------------ logout outcomes
+
+    @Test
+    void logout_withBothTokens_denylistsWholeFamily_andRevokesAtCognito() {
+        StubTokens first = stub.login(CLIENT, "alice");
+        StubTokens sibling = stub.refresh(CLIENT, first.refreshToken());
+        StubTokens otherDevice = stub.login(CLIENT, "alice");
+
+        LogoutResult result = engine.logout(sibling.accessToken(), sibling.refreshToken());
+
+        assertThat(result).isEqualTo(new LogoutResult(Status.COMPLETED, true, java.util.Optional.empty()));
+        assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
+        assertThat(engine.isRevoked(first.accessToken())).as("earlier sibling").isTrue();
+        assertThat(engine.isRevoked(first.idToken())).as("ID token of the family").isTrue();
+        assertThat(engine.isRevoked(otherDevice.accessToken())).as("other device").isFalse();
+        assertThat(stub.isRevoked(first.refreshToken())).isTrue();
+        assertThat(stub.isRevoked(otherDevice.refreshToken())).isFalse();
+        RevokeCall call = stub.revokeCalls().get(0);
+        assertThat(call.clientId()).isEqualTo(CLIENT);
+        assertThat(call.clientSecretPresent()).isFalse();
+        assertThat(call.authorizationHeaderPresent()).as("anonymous, unsigned call").isFalse();
+    }
+
+    @Test
+    void logout_accessTokenOnly_denylistsWithoutCallingCognito() {
+        StubTokens t = stub.login(CLIENT, "alice");
+
+        LogoutResult result = engine.logout(t.accessToken(), null);
+
+        assertThat(result.status()).isEqualTo(Status.COMPLETED);
+        assertThat(result.accessTokenDenylisted()).isTrue();
+        assertThat(engine.isRevoked(t.accessToken())).isTrue();
+        assertThat(stub.revokeCallCount()).isZero();
+    }
+
+    @Test
+    void logout_refreshTokenOnly_revokesAtCognito_denylistsNothing() {
+        StubTokens t = stub.login(CLIENT, "alice");
+
+        LogoutResult result = engine.logout(null, t.refreshToken());
+
+        assertThat(result.status()).isEqualTo(Status.COMPLETED);
+        assertThat(result.accessTokenDenylisted()).isFalse();
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+        assertThat(engine.isRevoked(t.accessToken())).isFalse();
+    }
+
+    @Test
+    void logout_twice_isIdempotent() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.COMPLETED);
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.COMPLETED);
+        assertThat(engine.isRevoked(t.accessToken())).isTrue();
+    }
+
+    @Test
+    void logout_clientWithSecret_sendsSecret() {
+        useEngine(SECRET_CLIENT, SECRET);
+        StubTokens t = stub.login(SECRET_CLIENT, "alice");
+
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.COMPLETED);
+        assertThat(stub.revokeCalls().get(0).clientSecret()).isEqualTo(SECRET);
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+    }
+
+    @Test
+    void logout_withWrongSecret_refusedAsConfiguration_localDenylistStands() {
+        useEngine(SECRET_CLIENT, "wrong-secret");
+        StubTokens t = stub.login(SECRET_CLIENT, "alice");
+        StubTokens sibling = stub.refresh(SECRET_CLIENT, t.refreshToken());
+
+        LogoutResult result = engine.logout(t.accessToken(), t.refreshToken());
+
+        assertRefused(result, "UnauthorizedException", false);
+        assertThat(engine.isRevoked(t.accessToken())).isTrue();
+        assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
+        assertThat(stub.isRevoked(t.refreshToken())).isFalse();
+        assertThat(engine.pendingCount()).as("not retried").isZero();
+    }
+
+    @Test
+    void logout_revocationDisabledOnClient_refusedAsConfiguration() {
+        useEngine(NO_REVOCATION_CLIENT, null);
+        StubTokens t = stub.login(NO_REVOCATION_CLIENT, "alice");
+
+        LogoutResult result = engine.logout(t.accessToken(), t.refreshToken());
+
+        assertRefused(result, "UnsupportedOperationException", false);
+        // Such tokens carry neither jti nor origin_jti: there is nothing to denylist.
+        assertThat(result.accessTokenDenylisted()).isFalse();
+        assertThat(engine.pendingCount()).isZero();
+    }
+
+    @Test
+    void logout_accessTokenAsRefreshToken_refusedAsClientFault() {
+        StubTokens t = stub.login(CLIENT, "alice");
+
+        LogoutResult result = engine.logout(null, t.accessToken());
+
+        assertRefused(result, "UnsupportedTokenTypeException", true);
+    }
+
+    @Test
+    void logout_garbageRefreshToken_refusedAsClientFault() {
+        assertRefused(engine.logout(null, "not-a-refresh-token"), "InvalidParameterException", true);
+    }
+
+    @Test
+    void logout_refreshTokenOfAnotherClient_refused_andNotRevoked() {
+        StubTokens foreign = stub.login(SECRET_CLIENT, "alice");
+
+        LogoutResult result = engine.logout(null, foreign.refreshToken());
+
+        assertThat(result.status()).isEqualTo(Status.REFUSED);
+        assertThat(stub.isRevoked(foreign.refreshToken())).isFalse();
+    }
+
+    @Test
+    void logout_tokenWithoutOriginJti_stillDenylistsJti() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        JWTClaimsSet claims = new JWTClaimsSet.Builder(t.accessClaims()).claim("origin_jti", null)
+                .jwtID(java.util.UUID.randomUUID().toString()).build();
+        String token = stub.jwt().sign(claims);
+
+        assertThat(engine.logout(token, null).accessTokenDenylisted()).isTrue();
+        assertThat(engine.isRevoked(token)).isTrue();
+        assertThat(engine.isRevoked(t.accessToken())).as("no family link without origin_jti").isFalse();
+    }
+
+    private static void assertRefused(LogoutResult result, String error, boolean clientFault) {
+        assertThat(result.status()).isEqualTo(Status.REFUSED);
+        assertThat(result.refusal()).hasValueSatisfying(r -> {
+            assertThat(r.cognitoError()).isEqualTo(error);
+            assertThat(r.clientFault()).isEqualTo(clientFault);
+            assertThat(r.description()).isNotBlank();
+        });
+    }
+
+    // ------------------------------------------------------------------ transient failures
+
+    static Stream<Arguments> transientFailures() {
+        return Stream.of(
+                Arguments.of("TooManyRequestsException", (Consumer<CognitoStub>) s -> s.failNext(1, "TooManyRequestsException")),
+                Arguments.of("InternalErrorException", (Consumer<CognitoStub>) s -> s.failNext(1, "InternalErrorException")),
+                Arguments.of("ForbiddenException (WAF)", (Consumer<CognitoStub>) s -> s.failNext(1, "ForbiddenException")),
+                Arguments.of("unknown 503", (Consumer<CognitoStub>) s -> s.failNext(1, "ServiceUnavailable", 503)),
+                Arguments.of("connection reset", (Consumer<CognitoStub>) s -> s.resetConnectionNext(1)),
+                Arguments.of("timeout", (Consumer<CognitoStub>) s -> s.delayNext(1, Duration.ofSeconds(2))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transientFailures")
+    void logout_cognitoTransientFailure_pendingThenCompletesOnRetry(String name, Consumer<CognitoStub> failure) {
+        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens sibling = stub.refresh(CLIENT, t.refreshToken());
+        failure.accept(stub);
+
+        LogoutResult result = engine.logout(t.accessToken(), t.refreshToken());
+
+        assertThat(result.status()).isEqualTo(Status.PENDING);
+        assertThat(result.accessTokenDenylisted()).isTrue();
+        assertThat(engine.pendingCount()).isEqualTo(1);
+        // While Cognito has not confirmed, the refresh token can mint siblings: the family stays
+        // denylisted however long that takes.
+        clock.advance(Duration.ofDays(3));
+        StubTokens later = stub.refresh(CLIENT, t.refreshToken());
+        assertThat(engine.isRevoked(later.accessToken())).isTrue();
+        assertThat(engine.isRevoked(sibling.idToken())).isTrue();
+
+        engine.retryDue();
+
+        assertThat(engine.pendingCount()).isZero();
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+        // Now the family entry lives one token lifetime (plus skew) from the confirmation.
+        clock.advance(Duration.ofHours(1));
+        assertThat(engine.isRevoked(later.accessToken())).isTrue();
+        clock.advance(SKEW);
+        assertThat(engine.isRevoked(later.accessToken())).isFalse();
+    }
+
+    @Test
+    void retry_backsOffExponentially_untilCognitoRecovers() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        stub.failNext(4, "TooManyRequestsException");
+
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
+        assertThat(stub.revokeCallCount()).isEqualTo(1);
+
+        engine.retryDue();
+        assertThat(stub.revokeCallCount()).as("not due yet").isEqualTo(1);
+        for (int attempt = 2; attempt <= 5; attempt++) {
+            clock.advance(RevocationEngine.LONGEST_RETRY);
+            engine.retryDue();
+            assertThat(stub.revokeCallCount()).isEqualTo(attempt);
+        }
+        assertThat(engine.pendingCount()).isZero();
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+    }
+
+    @Test
+    void retry_permanentRefusalAfterTransient_stopsRetrying_familyEntryEnds() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        stub.failNext(1, "TooManyRequestsException");
+        stub.failNext(1, "UnauthorizedException");
+
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+
+        assertThat(engine.pendingCount()).isZero();
+        clock.advance(Duration.ofHours(1).plus(SKEW));
+        assertThat(engine.isRevoked(stub.refresh(CLIENT, t.refreshToken()).accessToken())).isFalse();
+    }
+
+    @Test
+    void backoff_growsToFiveMinutes() {
+        assertThat(RevocationEngine.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(RevocationEngine.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(RevocationEngine.backoff(40)).isBetween(Duration.ofMinutes(2).plusSeconds(30), Duration.ofMinutes(5));
+    }
+
+    // ------------------------------------------------------------------ bad tokens
+
+    interface Forgery {
+        String make(CognitoStub stub, StubTokens genuine);
+    }
+
+    static Stream<Arguments> forgedTokens() {
+        return Stream.of(
+                Arguments.of("signed by an unknown key", (Forgery) (s, g) -> s.jwt().signWithUnknownKey(g.accessClaims())),
+                Arguments.of("foreign key under the pool's kid",
+                        (Forgery) (s, g) -> s.jwt().signWithForeignKeyUnderStubKid(g.accessClaims())),
+                Arguments.of("foreign pool (issuer)", (Forgery) (s, g) -> s.jwt().sign(
+                        new JWTClaimsSet.Builder(g.accessClaims()).issuer(s.issuer() + "x").build())),
+                Arguments.of("foreign client", (Forgery) (s, g) -> s.jwt().sign(
+                        new JWTClaimsSet.Builder(g.accessClaims()).claim("client_id", "otherclient").build())),
+                Arguments.of("ID token at the access token's place", (Forgery) (s, g) -> g.idToken()),
+                Arguments.of("expired beyond the skew", (Forgery) (s, g) -> s.jwt().sign(
+                        new JWTClaimsSet.Builder(g.accessClaims())
+                                .expirationTime(Date.from(Instant.now().minusSeconds(31 + 3600))).build())),
+                Arguments.of("alg=none", (Forgery) (s, g) -> s.jwt().unsigned(g.accessClaims())),
+                Arguments.of("HS256 keyed with the public key", (Forgery) (s, g) -> s.jwt().hs256WithPublicKey(g.accessClaims())),
+                Arguments.of("HS256 keyed with the PEM public key",
+                        (Forgery) (s, g) -> s.jwt().hs256WithPublicKeyPem(g.accessClaims())),
+                Arguments.of("tampered payload", (Forgery) (s, g) -> tamper(g.accessToken())),
+                Arguments.of("not a JWT", (Forgery) (s, g) -> "abc.def"));
+    }
+
+    private static String tamper(String token) {
+        String[] parts = token.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]))
+                .replace("\"username\":\"alice\"", "\"username\":\"mallory\"");
+        return parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
+                + "." + parts[2];
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forgedTokens")
+    void logout_withForgedAccessToken_rejected_denylistsNothing_revokesNothing(String name, Forgery forgery) {
+        StubTokens victim = stub.login(CLIENT, "alice");
+        clock.advance(Duration.ofHours(0));
+        String forged = forgery.make(stub, victim);
+
+        assertThatThrownBy(() -> engine.logout(forged, victim.refreshToken()))
+                .isInstanceOf(InvalidTokenException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(victim.accessToken()));
+
+        assertThat(engine.isRevoked(victim.accessToken())).as("victim's token still accepted").isFalse();
+        assertThat(engine.isRevoked(forged)).isFalse();
+        assertThat(stub.revokeCallCount()).as("no Cognito call").isZero();
+        assertThat(stub.isRevoked(victim.refreshToken())).isFalse();
+    }
+
+    @Test
+    void logout_expiredWithinSkew_accepted() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        clock.advance(Duration.ofHours(1).plusSeconds(20));
+        assertThat(engine.logout(t.accessToken(), null).accessTokenDenylisted()).isTrue();
+    }
+
+    @Test
+    void logout_expiredPastSkew_rejected() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        clock.advance(Duration.ofHours(1).plusSeconds(31));
+        assertThatThrownBy(() -> engine.logout(t.accessToken(), null)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    @Test
+    void verify_tokenWithNewKid_refetchesKeySet() {
+        StubTokens before = stub.login(CLIENT, "alice");
+        engine.logout(before.accessToken(), null);
+        int fetches = stub.jwksFetchCount();
+
+        stub.rotateKey();
+        StubTokens after = stub.login(CLIENT, "bob");
+
+        assertThat(engine.logout(after.accessToken(), null).accessTokenDenylisted()).isTrue();
+        assertThat(stub.jwksFetchCount()).isEqualTo(fetches + 1);
+    }
+
+    @Test
+    void verify_manyUnknownKids_refetchIsRateLimited() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        engine.logout(t.accessToken(), null);
+        int fetches = stub.jwksFetchCount();
+
+        for (int i = 0; i < 20; i++) {
+            String forged = stub.jwt().signWithUnknownKey(t.accessClaims());
+            assertThatThrownBy(() -> engine.logout(forged, null)).isInstanceOf(InvalidTokenException.class);
+        }
+
+        assertThat(stub.jwksFetchCount() - fetches).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void verify_keySetUnreachable_unavailable_changesNothing() {
+        stub.failJwksNext(10);
+        StubTokens t = stub.login(CLIENT, "alice");
+
+        assertThatThrownBy(() -> engine.logout(t.accessToken(), t.refreshToken()))
+                .isInstanceOf(RevocationUnavailableException.class);
+
+        assertThat(engine.isRevoked(t.accessToken())).isFalse();
+        assertThat(stub.revokeCallCount()).isZero();
+    }
+
+    // ------------------------------------------------------------------ denylist expiry
+
+    @Test
+    void jtiEntry_endsAtExpPlusSkew() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        String noFamily = stub.jwt().sign(new JWTClaimsSet.Builder(t.accessClaims()).claim("origin_jti", null).build());
+        engine.logout(noFamily, null);
+
+        clock.advance(Duration.ofHours(1).plus(SKEW).minusSeconds(1));
+        assertThat(engine.isRevoked(noFamily)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(engine.isRevoked(noFamily)).isFalse();
+    }
+
+    @Test
+    void familyEntry_accessTokenOnlyLogout_livesOneLifetimeFromLogout() {
+        stub.setAccessTokenValidity(Duration.ofMinutes(10));
+        StubTokens t = stub.login(CLIENT, "alice");
+        clock.advance(Duration.ofMinutes(4));
+        engine.logout(t.accessToken(), null);
+        StubTokens sibling = stub.refresh(CLIENT, t.refreshToken());
+
+        clock.advance(Duration.ofMinutes(10).plus(SKEW).minusSeconds(1));
+        assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(engine.isRevoked(sibling.accessToken())).isFalse();
+    }
+
+    // ------------------------------------------------------------------ sign-out cut-off
+
+    @Test
+    void cutOff_rejectsTokensIssuedBefore_acceptsLaterOnes() {
+        StubTokens before = stub.login(CLIENT, "alice");
+        StubTokens otherUser = stub.login(CLIENT, "bob");
+        clock.advance(Duration.ofMillis(300));
+
+        engine.cutOff(before.accessClaims().getSubject());
+
+        assertThat(engine.isRevoked(before.accessToken())).isTrue();
+        assertThat(engine.isRevoked(before.idToken())).isTrue();
+        assertThat(engine.isRevoked(otherUser.accessToken())).isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(engine.isRevoked(stub.login(CLIENT, "alice").accessToken())).isFalse();
+    }
+
+    // ------------------------------------------------------------------ the cheap check
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "x", "Bearer", "a.b.c", "....", "eyJ.eyJ.sig"})
+    void isRevoked_notAJwt_false(String token) {
+        assertThat(engine.isRevoked(token)).isFalse();
+    }
+}
