@@ -106,6 +106,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       has been revoked", as Cognito words it). For a client with a secret, {@code SECRET_HASH}
  *       (Base64 HMAC-SHA256 keyed with the secret over username + client id) is checked; for a
  *       refresh, a hash over the username or over the sub is accepted.</li>
+ *   <li>{@code GlobalSignOut} {@code {AccessToken}}: revokes every refresh token of the token's
+ *       user when the access token verifies (else {@code NotAuthorizedException}).</li>
  *   <li>Any other operation, or a missing target: {@code UnknownOperationException} (the AWS JSON
  *       protocol's name; assumption for Cognito). A body that is not a JSON object:
  *       {@code SerializationException}. A {@code Content-Type} other than
@@ -184,6 +186,7 @@ public final class CognitoStub implements AutoCloseable {
     private final Map<String, Client> clients = new HashMap<>();
     private final Map<String, User> users = new HashMap<>();
     private final Map<String, Family> families = new HashMap<>(); // by refresh token
+    private int globalSignOuts;
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Deque<Duration> delays = new ArrayDeque<>();
     private final List<RevokeCall> revokeCalls = new ArrayList<>();
@@ -753,6 +756,8 @@ public final class CognitoStub implements AutoCloseable {
             checkRequest(exchange, request);
             if ("InitiateAuth".equals(operation)) {
                 answer = initiateAuth(request);
+            } else if ("GlobalSignOut".equals(operation)) {
+                answer = globalSignOut(request);
             } else {
                 throw new CognitoStubException("UnknownOperationException",
                         "Operation " + (operation == null ? "(none)" : operation) + " is not supported by the stub");
@@ -962,6 +967,51 @@ public final class CognitoStub implements AutoCloseable {
         answer.put("AuthenticationResult", result);
         answer.put("ChallengeParameters", Map.of());
         return answer;
+    }
+
+    /**
+     * {@code GlobalSignOut {AccessToken}}: authorized by the access token itself (no IAM), it
+     * revokes every refresh token of the token's user, across app clients. Access tokens already
+     * issued keep verifying locally until they expire, as with Cognito.
+     */
+    private synchronized Map<String, Object> globalSignOut(Map<String, Object> request) {
+        String token = stringOrNull(request, "AccessToken");
+        if (token == null) {
+            throw new CognitoStubException("InvalidParameterException", "AccessToken is required");
+        }
+        String sub;
+        try {
+            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+            boolean verified = false;
+            for (RSAKey key : keys) {
+                verified |= key.getKeyID().equals(jwt.getHeader().getKeyID())
+                        && jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key));
+            }
+            com.nimbusds.jwt.JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!verified || !"access".equals(claims.getStringClaim("token_use"))
+                    || !clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
+                throw new CognitoStubException("NotAuthorizedException", "Invalid Access Token");
+            }
+            sub = claims.getSubject();
+        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+            throw new CognitoStubException("NotAuthorizedException", "Invalid Access Token");
+        }
+        for (Family family : families.values()) {
+            if (family.user.sub.equals(sub)) {
+                family.revoked = true;
+            }
+        }
+        globalSignOuts++;
+        return Map.of();
+    }
+
+    /**
+     * How many {@code GlobalSignOut} calls succeeded.
+     *
+     * @return the count
+     */
+    public synchronized int globalSignOutCount() {
+        return globalSignOuts;
     }
 
     private Family refreshableFamily(Client client, String refreshToken) {
