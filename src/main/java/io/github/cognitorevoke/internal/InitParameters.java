@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** Turns filter init-params into {@link RevocationSettings}, once, at deployment. */
 public final class InitParameters {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|sys):([^}]*)}");
+    // ${env:NAME}, ${sys:name}, each with an optional shell-style default: ${env:NAME:-default}.
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|sys):([^}:]*)(?::-([^}]*))?}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private InitParameters() {
@@ -134,9 +135,10 @@ public final class InitParameters {
             this.sys = sys;
         }
 
+        /** Whether an optional parameter is set: a value that resolves to blank counts as absent. */
         boolean has(String name) {
             String raw = params.get(name);
-            return raw != null && !raw.isBlank();
+            return raw != null && !raw.isBlank() && !get(name).isBlank();
         }
 
         String get(String name) {
@@ -156,6 +158,9 @@ public final class InitParameters {
                     throw new RevocationConfigurationException(name, "'" + m.group() + "' names no variable");
                 }
                 String resolved = "env".equals(m.group(1)) ? env.apply(key) : sys.apply(key);
+                if (resolved == null) {
+                    resolved = m.group(3);
+                }
                 if (resolved == null) {
                     throw new RevocationConfigurationException(name, "'" + m.group() + "' is not set"
                             + ("env".equals(m.group(1)) ? " in the environment" : " as a system property"));

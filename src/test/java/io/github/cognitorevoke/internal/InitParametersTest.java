@@ -112,6 +112,18 @@ class InitParametersTest {
     }
 
     @Test
+    void parse_placeholderDefault_usedWhenUnset_andBlankOptionalIsAbsent() {
+        Map<String, String> p = valid();
+        p.put("region", "${env:UNSET_REGION:-eu-west-1}");
+        p.put("endpoint", "${env:UNSET_ENDPOINT:-}");
+        p.put("clientSecret", "${env:COGNITO_SECRET:-fallback}");
+        RevocationSettings s = parse(p);
+        assertThat(s.region()).isEqualTo("eu-west-1");
+        assertThat(s.endpoint()).isEmpty();
+        assertThat(s.clientSecret()).contains(SECRET);
+    }
+
+    @Test
     void parse_unsetEnvironmentVariable_namesParameterAndVariable() {
         Map<String, String> p = valid();
         p.put("clientSecret", "${env:MISSING_SECRET}");
