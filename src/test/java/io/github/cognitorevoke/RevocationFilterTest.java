@@ -400,14 +400,29 @@ class RevocationFilterTest {
 
     // ------------------------------------------------------------------ deployment
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "logoutRedirect|https://evil.example/", "tokenResolver|com.example.Missing",
+            "tokenResolver|java.lang.String", "clientSecret|${env:COGNITO_REVOKE_TEST_UNSET}",
+            "clientSecert|typo", "clockSkew|fast"})
+    void deployment_badInitParam_failsNamingIt(String name, String value) {
+        assertDeploymentFails(context("/bad", Map.of(name, value)), "'" + name + "'");
+    }
+
     @Test
-    void deployment_badInitParam_failsNamingIt() {
+    void deployment_filterDeclaredTwice_fails() {
+        ServletContextHandler context = context("/twice", Map.of());
+        FilterHolder second = new FilterHolder(RevocationFilter.class);
+        params(stub, CLIENT).forEach(second::setInitParameter);
+        context.addFilter(second, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        assertDeploymentFails(context, "declared more than once");
+    }
+
+    private static void assertDeploymentFails(ServletContextHandler context, String message) {
         Server bad = new Server(0);
-        ServletContextHandler context = context("/bad", Map.of("logoutRedirect", "https://evil.example/"));
         bad.setHandler(context);
         try {
-            assertThatThrownBy(bad::start).hasStackTraceContaining("logoutRedirect");
-            assertThat(context.isAvailable()).isFalse();
+            assertThatThrownBy(bad::start).hasStackTraceContaining(message);
         } finally {
             try {
                 bad.stop();

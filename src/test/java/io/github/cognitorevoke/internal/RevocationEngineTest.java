@@ -203,6 +203,25 @@ class RevocationEngineTest {
         assertThat(engine.isRevoked(t.accessToken())).as("no family link without origin_jti").isFalse();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "UnauthorizedException, false", "UnsupportedOperationException, false",
+            "OperationNotEnabledException, false", "ResourceNotFoundException, false",
+            "InvalidParameterException, true", "UnsupportedTokenTypeException, true",
+            "NotAuthorizedException, true", "SomeFutureException, false"})
+    void logout_cognitoPermanentRefusal_reportedNotRetried_localDenylistStands(String error, boolean clientFault) {
+        StubTokens t = stub.login(CLIENT, "alice");
+        stub.failNext(1, error);
+
+        LogoutResult result = engine.logout(t.accessToken(), t.refreshToken());
+
+        assertRefused(result, error, clientFault);
+        assertThat(engine.pendingCount()).isZero();
+        assertThat(engine.isRevoked(t.accessToken())).isTrue();
+        engine.retryDue();
+        assertThat(stub.revokeCallCount()).isEqualTo(1);
+    }
+
     private static void assertRefused(LogoutResult result, String error, boolean clientFault) {
         assertThat(result.status()).isEqualTo(Status.REFUSED);
         assertThat(result.refusal()).hasValueSatisfying(r -> {
