@@ -43,7 +43,7 @@ public class RevocationFilter implements Filter {
 
     private TokenRevocationService service;
     private TokenResolver resolver;
-    private Set<String> logoutPaths = Collections.emptySet();
+    private String[] logoutPaths = new String[0];
     private String logoutRedirect;
     private Set<String> cookies = Collections.emptySet();
     private Installation own;
@@ -65,7 +65,7 @@ public class RevocationFilter implements Filter {
         RevocationSettings settings = installation.engine().settings();
         service = TokenRevocationService.over(installation.engine());
         resolver = installation.resolver();
-        logoutPaths = settings.logoutPaths();
+        logoutPaths = settings.logoutPaths().toArray(String[]::new);
         logoutRedirect = settings.logoutRedirect().orElse(null);
         cookies = new java.util.LinkedHashSet<>();
         settings.accessTokenCookie().ifPresent(cookies::add);
@@ -79,8 +79,7 @@ public class RevocationFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (logoutPaths.contains(path)) {
+        if (isLogoutPath(request)) {
             logout(request, response);
             return;
         }
@@ -98,6 +97,20 @@ public class RevocationFilter implements Filter {
             return;
         }
         chain.doFilter(req, res);
+    }
+
+    /** Whether servlet path + path info is a logout path, without building the joined string. */
+    private boolean isLogoutPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        int length = servletPath.length() + (pathInfo == null ? 0 : pathInfo.length());
+        for (String path : logoutPaths) {
+            if (path.length() == length && path.startsWith(servletPath)
+                    && (pathInfo == null || path.startsWith(pathInfo, servletPath.length()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {

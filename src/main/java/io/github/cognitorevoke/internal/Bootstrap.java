@@ -2,15 +2,13 @@ package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.RevocationConfigurationException;
 import io.github.cognitorevoke.RevocationSettings;
-import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks the settings while the application deploys and builds the application's one engine.
@@ -28,28 +26,40 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
     private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
 
+    // The declared RevocationFilters (name -> init-params), read in onStartup: the Servlet spec forbids a
+    // listener added with addListener to call getFilterRegistrations (WildFly and Payara enforce it).
+    private Map<String, Map<String, String>> declaredFilters;
+
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
+        declaredFilters = revocationFilters(context);
         context.addListener(this);
+    }
+
+    private static Map<String, Map<String, String>> revocationFilters(ServletContext context) {
+        Map<String, Map<String, String>> filters = new LinkedHashMap<>();
+        context.getFilterRegistrations().values().stream()
+                .filter(r -> FILTER_CLASS.equals(r.getClassName()))
+                .forEach(r -> filters.put(r.getName(), Map.copyOf(r.getInitParameters())));
+        return filters;
     }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        List<? extends FilterRegistration> filters = context.getFilterRegistrations().values().stream()
-                .filter(r -> FILTER_CLASS.equals(r.getClassName()))
-                .collect(Collectors.toList());
+        Map<String, Map<String, String>> filters =
+                declaredFilters != null ? declaredFilters : revocationFilters(context);
         if (filters.isEmpty()) {
             return;
         }
         if (filters.size() > 1) {
             throw new IllegalStateException("cognito-revoke: RevocationFilter is declared more than once ("
-                    + filters.stream().map(FilterRegistration::getName).collect(Collectors.joining(", "))
+                    + String.join(", ", filters.keySet())
                     + "); declare it once and list every logout path in its logoutPaths init-param");
         }
-        FilterRegistration filter = filters.get(0);
+        Map<String, String> initParameters = filters.values().iterator().next();
         try {
-            RevocationSettings settings = RevocationSettings.fromInitParameters(filter.getInitParameters());
+            RevocationSettings settings = RevocationSettings.fromInitParameters(initParameters);
             context.setAttribute(ATTRIBUTE, Installation.create(settings, context.getClassLoader()));
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
         } catch (RevocationConfigurationException e) {
@@ -102,7 +112,7 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
      * @return the map
      */
     public static Map<String, String> params(Iterable<String> names, java.util.function.UnaryOperator<String> values) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         names.forEach(n -> map.put(n, values.apply(n)));
         return map;
     }

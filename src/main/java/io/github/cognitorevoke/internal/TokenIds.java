@@ -46,8 +46,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return new Scanner(json).object();
     }
 
-    /** A strict scanner for the top level of one JSON object; anything malformed gives null. */
+    /**
+     * A strict scanner for the top level of one JSON object; anything malformed gives null. Only
+     * the values it returns become strings: keys are compared and other values skipped in place.
+     */
     private static final class Scanner {
+        private static final int OTHER = 0;
+        private static final int JTI = 1;
+        private static final int ORIGIN_JTI = 2;
+        private static final int SUB = 3;
+        private static final int IAT = 4;
+
         private final byte[] b;
         private int i;
 
@@ -71,24 +80,24 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 }
                 while (true) {
                     ws();
-                    String key = string();
+                    int key = key();
                     ws();
                     expect(':');
                     ws();
                     switch (key) {
-                        case "jti" -> {
+                        case JTI -> {
                             if (jti != null) return null;
                             jti = string();
                         }
-                        case "origin_jti" -> {
+                        case ORIGIN_JTI -> {
                             if (originJti != null) return null;
                             originJti = string();
                         }
-                        case "sub" -> {
+                        case SUB -> {
                             if (sub != null) return null;
                             sub = string();
                         }
-                        case "iat" -> {
+                        case IAT -> {
                             if (seenIat) return null;
                             seenIat = true;
                             iat = integer();
@@ -133,21 +142,74 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private String string() {
             expect('"');
             int start = i;
-            while (true) {
-                byte c = b[i];
+            int end = plainStringEnd();
+            if (end < 0) {
+                return escapedString();
+            }
+            i = end + 1;
+            return new String(b, start, end - start, StandardCharsets.UTF_8);
+        }
+
+        /** Reads a key: which of the four claims it names, if any. */
+        private int key() {
+            expect('"');
+            int start = i;
+            int end = plainStringEnd();
+            if (end < 0) {
+                return switch (escapedString()) {
+                    case "jti" -> JTI;
+                    case "origin_jti" -> ORIGIN_JTI;
+                    case "sub" -> SUB;
+                    case "iat" -> IAT;
+                    default -> OTHER;
+                };
+            }
+            i = end + 1;
+            int length = end - start;
+            if (length == 3) {
+                return is(start, "jti") ? JTI : is(start, "sub") ? SUB : is(start, "iat") ? IAT : OTHER;
+            }
+            return length == 10 && is(start, "origin_jti") ? ORIGIN_JTI : OTHER;
+        }
+
+        private boolean is(int start, String ascii) {
+            for (int k = 0; k < ascii.length(); k++) {
+                if (b[start + k] != ascii.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Skips a string value or a nested key, checked exactly as {@link #string()} checks it. */
+        private void skipString() {
+            expect('"');
+            int end = plainStringEnd();
+            if (end < 0) {
+                escapedString();
+            } else {
+                i = end + 1;
+            }
+        }
+
+        /**
+         * Finds the closing quote of a string that starts at {@code i} and has no escapes, leaving
+         * {@code i} alone; -1 if a backslash comes first. The index is a local, not the field:
+         * this loop covers most of the payload.
+         */
+        private int plainStringEnd() {
+            byte[] b = this.b;
+            for (int j = i; ; j++) {
+                byte c = b[j];
                 if (c == '"') {
-                    String s = new String(b, start, i - start, StandardCharsets.UTF_8);
-                    i++;
-                    return s;
+                    return j;
                 }
                 if (c == '\\') {
-                    i = start;
-                    return escapedString();
+                    return -1;
                 }
                 if ((c & 0xff) < 0x20) {
                     throw new IllegalStateException();
                 }
-                i++;
             }
         }
 
@@ -225,7 +287,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             byte c = b[i];
             switch (c) {
-                case '"' -> string();
+                case '"' -> skipString();
                 case '{', '[' -> {
                     byte close = c == '{' ? (byte) '}' : (byte) ']';
                     i++;
@@ -237,7 +299,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     while (true) {
                         ws();
                         if (c == '{') {
-                            string();
+                            skipString();
                             ws();
                             expect(':');
                             ws();
