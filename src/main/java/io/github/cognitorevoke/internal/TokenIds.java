@@ -58,10 +58,15 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private static final int IAT = 4;
 
         private final byte[] b;
+        /** The same bytes as Latin-1 text, for the vectorized {@code indexOf}. */
+        private final String text;
+        /** The next backslash at or after {@code i}, if {@code >= i}; MAX_VALUE when there is none. */
+        private int backslash = -1;
         private int i;
 
         Scanner(byte[] b) {
             this.b = b;
+            this.text = new String(b, StandardCharsets.ISO_8859_1);
         }
 
         TokenIds object() {
@@ -147,6 +152,11 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 return escapedString();
             }
             i = end + 1;
+            for (int k = start; k < end; k++) {
+                if ((b[k] & 0xff) < 0x20) {
+                    throw new IllegalStateException();
+                }
+            }
             return new String(b, start, end - start, StandardCharsets.UTF_8);
         }
 
@@ -198,19 +208,18 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
          * this loop covers most of the payload.
          */
         private int plainStringEnd() {
-            byte[] b = this.b;
-            for (int j = i; ; j++) {
-                byte c = b[j];
-                if (c == '"') {
-                    return j;
-                }
-                if (c == '\\') {
-                    return -1;
-                }
-                if ((c & 0xff) < 0x20) {
-                    throw new IllegalStateException();
+            // String.indexOf over the Latin-1 view is vectorized; a byte loop over the payload is not.
+            int quote = text.indexOf('"', i);
+            if (quote < 0) {
+                throw new IllegalStateException();
+            }
+            if (backslash < i) {
+                backslash = text.indexOf('\\', i);
+                if (backslash < 0) {
+                    backslash = Integer.MAX_VALUE;
                 }
             }
+            return backslash < quote ? -1 : quote;
         }
 
         // The rare path: a string with escapes, decoded exactly as a JSON parser would.
