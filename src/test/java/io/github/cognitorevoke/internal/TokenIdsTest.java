@@ -58,6 +58,51 @@ class TokenIdsTest {
     }
 
     @Test
+    void peek_agreesWithNimbus_onRandomClaimSets() throws Exception {
+        // The hand-written scanner against a real JSON parser, on payloads Nimbus serializes:
+        // escapes, unicode, nested objects and arrays, numbers of every kind, in random order.
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 3000; n++) {
+            com.nimbusds.jwt.JWTClaimsSet.Builder claims = new com.nimbusds.jwt.JWTClaimsSet.Builder();
+            java.util.List<Runnable> parts = new java.util.ArrayList<>();
+            parts.add(() -> claims.jwtID(randomText(random)));
+            parts.add(() -> claims.subject(randomText(random)));
+            parts.add(() -> claims.claim("origin_jti", randomText(random)));
+            parts.add(() -> claims.claim("iat", random.nextInt(2_000_000_000)));
+            parts.add(() -> claims.claim("username", randomText(random)));
+            parts.add(() -> claims.claim("cognito:groups", java.util.List.of(randomText(random), randomText(random))));
+            parts.add(() -> claims.claim("nested", java.util.Map.of("jti", randomText(random), "n", random.nextDouble())));
+            parts.add(() -> claims.claim("flag", random.nextBoolean()));
+            parts.add(() -> claims.claim("big", random.nextLong()));
+            java.util.Collections.shuffle(parts, random);
+            parts.subList(0, random.nextInt(parts.size() + 1)).forEach(Runnable::run);
+            com.nimbusds.jwt.JWTClaimsSet set = claims.build();
+            String token = jwt(set.toString());
+
+            TokenIds ids = TokenIds.peek(token);
+
+            com.nimbusds.jwt.JWTClaimsSet parsed = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet();
+            assertThat(ids).as(set.toString()).isNotNull();
+            assertThat(ids.jti()).as(set.toString()).isEqualTo(parsed.getJWTID());
+            assertThat(ids.sub()).as(set.toString()).isEqualTo(parsed.getSubject());
+            assertThat(ids.originJti()).as(set.toString()).isEqualTo(parsed.getStringClaim("origin_jti"));
+            assertThat(ids.iat()).as(set.toString()).isEqualTo(parsed.getIssueTime() == null
+                    ? Long.MIN_VALUE : parsed.getIssueTime().getTime() / 1000);
+        }
+    }
+
+    private static String randomText(java.util.Random random) {
+        String alphabet = "abcXYZ019-_\"/\\\n\tüé€😀 :,{}[]";
+        StringBuilder sb = new StringBuilder();
+        int length = random.nextInt(40);
+        for (int i = 0; i < length; i++) {
+            sb.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
+                    random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+        }
+        return sb.toString();
+    }
+
+    @Test
     void peek_controlCharacterInASkippedValue_isNotChecked() {
         // Only the ids are checked strictly: the lookup can only reject a request, and a token
         // with raw control characters fails the application's own verification anyway.
