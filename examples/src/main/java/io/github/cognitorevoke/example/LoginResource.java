@@ -88,9 +88,14 @@ public class LoginResource {
     private static Response tokens(AuthenticationResultType result) {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("access_token", result.accessToken())
-                .add("id_token", result.idToken())
-                .add("token_type", String.valueOf(result.tokenType()))
-                .add("expires_in", result.expiresIn() == null ? 0 : result.expiresIn());
+                .add("id_token", result.idToken());
+        // cognito-local leaves these out; Cognito sends "Bearer" and the lifetime in seconds.
+        if (result.tokenType() != null) {
+            json.add("token_type", result.tokenType());
+        }
+        if (result.expiresIn() != null) {
+            json.add("expires_in", result.expiresIn());
+        }
         if (result.refreshToken() != null) { // REFRESH_TOKEN_AUTH answers without one
             json.add("refresh_token", result.refreshToken());
         }
