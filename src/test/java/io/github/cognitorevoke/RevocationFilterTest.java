@@ -77,7 +77,8 @@ class RevocationFilterTest {
         p.put("endpoint", stub.endpoint().toString());
         p.put("issuer", stub.issuer());
         p.put("jwksUri", stub.jwksUri());
-        p.put("cognitoTimeout", "2s");
+        // Generous: the first SDK call of a JVM loads many classes and may be slow on CI.
+        p.put("cognitoTimeout", "15s");
         return p;
     }
 

@@ -59,7 +59,8 @@ class RevocationEngineTest {
                 .issuer(stub.issuer())
                 .jwksUri(stub.jwksUri())
                 .clockSkew(SKEW)
-                .cognitoTimeout(Duration.ofMillis(800));
+                // Generous: the first SDK call of a JVM loads many classes and may be slow on CI.
+                .cognitoTimeout(Duration.ofSeconds(3));
         if (secret != null) {
             b.clientSecret(secret);
         }
@@ -240,7 +241,7 @@ class RevocationEngineTest {
                 Arguments.of("ForbiddenException (WAF)", (Consumer<CognitoStub>) s -> s.failNext(1, "ForbiddenException")),
                 Arguments.of("unknown 503", (Consumer<CognitoStub>) s -> s.failNext(1, "ServiceUnavailable", 503)),
                 Arguments.of("connection reset", (Consumer<CognitoStub>) s -> s.resetConnectionNext(1)),
-                Arguments.of("timeout", (Consumer<CognitoStub>) s -> s.delayNext(1, Duration.ofSeconds(2))));
+                Arguments.of("timeout", (Consumer<CognitoStub>) s -> s.delayNext(1, Duration.ofSeconds(4))));
     }
 
     @ParameterizedTest(name = "{0}")

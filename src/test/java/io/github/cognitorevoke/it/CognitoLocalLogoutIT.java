@@ -53,6 +53,8 @@ class CognitoLocalLogoutIT {
         params.put("endpoint", COGNITO.endpoint().toString());
         params.put("issuer", pool.issuer());
         params.put("jwksUri", pool.jwksUri().toString());
+        // Generous: the first SDK call in a fresh server JVM loads many classes (seconds on a busy machine).
+        params.put("cognitoTimeout", "20s");
         return TestWars.app("cognito-local", params);
     }
 

@@ -61,6 +61,8 @@ class StubbedCognitoIT {
         params.put("endpoint", stub.endpoint().toString());
         params.put("issuer", stub.issuer());
         params.put("jwksUri", stub.jwksUri());
+        // Generous: the first SDK call in a fresh server JVM loads many classes (seconds on a busy machine).
+        params.put("cognitoTimeout", "20s");
         webXml = TestWars.webXml(params);
         return TestWars.app("stubbed", params);
     }
