@@ -36,14 +36,26 @@ public record LogoutResult(Status status, boolean accessTokenDenylisted, Optiona
      */
     public record Refusal(String cognitoError, boolean clientFault, String description) {
 
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param cognitoError the Cognito error name
+         * @param clientFault  whether the presented token is at fault
+         * @param description  a description safe to show to the client
+         */
         public Refusal {
             Objects.requireNonNull(cognitoError, "cognitoError");
             Objects.requireNonNull(description, "description");
         }
     }
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param status                what became of the revocation at Cognito
+     * @param accessTokenDenylisted whether an access token was verified and denylisted
+     * @param refusal               why Cognito refused; present exactly for {@link Status#REFUSED}
+     */
     public LogoutResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(refusal, "refusal");

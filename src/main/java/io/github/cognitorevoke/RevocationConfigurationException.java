@@ -9,8 +9,10 @@ package io.github.cognitorevoke;
  */
 public final class RevocationConfigurationException extends RuntimeException {
 
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** The init-param at fault. */
     private final String parameter;
 
     /**
