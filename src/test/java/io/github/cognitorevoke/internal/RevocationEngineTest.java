@@ -309,6 +309,51 @@ class RevocationEngineTest {
     }
 
     @Test
+    void warnings_oncePerCause_andNeverCarryATokenOrSecret() {
+        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.github.cognitorevoke");
+        jul.addHandler(handler);
+        try {
+            useEngine(SECRET_CLIENT, "wrong-secret-value");
+            StubTokens a = stub.login(SECRET_CLIENT, "alice");
+            StubTokens b = stub.login(SECRET_CLIENT, "bob");
+            stub.failNext(2, "TooManyRequestsException");
+            engine.logout(a.accessToken(), a.refreshToken());
+            engine.logout(b.accessToken(), b.refreshToken());
+            engine.logout(a.accessToken(), a.refreshToken()); // now refused: the secret is wrong
+            engine.logout(b.accessToken(), b.refreshToken());
+
+            java.util.List<String> warnings = records.stream()
+                    .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                    .map(r -> java.text.MessageFormat.format(r.getMessage(),
+                            r.getParameters() == null ? new Object[0] : r.getParameters()))
+                    .toList();
+            assertThat(warnings).filteredOn(w -> w.contains("TooManyRequestsException")).hasSize(1);
+            assertThat(warnings).filteredOn(w -> w.contains("clientSecret")).hasSize(1);
+            for (String w : warnings) {
+                assertThat(w).doesNotContain(a.accessToken(), a.refreshToken(), b.accessToken(), b.refreshToken(),
+                        "wrong-secret-value", a.accessClaims().getJWTID());
+            }
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    @Test
     void backoff_growsToFiveMinutes() {
         assertThat(RevocationEngine.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
         assertThat(RevocationEngine.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
