@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The servlet filter of cognito-revoke, configured by its init-params in {@code web.xml} (see
@@ -67,9 +69,9 @@ public class RevocationFilter implements Filter {
         resolver = installation.resolver();
         logoutPaths = settings.logoutPaths().toArray(String[]::new);
         logoutRedirect = settings.logoutRedirect().orElse(null);
-        cookies = new java.util.LinkedHashSet<>();
-        settings.accessTokenCookie().ifPresent(cookies::add);
-        settings.refreshTokenCookie().ifPresent(cookies::add);
+        cookies = Stream.of(settings.accessTokenCookie(), settings.refreshTokenCookie())
+                .flatMap(Optional::stream)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
