@@ -5,6 +5,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -125,27 +126,28 @@ public final class InitParameters {
 
     /** Values with placeholders resolved; a secret's resolved value never reaches a message. */
     private static final class Values {
-        private final Map<String, String> params;
-        private final UnaryOperator<String> env;
-        private final UnaryOperator<String> sys;
+        private final Map<String, String> resolved = new HashMap<>();
 
+        /** Resolves every value once; a placeholder error names its parameter, never a value. */
         Values(Map<String, String> params, UnaryOperator<String> env, UnaryOperator<String> sys) {
-            this.params = params;
-            this.env = env;
-            this.sys = sys;
+            params.forEach((name, raw) -> {
+                if (raw != null) {
+                    resolved.put(name, resolve(name, raw, env, sys));
+                }
+            });
         }
 
         /** Whether an optional parameter is set: a value that resolves to blank counts as absent. */
         boolean has(String name) {
-            String raw = params.get(name);
-            return raw != null && !raw.isBlank() && !get(name).isBlank();
+            String value = resolved.get(name);
+            return value != null && !value.isBlank();
         }
 
         String get(String name) {
-            String raw = params.get(name);
-            if (raw == null) {
-                return null;
-            }
+            return resolved.get(name);
+        }
+
+        private static String resolve(String name, String raw, UnaryOperator<String> env, UnaryOperator<String> sys) {
             if (PLACEHOLDER.matcher(raw).replaceAll("").contains("${")) {
                 throw new RevocationConfigurationException(name,
                         "has a placeholder that is neither ${env:NAME} nor ${sys:name}");
@@ -157,15 +159,15 @@ public final class InitParameters {
                 if (key.isEmpty()) {
                     throw new RevocationConfigurationException(name, "'" + m.group() + "' names no variable");
                 }
-                String resolved = "env".equals(m.group(1)) ? env.apply(key) : sys.apply(key);
-                if (resolved == null) {
-                    resolved = m.group(3);
+                String value = "env".equals(m.group(1)) ? env.apply(key) : sys.apply(key);
+                if (value == null) {
+                    value = m.group(3);
                 }
-                if (resolved == null) {
+                if (value == null) {
                     throw new RevocationConfigurationException(name, "'" + m.group() + "' is not set"
                             + ("env".equals(m.group(1)) ? " in the environment" : " as a system property"));
                 }
-                m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
             }
             m.appendTail(out);
             return out.toString();

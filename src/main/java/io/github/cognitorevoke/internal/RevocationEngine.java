@@ -124,24 +124,17 @@ public final class RevocationEngine implements AutoCloseable {
         Duration lifetime = null;
         boolean denylisted = false;
         if (token != null) {
+            denylisted = denylistJti(token);
             lifetime = Duration.between(token.issuedAt(), token.expiresAt());
             originJti = token.originJti();
-            if (token.jti() == null) {
-                warnings.warn("no-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
-                        + " carry no jti, so a logout cannot denylist them; enable token revocation on the app"
-                        + " client (UpdateUserPoolClient, EnableTokenRevocation=true)");
-            } else {
-                denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
-                denylisted = true;
-            }
-            if (originJti == null && token.jti() != null) {
-                warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
-                        + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
-                        + " token revocation is probably disabled on the app client (or this is an emulator)");
-            } else if (originJti != null) {
+            if (originJti != null) {
                 // Until Cognito confirms, the refresh token can still mint siblings: hold the family.
                 denylist.add(originJti, refreshToken == null
                         ? now.plus(lifetime).plus(settings.clockSkew()) : Denylist.UNTIL_FURTHER_NOTICE);
+            } else if (denylisted) {
+                warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
+                        + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
+                        + " token revocation is probably disabled on the app client (or this is an emulator)");
             }
         }
         if (refreshToken == null) {
@@ -160,13 +153,23 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public LogoutResult signOutEverywhere(String accessToken) {
         AccessTokenVerifier.Verified token = verifier.verify(accessToken);
-        if (token.jti() != null) {
-            denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
-        }
+        boolean denylisted = denylistJti(token);
         cutOff(token.sub());
         // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
         Pending p = new Pending(c -> c.globalSignOut(accessToken), null, null, token.expiresAt());
-        return attempt("global:" + token.sub(), p, token.jti() != null);
+        return attempt("global:" + token.sub(), p, denylisted);
+    }
+
+    /** Denylists a verified token's own {@code jti} until it expires; false if it carries none. */
+    private boolean denylistJti(AccessTokenVerifier.Verified token) {
+        if (token.jti() == null) {
+            warnings.warn("no-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
+                    + " carry no jti, so a logout cannot denylist them; enable token revocation on the app"
+                    + " client (UpdateUserPoolClient, EnableTokenRevocation=true)");
+            return false;
+        }
+        denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
+        return true;
     }
 
     /**
@@ -207,12 +210,8 @@ public final class RevocationEngine implements AutoCloseable {
     private LogoutResult attempt(String key, Pending p, boolean denylisted) {
         Outcome outcome = p.call.apply(cognito);
         if (outcome instanceof Retry retry) {
-            p.attempts = 1;
-            p.nextAttempt = clock.instant().plus(backoff(1));
-            pending.merge(key, p, (old, now) -> old);
-            warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
-                    + "; the revocation is kept and retried in the background"
-                    + (retry.operator() == null ? "" : ": " + retry.operator()));
+            scheduleRetry(p, retry);
+            pending.merge(key, p, (earlier, later) -> earlier);
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
         settle(p, outcome);
@@ -221,6 +220,15 @@ public final class RevocationEngine implements AutoCloseable {
                     Optional.of(new Refusal(r.cognitoError(), r.clientFault(), r.description())));
         }
         return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
+    }
+
+    /** Counts a failed attempt and sets the next one after the backoff. */
+    private void scheduleRetry(Pending p, Retry retry) {
+        p.attempts++;
+        p.nextAttempt = clock.instant().plus(backoff(p.attempts));
+        warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
+                + "; the revocation is kept and retried in the background"
+                + (retry.operator() == null ? "" : ": " + retry.operator()));
     }
 
     /** Ends a call for good: the family entry now lives one token lifetime from this moment. */
@@ -252,9 +260,7 @@ public final class RevocationEngine implements AutoCloseable {
             }
             Outcome outcome = p.call.apply(cognito);
             if (outcome instanceof Retry retry) {
-                p.attempts++;
-                p.nextAttempt = clock.instant().plus(backoff(p.attempts));
-                warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause() + "; retrying");
+                scheduleRetry(p, retry);
             } else {
                 pending.remove(e.getKey(), p);
                 settle(p, outcome);
