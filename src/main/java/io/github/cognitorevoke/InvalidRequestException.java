@@ -5,7 +5,7 @@ package io.github.cognitorevoke;
  * {@code Authorization} headers, a header that is not a well-formed bearer token, or a logout
  * that presents no token at all. Nothing was changed.
  */
-public final class InvalidRequestException extends RuntimeException {
+public class InvalidRequestException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

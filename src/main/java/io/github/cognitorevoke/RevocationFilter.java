@@ -2,6 +2,9 @@ package io.github.cognitorevoke;
 
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.PresentedTokens;
+import io.github.cognitorevoke.internal.RevocationEngine;
+import io.github.cognitorevoke.internal.UnsupportedMediaTypeException;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -38,12 +41,16 @@ import java.util.stream.Stream;
  * <p>The filter is a thin adapter: the decisions live in the service it shares with every
  * {@code @Inject TokenRevocationService} of the application.
  */
-public class RevocationFilter implements Filter {
+public final class RevocationFilter implements Filter {
 
     private static final String REVOKED = "Bearer error=\"invalid_token\", "
             + "error_description=\"The access token has been revoked\"";
 
     private TokenRevocationService service;
+    private RevocationEngine engine;
+    private PresentedTokens presented;
+    /** Whether the application's own resolver reads tokens from places the search does not know. */
+    private boolean customResolver;
     private TokenResolver resolver;
     private String[] logoutPaths = new String[0];
     private String logoutRedirect;
@@ -58,14 +65,19 @@ public class RevocationFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         Installation installation = Bootstrap.installation(config.getServletContext());
         if (installation == null) {
-            // No deployment check ran (the container skipped the library's initializer): build our own.
+            // No deployment check ran (the container skipped the library's initializer): build our
+            // own and publish it, so that the application's CDI bean shares this denylist.
             RevocationSettings settings = RevocationSettings.fromInitParameters(Bootstrap.params(
                     Collections.list(config.getInitParameterNames()), config::getInitParameter));
             own = Installation.create(settings, config.getServletContext().getClassLoader());
+            Bootstrap.publish(config.getServletContext(), own);
             installation = own;
         }
-        RevocationSettings settings = installation.engine().settings();
-        service = TokenRevocationService.over(installation.engine());
+        engine = installation.engine();
+        RevocationSettings settings = engine.settings();
+        service = TokenRevocationService.over(engine);
+        presented = new PresentedTokens(settings);
+        customResolver = settings.tokenResolver().isPresent();
         resolver = installation.resolver();
         logoutPaths = settings.logoutPaths().toArray(String[]::new);
         logoutRedirect = settings.logoutRedirect().orElse(null);
@@ -85,20 +97,31 @@ public class RevocationFilter implements Filter {
             logout(request, response);
             return;
         }
-        Optional<String> token;
-        try {
-            token = resolver.resolve(request, TokenType.ACCESS);
-        } catch (InvalidRequestException e) {
-            // Not ours to judge: the application's own authentication answers malformed requests.
-            chain.doFilter(req, res);
+        if (presented.anyMatch(request, engine::anyRevoked)) {
+            revoked(response);
             return;
         }
-        if (token.isPresent() && service.isRevoked(token.get())) {
-            response.setHeader("WWW-Authenticate", REVOKED);
-            error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", "The access token has been revoked");
-            return;
+        if (customResolver) {
+            Optional<String> token;
+            try {
+                token = resolver.resolve(request, TokenType.ACCESS);
+            } catch (InvalidRequestException e) {
+                // The application's own token source calls the request malformed: it cannot be
+                // checked, so it does not pass either.
+                error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getMessage());
+                return;
+            }
+            if (token.isPresent() && engine.anyRevoked(token.get())) {
+                revoked(response);
+                return;
+            }
         }
         chain.doFilter(req, res);
+    }
+
+    private static void revoked(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", REVOKED);
+        error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", "The access token has been revoked");
     }
 
     /** Whether servlet path + path info is a logout path, without building the joined string. */
@@ -121,10 +144,32 @@ public class RevocationFilter implements Filter {
             error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "invalid_request", "Logout takes POST");
             return;
         }
+        boolean bearer = hasBearerHeader(request);
+        if (!bearer && crossSite(request)) {
+            // Tokens in cookies (or a session) ride along on any site's form POST: refuse those.
+            error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
+                    "A cross-site logout is refused; send it from the application's own pages");
+            return;
+        }
+        String access;
+        String refresh;
+        try {
+            access = resolver.resolve(request, TokenType.ACCESS).orElse(null);
+            refresh = resolver.resolve(request, TokenType.REFRESH).orElse(null);
+        } catch (UnsupportedMediaTypeException e) {
+            response.setHeader("Accept-Post", UnsupportedMediaTypeException.FORM);
+            error(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "invalid_request", e.getMessage());
+            return;
+        } catch (InvalidRequestException e) {
+            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getMessage());
+            return;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The container could not parse the request (a malformed form body or cookie header).
+            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", "The request cannot be read");
+            return;
+        }
         LogoutResult result;
         try {
-            String access = resolver.resolve(request, TokenType.ACCESS).orElse(null);
-            String refresh = resolver.resolve(request, TokenType.REFRESH).orElse(null);
             result = service.logout(access, refresh);
         } catch (InvalidRequestException e) {
             error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getMessage());
@@ -136,8 +181,7 @@ public class RevocationFilter implements Filter {
             return;
         } catch (RevocationUnavailableException e) {
             response.setHeader("Retry-After", "30");
-            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable",
-                    "The identity provider's signing keys cannot be fetched; try again later");
+            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable", e.getMessage());
             return;
         }
         Optional<LogoutResult.Refusal> refusal = result.refusal();
@@ -184,13 +228,81 @@ public class RevocationFilter implements Filter {
         }
         String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
         for (String name : cookies) {
-            Cookie cookie = new Cookie(name, "");
-            cookie.setMaxAge(0);
-            cookie.setPath(path);
-            cookie.setHttpOnly(true);
-            cookie.setSecure(request.isSecure());
-            response.addCookie(cookie);
+            // Browsers drop a Set-Cookie that breaks a name prefix's rules, which would leave the
+            // cookie in place: __Host- wants Secure and Path=/, __Secure- wants Secure.
+            if (name.startsWith("__Host-")) {
+                response.addCookie(expired(name, "/", true));
+            } else if (name.startsWith("__Secure-")) {
+                response.addCookie(expired(name, path, true));
+            } else {
+                response.addCookie(expired(name, path, request.isSecure()));
+                if (!request.isSecure()) {
+                    // Behind a TLS-terminating proxy the browser may hold a Secure cookie: expire that too.
+                    response.addCookie(expired(name, path, true));
+                }
+            }
         }
+    }
+
+    private static Cookie expired(String name, String path, boolean secure) {
+        Cookie cookie = new Cookie(name, "");
+        cookie.setMaxAge(0);
+        cookie.setPath(path);
+        cookie.setHttpOnly(true);
+        cookie.setSecure(secure);
+        return cookie;
+    }
+
+    private static boolean hasBearerHeader(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        return header != null && header.stripLeading().regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /**
+     * Whether a browser sent this request from another site: {@code Sec-Fetch-Site} when the browser
+     * sends it (all current ones do), else {@code Origin} against {@code Host}. A request with
+     * neither (curl, a server, an old browser) is not judged.
+     */
+    static boolean crossSite(HttpServletRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site));
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        String authority = authority(origin);
+        if (authority == null) {
+            return true; // "null" or garbage: an opaque origin is never this application
+        }
+        return !(authority.equalsIgnoreCase(hostWithoutDefaultPort(request.getHeader("Host")))
+                || authority.equalsIgnoreCase(hostWithoutDefaultPort(request.getHeader("X-Forwarded-Host"))));
+    }
+
+    /** The host[:port] of an origin, without the scheme's default port; null if it is not one. */
+    private static String authority(String origin) {
+        int scheme = origin.indexOf("://");
+        if (scheme <= 0) {
+            return null;
+        }
+        String s = origin.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+        String rest = origin.substring(scheme + 3);
+        if (rest.isEmpty() || rest.indexOf('/') >= 0) {
+            return null;
+        }
+        if (("https".equals(s) && rest.endsWith(":443")) || ("http".equals(s) && rest.endsWith(":80"))) {
+            rest = rest.substring(0, rest.lastIndexOf(':'));
+        }
+        return rest;
+    }
+
+    private static String hostWithoutDefaultPort(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.strip();
+        return h.endsWith(":80") || h.endsWith(":443") ? h.substring(0, h.lastIndexOf(':')) : h;
     }
 
     private static void error(HttpServletResponse response, int status, String error, String description)

@@ -9,6 +9,11 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -36,7 +41,13 @@ public final class AccessTokenVerifier {
     private static final int JWKS_TIMEOUT_MILLIS = 5_000;
     private static final int JWKS_SIZE_LIMIT = 64 * 1024;
 
+    /** Longest access token verified; Cognito's are about 1 KB, so longer ones are refused unread. */
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final URI jwksUri;
+    private final RecordingRetriever retriever;
+    private final WarnOnce warnings = new WarnOnce(LOG);
 
     /**
      * The verified claims this library needs. {@code jti} and {@code origin_jti} are null when the
@@ -54,9 +65,11 @@ public final class AccessTokenVerifier {
      */
     public AccessTokenVerifier(RevocationSettings settings, Clock clock) {
         JWKSource<SecurityContext> keys;
+        jwksUri = settings.jwksUri();
+        retriever = new RecordingRetriever(
+                new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT));
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUri().toURL(),
-                            new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT))
+            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUri().toURL(), retriever)
                     .retrying(true)
                     .build();
         } catch (MalformedURLException e) {
@@ -80,6 +93,37 @@ public final class AccessTokenVerifier {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
+    /** The innermost cause's class and message: no token ever reaches a key-set fetch. */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /** Remembers whether the last fetch of the key set failed, and why. */
+    private static final class RecordingRetriever implements ResourceRetriever {
+        private final ResourceRetriever delegate;
+        volatile Exception lastFailure;
+
+        RecordingRetriever(ResourceRetriever delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Resource retrieveResource(URL url) throws IOException {
+            try {
+                Resource resource = delegate.retrieveResource(url);
+                lastFailure = null;
+                return resource;
+            } catch (IOException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+    }
+
     private static boolean rateLimited(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RateLimitReachedException) {
@@ -98,7 +142,7 @@ public final class AccessTokenVerifier {
      * @throws RevocationUnavailableException if the key set could not be fetched
      */
     public Verified verify(String token) {
-        if (token.length() > TokenIds.MAX_TOKEN_LENGTH) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("The access token is too long");
         }
         JWTClaimsSet claims;
@@ -110,12 +154,24 @@ public final class AccessTokenVerifier {
             LOG.log(System.Logger.Level.DEBUG, "access token rejected: {0}", e.getMessage());
             throw new InvalidTokenException("The access token is invalid, expired or not issued to this client");
         } catch (JOSEException e) {
-            if (rateLimited(e)) {
+            Throwable lastFailure = retriever.lastFailure;
+            if (rateLimited(e) && lastFailure == null) {
                 // The key set was fetched a moment ago and this kid is not in it: a bad token, not an
                 // outage. (A flood of unknown kids must not turn into 503s or into fetches.)
                 throw new InvalidTokenException("The access token is signed with an unknown key");
             }
-            throw new RevocationUnavailableException("cannot fetch the user pool's signing keys", e);
+            // Nimbus limits refetches: while the last fetch failed, a rate-limited attempt is the
+            // same outage, and answered 503 every time.
+            Throwable cause = lastFailure != null ? lastFailure : e;
+            if (!rateLimited(e)) {
+                retriever.lastFailure = e; // fetched but unusable (not a key set): the same outage
+            }
+            warnings.warn("jwks:" + cause.getClass().getName(), "cognito-revoke: cannot fetch the user pool's"
+                    + " signing keys from " + jwksUri + ": " + describe(cause) + "; logouts answer 503 until"
+                    + " they can be fetched (check the region, userPoolId, issuer and jwksUri init-params and"
+                    + " this server's outbound network access)");
+            throw new RevocationUnavailableException(
+                    "The identity provider's signing keys cannot be fetched; try again later", e);
         }
         try {
             return new Verified(claims.getJWTID(), claims.getStringClaim("origin_jti"), claims.getSubject(),

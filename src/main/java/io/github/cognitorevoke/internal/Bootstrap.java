@@ -89,9 +89,24 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
         Installation i = installation(context);
         if (i == null) {
             throw new IllegalStateException("cognito-revoke: TokenRevocationService needs the settings of a"
-                    + " RevocationFilter declared in web.xml, and this application declares none");
+                    + " RevocationFilter declared in web.xml; this application declares none, or its container"
+                    + " skipped the library's ServletContainerInitializer and the filter has not been"
+                    + " initialised yet (it is on its first request)");
         }
         return i.engine();
+    }
+
+    /**
+     * Makes a filter's own installation the application's, when no deployment check made one (a
+     * container that skipped the library's initializer), so that the CDI bean shares it.
+     *
+     * @param context      the servlet context
+     * @param installation the filter's installation
+     */
+    public static void publish(ServletContext context, Installation installation) {
+        if (context != null && context.getAttribute(ATTRIBUTE) == null) {
+            context.setAttribute(ATTRIBUTE, installation);
+        }
     }
 
     /**

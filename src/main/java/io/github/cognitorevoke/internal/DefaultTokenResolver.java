@@ -47,9 +47,6 @@ public final class DefaultTokenResolver implements TokenResolver {
             }
         }
         if (header != null && header.regionMatches(true, 0, "Bearer", 0, 6)) {
-            if (header.length() > TokenIds.MAX_TOKEN_LENGTH + 16) {
-                throw new InvalidRequestException("The bearer token is too long");
-            }
             return Optional.of(bearerToken(header));
         }
         return cookie(request, accessCookie);
@@ -90,19 +87,69 @@ public final class DefaultTokenResolver implements TokenResolver {
     }
 
     private Optional<String> refresh(HttpServletRequest request) {
-        String query = request.getQueryString();
-        if (query != null && query.contains(REFRESH_FIELD + "=")) {
+        if (namesParameter(request.getQueryString(), REFRESH_FIELD)) {
             // URLs end up in access logs; a refresh token must travel in the body.
             throw new InvalidRequestException("The refresh_token must be sent in the request body, not in the URL");
+        }
+        if (hasBody(request) && !isForm(request.getContentType())) {
+            // A JSON or multipart body's refresh_token would be ignored: say so rather than answer 204.
+            throw new UnsupportedMediaTypeException("A logout body must be " + UnsupportedMediaTypeException.FORM);
         }
         String[] values = request.getParameterValues(REFRESH_FIELD);
         if (values != null && values.length > 1) {
             throw new InvalidRequestException("The request carries more than one refresh_token");
         }
         if (values != null && !values[0].isBlank()) {
-            return Optional.of(checkLength(values[0].strip()));
+            return Optional.of(values[0].strip());
         }
         return cookie(request, refreshCookie);
+    }
+
+    /**
+     * Whether a raw query string has a parameter of that name, however its name is percent-encoded
+     * ({@code refresh%5Ftoken} is {@code refresh_token} to every servlet container).
+     */
+    static boolean namesParameter(String query, String name) {
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String raw = eq < 0 ? pair : pair.substring(0, eq);
+            if (raw.equals(name) || (raw.indexOf('%') >= 0 || raw.indexOf('+') >= 0) && name.equals(percentDecode(raw))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Percent-decodes leniently: a malformed escape stays as it is, as containers leave it. */
+    static String percentDecode(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                out.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                out.append(c == '+' ? ' ' : c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return type.equalsIgnoreCase(UnsupportedMediaTypeException.FORM);
     }
 
     private static Optional<String> cookie(HttpServletRequest request, String name) {
@@ -119,13 +166,6 @@ public final class DefaultTokenResolver implements TokenResolver {
                 found = c.getValue();
             }
         }
-        return Optional.ofNullable(found).map(DefaultTokenResolver::checkLength);
-    }
-
-    private static String checkLength(String token) {
-        if (token.length() > TokenIds.MAX_TOKEN_LENGTH) {
-            throw new InvalidRequestException("The token is too long");
-        }
-        return token;
+        return Optional.ofNullable(found);
     }
 }

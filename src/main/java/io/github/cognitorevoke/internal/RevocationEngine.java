@@ -187,16 +187,28 @@ public final class RevocationEngine implements AutoCloseable {
     /**
      * Tells whether a bearer JWT (access or ID token) is revoked: its {@code jti} or
      * {@code origin_jti} is denylisted, or its subject was signed out after it was issued. No
-     * signature check and no network: this runs on every request.
+     * signature check and no network: this runs on every request. The token may be padded or
+     * surrounded by anything: every JWS payload in the text counts ({@link TokenIds#anyMatch}).
      *
      * @param token the compact JWT
      * @return true if revoked; false also for text that is not a JWT
      */
     public boolean isRevoked(String token) {
-        TokenIds ids = TokenIds.peek(token);
-        if (ids == null) {
-            return false;
-        }
+        return anyRevoked(token);
+    }
+
+    /**
+     * Tells whether a text (a header value, a cookie header, a query string) holds a revoked token
+     * anywhere in it.
+     *
+     * @param text the text
+     * @return true if any JWS payload in it is revoked
+     */
+    public boolean anyRevoked(CharSequence text) {
+        return TokenIds.anyMatch(text, this::revoked);
+    }
+
+    private boolean revoked(TokenIds ids) {
         return (ids.jti() != null && denylist.contains(ids.jti()))
                 || (ids.originJti() != null && denylist.contains(ids.originJti()))
                 || (ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub()));

@@ -1,16 +1,23 @@
 package io.github.cognitorevoke.internal;
 
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Date;
+import java.util.function.Predicate;
 
 /**
  * The claims the per-request denylist check needs, read from a compact JWT without verifying it.
  *
  * <p>This is the hot path of every request, so it decodes only the payload and scans the top level
  * of its JSON for four claims instead of building a full claims map: a full parse with Nimbus
- * ({@code SignedJWT.parse} plus {@code getJWTClaimsSet}) costs several times more. Skipping the
- * signature is safe here because the answer can only make a request fail: a forged token that
- * slips past this check still meets the application's own verification.
+ * ({@code SignedJWT.parse} plus {@code getJWTClaimsSet}) costs several times more. Whatever the
+ * fast scanner cannot read with certainty (lenient JSON, numbers with fractions or exponents,
+ * characters outside the base64url alphabet, broken escapes) goes to Nimbus itself, so the answer
+ * is always the one a Nimbus-based verifier would see, and nothing here ever throws. Skipping the
+ * signature is safe because the answer can only make a request fail: a forged token that slips
+ * past this check still meets the application's own verification.
  *
  * @param jti       the token's {@code jti}, or null
  * @param originJti the token family's {@code origin_jti}, or null
@@ -19,17 +26,22 @@ import java.util.Base64;
  */
 public record TokenIds(String jti, String originJti, String sub, long iat) {
 
-    /** Longest compact token read; longer ones are not Cognito tokens. */
-    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /** What the fast scanner gives when it cannot be certain; the payload then goes to Nimbus. */
+    private static final TokenIds UNSURE = new TokenIds(null, null, null, 0);
+    /** Longest run of digits the fast path reads as {@code iat}; longer numbers go to Nimbus. */
+    private static final int MAX_FAST_DIGITS = 15;
 
     /**
-     * Reads the ids of a compact JWS.
+     * Reads the ids of a compact JWS, as Nimbus reads them: when {@code SignedJWT.parse(token)
+     * .getJWTClaimsSet()} succeeds, the ids here are that claims set's. There is no length limit:
+     * the work is linear in the token's length.
      *
      * @param token the compact serialization
-     * @return the ids, or null when the text is not a JWS with a JSON object payload
+     * @return the ids, or null when the text is not three dot-separated parts with a JSON object
+     *         payload that Nimbus can read
      */
     public static TokenIds peek(String token) {
-        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+        if (token == null) {
             return null;
         }
         int first = token.indexOf('.');
@@ -37,13 +49,102 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        byte[] json;
-        try {
-            json = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-        } catch (IllegalArgumentException e) {
+        return payload(token, first + 1, second);
+    }
+
+    /**
+     * Visits the ids of every JWS payload found in a text such as a header or cookie value,
+     * whatever surrounds or pads the token: a payload is whatever stands between two consecutive
+     * dots, read as Nimbus reads it (characters outside the base64url alphabet ignored). A verifier
+     * checks the signature over the header and payload exactly as sent, so a revoked token that an
+     * application accepts always shows its payload this way. Linear in the text's length.
+     *
+     * @param text the text to search
+     * @param test what to ask of each payload's ids
+     * @return true as soon as {@code test} accepts one payload's ids
+     */
+    public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test) {
+        int dot = indexOf(text, '.', 0);
+        while (dot >= 0) {
+            int next = indexOf(text, '.', dot + 1);
+            if (next < 0) {
+                return false;
+            }
+            if (next > dot + 1) {
+                TokenIds ids = payload(text, dot + 1, next);
+                if (ids != null && test.test(ids)) {
+                    return true;
+                }
+            }
+            dot = next;
+        }
+        return false;
+    }
+
+    private static int indexOf(CharSequence text, char c, int from) {
+        if (text instanceof String s) {
+            return s.indexOf(c, from);
+        }
+        for (int i = from; i < text.length(); i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
+    static TokenIds payload(CharSequence text, int start, int end) {
+        String segment = base64urlOnly(text, start, end);
+        if (segment.isEmpty()) {
             return null;
         }
-        return new Scanner(json).object();
+        TokenIds fast = UNSURE;
+        try {
+            fast = new Scanner(Base64.getUrlDecoder().decode(segment)).object();
+        } catch (IllegalArgumentException notCanonical) {
+            // A length Java's decoder refuses: Nimbus decodes it anyway, so ask Nimbus.
+        }
+        return fast != UNSURE ? fast : nimbus(segment);
+    }
+
+    /** The segment without characters outside the base64url alphabet, which Nimbus ignores too. */
+    private static String base64urlOnly(CharSequence text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (!isBase64url(text.charAt(i))) {
+                StringBuilder out = new StringBuilder(end - start);
+                for (int k = start; k < end; k++) {
+                    char c = text.charAt(k);
+                    if (isBase64url(c)) {
+                        out.append(c);
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return text.subSequence(start, end).toString();
+    }
+
+    private static boolean isBase64url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    /** The rare path: the payload as Nimbus parses it (lenient JSON, numbers of any form). */
+    private static TokenIds nimbus(String segment) {
+        try {
+            JWTClaimsSet claims = JWTClaimsSet.parse(new Base64URL(segment).decodeToString());
+            String originJti;
+            try {
+                originJti = claims.getStringClaim("origin_jti");
+            } catch (java.text.ParseException notAString) {
+                originJti = null;
+            }
+            Date iat = claims.getIssueTime();
+            return new TokenIds(claims.getJWTID(), originJti, claims.getSubject(),
+                    iat == null ? Long.MIN_VALUE : Math.floorDiv(iat.getTime(), 1000));
+        } catch (java.text.ParseException | RuntimeException | StackOverflowError e) {
+            return null;
+        }
     }
 
     /**
@@ -91,19 +192,19 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     ws();
                     switch (key) {
                         case JTI -> {
-                            if (jti != null) return null;
+                            if (jti != null) return UNSURE;
                             jti = string();
                         }
                         case ORIGIN_JTI -> {
-                            if (originJti != null) return null;
+                            if (originJti != null) return UNSURE;
                             originJti = string();
                         }
                         case SUB -> {
-                            if (sub != null) return null;
+                            if (sub != null) return UNSURE;
                             sub = string();
                         }
                         case IAT -> {
-                            if (seenIat) return null;
+                            if (seenIat) return UNSURE;
                             seenIat = true;
                             iat = integer();
                         }
@@ -115,11 +216,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                         return trailing() ? new TokenIds(jti, originJti, sub, iat) : null;
                     }
                     if (c != ',') {
-                        return null;
+                        return UNSURE;
                     }
                 }
-            } catch (ArrayIndexOutOfBoundsException | IllegalStateException | NumberFormatException e) {
-                return null;
+            } catch (RuntimeException e) {
+                // Anything this strict scanner cannot read with certainty goes to Nimbus.
+                return UNSURE;
             }
         }
 
@@ -262,24 +364,22 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
         }
 
+        /** A plain JSON integer of at most 15 digits; fractions, exponents and the rest go to Nimbus. */
         private long integer() {
             boolean negative = b[i] == '-';
             if (negative) {
                 i++;
             }
+            int start = i;
             long value = 0;
-            int digits = 0;
             while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                if (++digits > 18) {
-                    throw new IllegalStateException();
-                }
                 value = value * 10 + (b[i++] - '0');
             }
-            if (digits == 0) {
+            int digits = i - start;
+            if (digits == 0 || digits > MAX_FAST_DIGITS || (digits > 1 && b[start] == '0')
+                    || (i < b.length && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'))) {
                 throw new IllegalStateException();
             }
-            // A NumericDate may carry a fraction; the denylist compares whole seconds.
-            skipNumberTail();
             return negative ? -value : value;
         }
 

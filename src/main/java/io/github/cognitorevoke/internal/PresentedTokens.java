@@ -1,0 +1,67 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.RevocationSettings;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
+import java.util.function.Predicate;
+
+/**
+ * Every place a request can carry a bearer token that an application might read, searched on
+ * every request that is not a logout.
+ *
+ * <p>Applications read their token in many ways: the first or the last {@code Authorization}
+ * header, any casing of the scheme, {@code trim()}, a split on spaces, a regular expression, the
+ * first cookie of a name, a URL-decoded cookie, an {@code access_token} query parameter. So nothing
+ * is parsed the one "right" way here: every {@code Authorization} header, every {@code Cookie}
+ * header (when a token cookie is configured) and the query string are searched as text for JWS
+ * payloads ({@link TokenIds#anyMatch}), raw and, where they hold percent escapes, decoded. The
+ * work is linear in the size of those headers, which the container bounds.
+ */
+public final class PresentedTokens {
+
+    private final boolean cookies;
+
+    /**
+     * Creates the search.
+     *
+     * @param settings the settings; cookies are searched only when {@code accessTokenCookie} is set
+     */
+    public PresentedTokens(RevocationSettings settings) {
+        this.cookies = settings.accessTokenCookie().isPresent();
+    }
+
+    /**
+     * Tells whether any text of the request that may carry a bearer token holds one that
+     * {@code revoked} accepts.
+     *
+     * @param request the request
+     * @param revoked decides about one text, e.g. {@link RevocationEngine#anyRevoked}
+     * @return true if any does
+     */
+    public boolean anyMatch(HttpServletRequest request, Predicate<CharSequence> revoked) {
+        return anyHeader(request, "Authorization", revoked)
+                || (cookies && anyHeader(request, "Cookie", revoked))
+                || test(request.getQueryString(), revoked);
+    }
+
+    private static boolean anyHeader(HttpServletRequest request, String name, Predicate<CharSequence> revoked) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null) {
+            return false;
+        }
+        while (values.hasMoreElements()) {
+            if (test(values.nextElement(), revoked)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean test(String text, Predicate<CharSequence> revoked) {
+        if (text == null) {
+            return false;
+        }
+        return revoked.test(text)
+                || (text.indexOf('%') >= 0 && revoked.test(DefaultTokenResolver.percentDecode(text)));
+    }
+}
