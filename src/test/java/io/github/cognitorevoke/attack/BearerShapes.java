@@ -71,6 +71,16 @@ public record BearerShapes(String name, String query, List<Map.Entry<String, Str
         return new BearerShapes(name, "", List.copyOf(headers));
     }
 
+    /**
+     * Whether the request's headers are larger than some servers take (Payara's Grizzly refuses
+     * such a request itself with 400, before any filter): only such a shape may fail with a live token.
+     *
+     * @return true above 16 KiB of header values
+     */
+    public boolean oversized() {
+        return headers.stream().mapToInt(h -> h.getValue().length()).sum() > 16 * 1024;
+    }
+
     @Override
     public String toString() {
         return name;
