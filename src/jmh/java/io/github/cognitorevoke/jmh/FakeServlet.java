@@ -91,6 +91,11 @@ final class FakeServlet {
         }
 
         @Override
+        public String getQueryString() {
+            return null;
+        }
+
+        @Override
         public Enumeration<String> getHeaders(String name) {
             // A container hands out a fresh enumeration per call; so do we (one small object).
             return "Authorization".equalsIgnoreCase(name) && authorization != null
