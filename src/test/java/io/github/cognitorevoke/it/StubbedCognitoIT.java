@@ -2,6 +2,7 @@ package io.github.cognitorevoke.it;
 
 import static io.github.cognitorevoke.it.AppClient.REVOKED_CHALLENGE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -39,6 +40,8 @@ class StubbedCognitoIT {
     private static final String CLIENT = "1itstubclient2k1j5g6f7d8s9a0"; // a Cognito-shaped client id
     private static final String SECRET_ENV = "COGNITO_REVOKE_IT_SECRET";
     private static final Duration BACKGROUND_RETRY = Duration.ofSeconds(30);
+    /** How long a step already under way (an answered call, a settled entry) may take to show. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     private static CognitoStub stub;
     private static String webXml;
@@ -180,11 +183,8 @@ class StubbedCognitoIT {
         assertThat(calls.get(0).errorType()).isEqualTo("TooManyRequestsException");
         assertThat(calls.get(1).succeeded()).isTrue();
         assertRejectedAsRevoked(dave.accessToken());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (app.pendingRevocations() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(app.pendingRevocations()).as("pending revocations per the bean").isZero();
+        await().atMost(SETTLE).untilAsserted(() ->
+                assertThat(app.pendingRevocations()).as("pending revocations per the bean").isZero());
     }
 
     @Test
@@ -255,12 +255,9 @@ class StubbedCognitoIT {
                 h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
     }
 
-    private static void awaitRevokedAtStub(String refreshToken) throws InterruptedException {
+    private static void awaitRevokedAtStub(String refreshToken) {
         // the stub records a call before it answers: give the revocation a moment to land
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!stub.isRevoked(refreshToken) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue();
+        await().atMost(SETTLE).untilAsserted(() ->
+                assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue());
     }
 }
