@@ -569,7 +569,8 @@ public final class CognitoStub implements AutoCloseable {
     }
 
     /**
-     * Stops the server at once and its threads (pending delays are interrupted). Idempotent.
+     * Stops the server at once and its threads; pending injected delays end at once and their calls
+     * go unanswered. Idempotent.
      */
     @Override
     public void close() {
