@@ -9,7 +9,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RevokeCall;
 import io.github.cognitorevoke.testing.StubTokens;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,7 +47,7 @@ class StubbedCognitoIT {
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
     private static CognitoStub stub;
-    private static String webXml;
+    private static WebArchive war;
 
     @ArquillianResource
     private URL base;
@@ -66,8 +69,8 @@ class StubbedCognitoIT {
         params.put("jwksUri", stub.jwksUri());
         // Generous: the first SDK call in a fresh server JVM loads many classes (seconds on a busy machine).
         params.put("cognitoTimeout", "20s");
-        webXml = TestWars.webXml(params);
-        return TestWars.app("stubbed", params);
+        war = TestWars.app("stubbed", params);
+        return war;
     }
 
     @AfterAll
@@ -235,18 +238,26 @@ class StubbedCognitoIT {
     }
 
     @Test
-    void clientSecretWrittenAsEnvPlaceholder_isResolvedInTheServer_andSentToCognito() {
+    void clientSecretWrittenAsEnvPlaceholder_isResolvedInTheServer_andSentToCognito() throws IOException {
         StubTokens heidi = login("heidi");
 
         assertThat(app.logout(heidi.accessToken(), heidi.refreshToken()).statusCode()).isEqualTo(204);
 
-        assertThat(webXml).contains("${env:" + SECRET_ENV + "}").doesNotContain(secret());
+        assertThat(deployedWebXml()).as("precondition: the deployed web.xml holds the placeholder, not the secret")
+                .contains("${env:" + SECRET_ENV + "}").doesNotContain(secret());
         assertThat(stub.revokeCalls()).singleElement().satisfies(call -> {
             assertThat(call.succeeded()).isTrue();
             assertThat(call.clientSecret()).isEqualTo(secret());
             assertThat(call.authorizationHeaderPresent()).as("RevokeToken goes out unsigned").isFalse();
         });
         assertThat(stub.isRevoked(heidi.refreshToken())).isTrue();
+    }
+
+    /** The descriptor as it went to the server, read back from the archive. */
+    private static String deployedWebXml() throws IOException {
+        try (InputStream in = war.get("WEB-INF/web.xml").getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void assertInvalidTokenAtLogout(HttpResponse<String> r) {
