@@ -1,5 +1,7 @@
 package io.github.cognitorevoke.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -137,25 +140,27 @@ public final class CognitoLocal implements BeforeAllCallback, AfterAllCallback, 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("cognito-local exited with " + process.exitValue()
-                        + " during startup; log: " + logTail());
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for cognito-local", e);
-            }
-            sleep(100);
+        try {
+            await("cognito-local healthy").atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .pollInSameThread()
+                    .until(() -> {
+                        if (!process.isAlive()) { // fail at once, not after the timeout
+                            throw new IllegalStateException("cognito-local exited with " + process.exitValue()
+                                    + " during startup; log: " + logTail());
+                        }
+                        return healthy(http, health);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("cognito-local not healthy after " + STARTUP_TIMEOUT + "; log: " + logTail(), e);
         }
-        throw new IllegalStateException("cognito-local not healthy after " + STARTUP_TIMEOUT + "; log: " + logTail());
+    }
+
+    private static boolean healthy(HttpClient http, HttpRequest health) throws InterruptedException {
+        try {
+            return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** Stops the node process (by its PID) and forgets it; a later call may start a new one. */
@@ -328,15 +333,6 @@ public final class CognitoLocal implements BeforeAllCallback, AfterAllCallback, 
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -2,13 +2,17 @@ package io.github.cognitorevoke.it;
 
 import static io.github.cognitorevoke.it.AppClient.REVOKED_CHALLENGE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RevokeCall;
 import io.github.cognitorevoke.testing.StubTokens;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,9 +43,11 @@ class StubbedCognitoIT {
     private static final String CLIENT = "1itstubclient2k1j5g6f7d8s9a0"; // a Cognito-shaped client id
     private static final String SECRET_ENV = "COGNITO_REVOKE_IT_SECRET";
     private static final Duration BACKGROUND_RETRY = Duration.ofSeconds(30);
+    /** How long a step already under way (an answered call, a settled entry) may take to show. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     private static CognitoStub stub;
-    private static String webXml;
+    private static WebArchive war;
 
     @ArquillianResource
     private URL base;
@@ -63,8 +69,8 @@ class StubbedCognitoIT {
         params.put("jwksUri", stub.jwksUri());
         // Generous: the first SDK call in a fresh server JVM loads many classes (seconds on a busy machine).
         params.put("cognitoTimeout", "20s");
-        webXml = TestWars.webXml(params);
-        return TestWars.app("stubbed", params);
+        war = TestWars.app("stubbed", params);
+        return war;
     }
 
     @AfterAll
@@ -180,11 +186,8 @@ class StubbedCognitoIT {
         assertThat(calls.get(0).errorType()).isEqualTo("TooManyRequestsException");
         assertThat(calls.get(1).succeeded()).isTrue();
         assertRejectedAsRevoked(dave.accessToken());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (app.pendingRevocations() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(app.pendingRevocations()).as("pending revocations per the bean").isZero();
+        await().atMost(SETTLE).untilAsserted(() ->
+                assertThat(app.pendingRevocations()).as("pending revocations per the bean").isZero());
     }
 
     @Test
@@ -235,12 +238,13 @@ class StubbedCognitoIT {
     }
 
     @Test
-    void clientSecretWrittenAsEnvPlaceholder_isResolvedInTheServer_andSentToCognito() {
+    void clientSecretWrittenAsEnvPlaceholder_isResolvedInTheServer_andSentToCognito() throws IOException {
         StubTokens heidi = login("heidi");
 
         assertThat(app.logout(heidi.accessToken(), heidi.refreshToken()).statusCode()).isEqualTo(204);
 
-        assertThat(webXml).contains("${env:" + SECRET_ENV + "}").doesNotContain(secret());
+        assertThat(deployedWebXml()).as("precondition: the deployed web.xml holds the placeholder, not the secret")
+                .contains("${env:" + SECRET_ENV + "}").doesNotContain(secret());
         assertThat(stub.revokeCalls()).singleElement().satisfies(call -> {
             assertThat(call.succeeded()).isTrue();
             assertThat(call.clientSecret()).isEqualTo(secret());
@@ -249,18 +253,22 @@ class StubbedCognitoIT {
         assertThat(stub.isRevoked(heidi.refreshToken())).isTrue();
     }
 
+    /** The descriptor as it went to the server, read back from the archive. */
+    private static String deployedWebXml() throws IOException {
+        try (InputStream in = war.get("WEB-INF/web.xml").getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static void assertInvalidTokenAtLogout(HttpResponse<String> r) {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
                 h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
     }
 
-    private static void awaitRevokedAtStub(String refreshToken) throws InterruptedException {
+    private static void awaitRevokedAtStub(String refreshToken) {
         // the stub records a call before it answers: give the revocation a moment to land
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!stub.isRevoked(refreshToken) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue();
+        await().atMost(SETTLE).untilAsserted(() ->
+                assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue());
     }
 }

@@ -1,52 +1,13 @@
 package io.github.cognitorevoke.testing;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A wire-level stand-in for the Cognito user pool API, for tests: a JDK {@code HttpServer} on
@@ -160,72 +121,35 @@ public final class CognitoStub implements AutoCloseable {
     /** The {@code scope} claim of access tokens from the user pool API (no OAuth scopes). */
     public static final String ACCESS_TOKEN_SCOPE = "aws.cognito.signin.user.admin";
 
-    private static final System.Logger LOG = System.getLogger(CognitoStub.class.getName());
-    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final String DEFAULT_REGION = "eu-west-1";
-    private static final Pattern ERROR_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.#:]*");
-    // base64url of {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}, the header of Cognito refresh tokens
-    private static final String REFRESH_TOKEN_HEADER =
-            Base64URL.encode("{\"cty\":\"JWT\",\"enc\":\"A256GCM\",\"alg\":\"RSA-OAEP\"}").toString();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final URI endpoint;
+    // The parts, one per concern; this class only wires them together and documents the whole.
+    private final AwsJsonServer server;     // wire protocol: HTTP, X-Amz-Target dispatch, error bodies
+    private final StubKeys keys;            // key management: signing key, rotation, JWKS
+    private final UserPool pool;            // clients, users, token families, revocation, GlobalSignOut
+    private final FaultInjector faults;     // failNext, resetConnectionNext, delayNext, failJwksNext
+    private final RevokeLog revokeLog;      // every RevokeToken call received
+    private final JwtFactory jwtFactory;
     private final String userPoolId;
     private final String region;
     private final String issuer;
-    private final String jwksPath;
     private final Clock clock;
-    private final JwtFactory jwtFactory = new JwtFactory(this);
-    private final AtomicInteger jwksFetches = new AtomicInteger();
-
-    // All mutable state below is guarded by `this`.
-    private final List<RSAKey> keys = new ArrayList<>(); // published; the last one signs
-    private final Map<String, Client> clients = new HashMap<>();
-    private final Map<String, User> users = new HashMap<>();
-    private final Map<String, Family> families = new HashMap<>(); // by refresh token
-    private int globalSignOuts;
-    private final Deque<Fault> faults = new ArrayDeque<>();
-    private final Deque<Duration> delays = new ArrayDeque<>();
-    private final List<RevokeCall> revokeCalls = new ArrayList<>();
-    private Duration accessTokenValidity = DEFAULT_ACCESS_TOKEN_VALIDITY;
-    private String unknownClientError = "UnauthorizedException";
-    private int jwksFailures;
+    private final Object closeLock = new Object();
     private boolean closed;
 
     private CognitoStub(Builder builder) {
         this.clock = builder.clock;
         this.userPoolId = builder.userPoolId != null ? builder.userPoolId : defaultPoolId(builder.region);
         this.region = builder.region != null ? builder.region : regionOf(userPoolId);
-        keys.add(newKey());
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
-        int serverNumber = SERVER_COUNT.incrementAndGet();
-        AtomicInteger threadCount = new AtomicInteger();
-        ThreadFactory threads = r -> {
-            // daemon: a test that forgets close() must not keep the JVM alive
-            Thread t = new Thread(r, "cognito-stub-" + serverNumber + "-" + threadCount.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        // a pool, not a single thread: delayed calls must not hold up the others
-        this.executor = Executors.newCachedThreadPool(threads);
-        try {
-            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-            this.server = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new UncheckedIOException("cannot bind the Cognito stub to 127.0.0.1", e);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
-        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        this.issuer = endpoint + "/" + userPoolId;
-        this.jwksPath = "/" + userPoolId + "/.well-known/jwks.json";
+        this.keys = new StubKeys();
+        this.server = new AwsJsonServer();
+        this.issuer = server.endpoint() + "/" + userPoolId;
+        this.pool = new UserPool(new TokenMinter(keys, issuer, clock), keys, clock);
+        this.faults = new FaultInjector();
+        this.revokeLog = new RevokeLog();
+        this.jwtFactory = new JwtFactory(this);
+        server.start("/" + userPoolId + "/.well-known/jwks.json", pool, keys, faults, revokeLog);
     }
 
     /**
@@ -323,7 +247,7 @@ public final class CognitoStub implements AutoCloseable {
      * @return {@code http://127.0.0.1:<port>}, no path
      */
     public URI endpoint() {
-        return endpoint;
+        return server.endpoint();
     }
 
     /**
@@ -379,8 +303,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @return the current key id
      */
-    public synchronized String currentKid() {
-        return signingKey().getKeyID();
+    public String currentKid() {
+        return keys.signingKey().getKeyID();
     }
 
     /**
@@ -390,11 +314,7 @@ public final class CognitoStub implements AutoCloseable {
      * @return the new key's {@code kid}
      */
     public String rotateKey() {
-        RSAKey key = newKey(); // slow (RSA generation): outside the lock
-        synchronized (this) {
-            keys.add(key);
-        }
-        return key.getKeyID();
+        return keys.rotate();
     }
 
     /**
@@ -403,13 +323,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @param kid the key id to drop from the JWKS
      */
-    public synchronized void retireKey(String kid) {
-        if (signingKey().getKeyID().equals(kid)) {
-            throw new IllegalArgumentException("cannot retire the signing key; call rotateKey() first");
-        }
-        if (!keys.removeIf(k -> k.getKeyID().equals(kid))) {
-            throw new IllegalArgumentException("no published key with kid " + kid);
-        }
+    public void retireKey(String kid) {
+        keys.retire(kid);
     }
 
     /**
@@ -417,12 +332,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @return the key set
      */
-    public synchronized JWKSet publicJwks() {
-        List<JWK> published = new ArrayList<>();
-        for (RSAKey key : keys) {
-            published.add(key.toPublicJWK());
-        }
-        return new JWKSet(published);
+    public JWKSet publicJwks() {
+        return keys.publicJwks();
     }
 
     /**
@@ -432,7 +343,7 @@ public final class CognitoStub implements AutoCloseable {
      * @return the number of {@code GET} requests for {@link #jwksUri()}
      */
     public int jwksFetchCount() {
-        return jwksFetches.get();
+        return keys.fetchCount();
     }
 
     /**
@@ -441,13 +352,12 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @param times how many requests fail
      */
-    public synchronized void failJwksNext(int times) {
-        requirePositive(times);
-        jwksFailures += times;
+    public void failJwksNext(int times) {
+        faults.failJwksNext(times);
     }
 
-    synchronized RSAKey signingKey() {
-        return keys.get(keys.size() - 1);
+    RSAKey signingKey() {
+        return keys.signingKey();
     }
 
     // ---------------------------------------------------------------- pool setup
@@ -461,18 +371,8 @@ public final class CognitoStub implements AutoCloseable {
      *     is {@code true}); when {@code false}, tokens carry no {@code jti}/{@code origin_jti} and
      *     RevokeToken answers {@code UnsupportedOperationException}
      */
-    public synchronized void addClient(String clientId, String clientSecretOrNull, boolean revocationEnabled) {
-        Objects.requireNonNull(clientId, "clientId");
-        if (clientId.isEmpty()) {
-            throw new IllegalArgumentException("clientId must not be empty");
-        }
-        if (clientSecretOrNull != null && clientSecretOrNull.isEmpty()) {
-            throw new IllegalArgumentException("client secret must be null or non-empty");
-        }
-        if (clients.containsKey(clientId)) {
-            throw new IllegalArgumentException("client already registered: " + clientId);
-        }
-        clients.put(clientId, new Client(clientId, clientSecretOrNull, revocationEnabled));
+    public void addClient(String clientId, String clientSecretOrNull, boolean revocationEnabled) {
+        pool.addClient(clientId, clientSecretOrNull, revocationEnabled);
     }
 
     /**
@@ -482,9 +382,8 @@ public final class CognitoStub implements AutoCloseable {
      * @param username the username
      * @param password the password
      */
-    public synchronized void addUser(String username, String password) {
-        Objects.requireNonNull(password, "password");
-        user(username).password = password;
+    public void addUser(String username, String password) {
+        pool.addUser(username, password);
     }
 
     /**
@@ -493,12 +392,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @param validity the lifetime, also answered as {@code ExpiresIn}
      */
-    public synchronized void setAccessTokenValidity(Duration validity) {
-        Objects.requireNonNull(validity, "validity");
-        if (validity.compareTo(MIN_ACCESS_TOKEN_VALIDITY) < 0 || validity.compareTo(MAX_ACCESS_TOKEN_VALIDITY) > 0) {
-            throw new IllegalArgumentException("access token validity must be between 5 minutes and 1 day: " + validity);
-        }
-        this.accessTokenValidity = validity;
+    public void setAccessTokenValidity(Duration validity) {
+        pool.setAccessTokenValidity(validity);
     }
 
     /**
@@ -508,12 +403,12 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @param errorType the {@code __type} to answer
      */
-    public synchronized void setUnknownClientError(String errorType) {
-        this.unknownClientError = requireErrorName(errorType);
+    public void setUnknownClientError(String errorType) {
+        pool.setUnknownClientError(errorType);
     }
 
-    synchronized Duration accessTokenValidity() {
-        return accessTokenValidity;
+    Duration accessTokenValidity() {
+        return pool.accessTokenValidity();
     }
 
     Clock clock() {
@@ -521,8 +416,8 @@ public final class CognitoStub implements AutoCloseable {
     }
 
     /** The stable {@code sub} of a username, registering the user (without password) if new. */
-    synchronized String subOf(String username) {
-        return user(username).sub;
+    String subOf(String username) {
+        return pool.subOf(username);
     }
 
     // ---------------------------------------------------------------- tokens (Java side)
@@ -535,12 +430,8 @@ public final class CognitoStub implements AutoCloseable {
      * @param username the user (registered on first use, with a stable {@code sub})
      * @return access, ID and refresh token
      */
-    public synchronized StubTokens login(String clientId, String username) {
-        Client client = clients.get(Objects.requireNonNull(clientId, "clientId"));
-        if (client == null) {
-            throw new IllegalArgumentException("unknown client " + clientId + "; call addClient first");
-        }
-        return newFamily(client, user(username));
+    public StubTokens login(String clientId, String username) {
+        return pool.login(clientId, username);
     }
 
     /**
@@ -554,12 +445,8 @@ public final class CognitoStub implements AutoCloseable {
      *     token is unknown or belongs to another client; {@code ResourceNotFoundException} for an
      *     unknown client
      */
-    public synchronized StubTokens refresh(String clientId, String refreshToken) {
-        Client client = clients.get(Objects.requireNonNull(clientId, "clientId"));
-        if (client == null) {
-            throw new CognitoStubException("ResourceNotFoundException", "User pool client " + clientId + " does not exist.");
-        }
-        return mint(client, refreshableFamily(client, Objects.requireNonNull(refreshToken, "refreshToken")));
+    public StubTokens refresh(String clientId, String refreshToken) {
+        return pool.refresh(clientId, refreshToken);
     }
 
     /**
@@ -569,12 +456,30 @@ public final class CognitoStub implements AutoCloseable {
      * @return {@code true} after a successful RevokeToken of it
      * @throws IllegalArgumentException if the stub never issued the token (a test mistake)
      */
-    public synchronized boolean isRevoked(String refreshToken) {
-        Family family = families.get(refreshToken);
-        if (family == null) {
-            throw new IllegalArgumentException("not a refresh token issued by this stub");
-        }
-        return family.revoked;
+    public boolean isRevoked(String refreshToken) {
+        return pool.isRevoked(refreshToken);
+    }
+
+    /**
+     * How many {@code GlobalSignOut} calls succeeded.
+     *
+     * @return the count
+     */
+    public int globalSignOutCount() {
+        return pool.globalSignOutCount();
+    }
+
+    /**
+     * Cognito's {@code SECRET_HASH}: Base64 of HMAC-SHA256, keyed with the client secret, over
+     * username followed by client id.
+     *
+     * @param clientSecret the app client's secret
+     * @param username the username (for a refresh, Cognito also accepts the sub)
+     * @param clientId the app client id
+     * @return the value for the {@code SECRET_HASH} auth parameter
+     */
+    public static String secretHash(String clientSecret, String username, String clientId) {
+        return UserPool.secretHash(clientSecret, username, clientId);
     }
 
     // ---------------------------------------------------------------- failure injection
@@ -598,15 +503,8 @@ public final class CognitoStub implements AutoCloseable {
      * @param exceptionName the {@code __type}
      * @param httpStatus the status, 400 to 599
      */
-    public synchronized void failNext(int times, String exceptionName, int httpStatus) {
-        requirePositive(times);
-        requireErrorName(exceptionName);
-        if (httpStatus < 400 || httpStatus > 599) {
-            throw new IllegalArgumentException("httpStatus must be 400..599: " + httpStatus);
-        }
-        for (int i = 0; i < times; i++) {
-            faults.add(new Fault(exceptionName, httpStatus));
-        }
+    public void failNext(int times, String exceptionName, int httpStatus) {
+        faults.failNext(times, exceptionName, httpStatus);
     }
 
     /**
@@ -615,11 +513,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @param times how many calls are cut off
      */
-    public synchronized void resetConnectionNext(int times) {
-        requirePositive(times);
-        for (int i = 0; i < times; i++) {
-            faults.add(Fault.RESET);
-        }
+    public void resetConnectionNext(int times) {
+        faults.resetConnectionNext(times);
     }
 
     /**
@@ -631,14 +526,8 @@ public final class CognitoStub implements AutoCloseable {
      * @param times how many calls are delayed
      * @param delay how long each one waits
      */
-    public synchronized void delayNext(int times, Duration delay) {
-        requirePositive(times);
-        if (Objects.requireNonNull(delay, "delay").isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
-        for (int i = 0; i < times; i++) {
-            delays.add(delay);
-        }
+    public void delayNext(int times, Duration delay) {
+        faults.delayNext(times, delay);
     }
 
     // ---------------------------------------------------------------- observation
@@ -648,8 +537,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @return an immutable snapshot
      */
-    public synchronized List<RevokeCall> revokeCalls() {
-        return List.copyOf(revokeCalls);
+    public List<RevokeCall> revokeCalls() {
+        return revokeLog.snapshot();
     }
 
     /**
@@ -657,8 +546,8 @@ public final class CognitoStub implements AutoCloseable {
      *
      * @return the size of {@link #revokeCalls()}
      */
-    public synchronized int revokeCallCount() {
-        return revokeCalls.size();
+    public int revokeCallCount() {
+        return revokeLog.size();
     }
 
     /**
@@ -670,514 +559,32 @@ public final class CognitoStub implements AutoCloseable {
      * @return {@code true} if the count was reached, {@code false} on timeout
      * @throws InterruptedException if the waiting thread is interrupted
      */
-    public synchronized boolean awaitRevokeCalls(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (revokeCalls.size() < count) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
+    public boolean awaitRevokeCalls(int count, Duration timeout) throws InterruptedException {
+        return revokeLog.await(count, Objects.requireNonNull(timeout, "timeout"));
     }
 
     /** Forgets the recorded RevokeToken calls (a stub shared by several tests). */
-    public synchronized void clearRevokeCalls() {
-        revokeCalls.clear();
+    public void clearRevokeCalls() {
+        revokeLog.clear();
     }
 
     /**
-     * Stops the server at once and its threads (pending delays are interrupted). Idempotent.
+     * Stops the server at once and its threads; pending injected delays end at once and their calls
+     * go unanswered. Idempotent.
      */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (closeLock) {
             if (closed) {
                 return;
             }
             closed = true;
         }
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    // ---------------------------------------------------------------- HTTP
-
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            if ("GET".equals(method) && jwksPath.equals(path)) {
-                serveJwks(exchange);
-            } else if ("POST".equals(method) && "/".equals(path)) {
-                serveApi(exchange, body);
-            } else {
-                send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}");
-            }
-        } catch (IOException e) {
-            // the client went away (e.g. its attempt timed out during an injected delay): nothing to do
-            LOG.log(System.Logger.Level.DEBUG, "Cognito stub: client connection failed: {0}", e.toString());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cognito stub: request handling failed", e);
-        }
-    }
-
-    private void serveJwks(HttpExchange exchange) throws IOException {
-        jwksFetches.incrementAndGet();
-        boolean fail;
-        String json;
-        synchronized (this) {
-            fail = jwksFailures > 0;
-            if (fail) {
-                jwksFailures--;
-            }
-            json = JSONObjectUtils.toJSONString(publicJwks().toJSONObject(true));
-        }
-        if (fail) {
-            send(exchange, 500, "application/json", "{\"message\":\"injected failure\"}");
-        } else {
-            send(exchange, 200, "application/json", json);
-        }
-    }
-
-    private void serveApi(HttpExchange exchange, byte[] body) throws IOException {
-        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-        String operation = target != null && target.startsWith(TARGET_PREFIX)
-                ? target.substring(TARGET_PREFIX.length()) : null;
-        Map<String, Object> request = parseObject(body); // null if not a JSON object
-        if ("RevokeToken".equals(operation)) {
-            serveRevoke(exchange, request);
-            return;
-        }
-        Map<String, Object> answer;
-        try {
-            checkRequest(exchange, request);
-            if ("InitiateAuth".equals(operation)) {
-                answer = initiateAuth(request);
-            } else if ("GlobalSignOut".equals(operation)) {
-                answer = globalSignOut(request);
-            } else {
-                throw new CognitoStubException("UnknownOperationException",
-                        "Operation " + (operation == null ? "(none)" : operation) + " is not supported by the stub");
-            }
-        } catch (CognitoStubException e) {
-            sendError(exchange, e);
-            return;
-        }
-        send(exchange, 200, AMZ_JSON_1_1, JSONObjectUtils.toJSONString(answer));
-    }
-
-    private void serveRevoke(HttpExchange exchange, Map<String, Object> request) throws IOException {
-        String token = request == null ? null : stringOrNull(request, "Token");
-        String clientId = request == null ? null : stringOrNull(request, "ClientId");
-        String secret = request == null ? null : stringOrNull(request, "ClientSecret");
-        boolean authorization = exchange.getRequestHeaders().containsKey("Authorization");
-
-        Duration delay;
-        synchronized (this) {
-            delay = delays.poll();
-        }
-        if (delay != null && !delay.isZero()) {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // close() is stopping the stub: answer nothing
-                return;
-            }
-        }
-
-        CognitoStubException error = null;
-        synchronized (this) {
-            Fault fault = faults.poll();
-            if (fault == Fault.RESET) {
-                record(new RevokeCall(token, clientId, secret, authorization, RevokeCall.CONNECTION_RESET, null));
-                // closing without response headers makes the JDK server drop the connection
-                exchange.close();
-                return;
-            }
-            if (fault != null) {
-                error = new CognitoStubException(fault.errorType, "Injected by the Cognito stub", fault.httpStatus);
-            } else {
-                try {
-                    checkRequest(exchange, request);
-                    revoke(token, clientId, secret);
-                } catch (CognitoStubException e) {
-                    error = e;
-                }
-            }
-            // recorded before answering: once the client has its answer, the call is visible
-            record(new RevokeCall(token, clientId, secret, authorization,
-                    error == null ? 200 : error.httpStatus(), error == null ? null : error.errorType()));
-        }
-        if (error != null) {
-            sendError(exchange, error);
-        } else {
-            send(exchange, 200, AMZ_JSON_1_1, "{}");
-        }
-    }
-
-    private static void checkRequest(HttpExchange exchange, Map<String, Object> request) {
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
-        if (!AMZ_JSON_1_1.equalsIgnoreCase(mediaType)) {
-            throw new CognitoStubException("UnknownOperationException",
-                    "Content-Type must be " + AMZ_JSON_1_1 + ", was " + (contentType == null ? "absent" : mediaType));
-        }
-        if (request == null) {
-            throw new CognitoStubException("SerializationException", "The request body is not a JSON object");
-        }
-    }
-
-    private void record(RevokeCall call) {
-        assert Thread.holdsLock(this);
-        revokeCalls.add(call);
-        notifyAll();
-    }
-
-    private static void sendError(HttpExchange exchange, CognitoStubException e) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("__type", e.errorType());
-        body.put("message", e.wireMessage());
-        send(exchange, e.httpStatus(), AMZ_JSON_1_1, JSONObjectUtils.toJSONString(body));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, Object> parseObject(byte[] body) {
-        try {
-            return JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static String stringOrNull(Map<String, Object> json, String field) {
-        Object value = json.get(field);
-        return value instanceof String ? (String) value : null;
-    }
-
-    // ---------------------------------------------------------------- operations
-
-    private void revoke(String token, String clientId, String secret) {
-        assert Thread.holdsLock(this);
-        if (token == null || token.isEmpty()) {
-            throw invalidParameter("1 validation error detected: Value at 'token' failed to satisfy constraint: "
-                    + "Member must not be null");
-        }
-        if (clientId == null || clientId.isEmpty()) {
-            throw invalidParameter("1 validation error detected: Value at 'clientId' failed to satisfy constraint: "
-                    + "Member must not be null");
-        }
-        Client client = clients.get(clientId);
-        if (client == null) {
-            throw new CognitoStubException(unknownClientError, "Client " + clientId + " does not exist in the user pool.");
-        }
-        if (client.secret == null && secret != null) {
-            throw new CognitoStubException("UnauthorizedException", "Client " + clientId + " has no secret, but one was sent.");
-        }
-        if (client.secret != null && (secret == null || !constantTimeEquals(client.secret, secret))) {
-            throw new CognitoStubException("UnauthorizedException", "Invalid or missing client secret for client " + clientId + ".");
-        }
-        if (!client.revocationEnabled) {
-            throw new CognitoStubException("UnsupportedOperationException",
-                    "Token revocation is not enabled for client " + clientId + ".");
-        }
-        switch (shapeOf(token)) {
-            case JWS:
-                throw new CognitoStubException("UnsupportedTokenTypeException", "The token is not a refresh token.");
-            case OTHER:
-                throw invalidParameter("The token is not a well-formed refresh token.");
-            default:
-                break;
-        }
-        Family family = families.get(token);
-        if (family == null) {
-            throw invalidParameter("The refresh token was not issued by this user pool.");
-        }
-        if (!family.client.id.equals(clientId)) {
-            throw new CognitoStubException("UnauthorizedException", "The refresh token was not issued to client " + clientId + ".");
-        }
-        family.revoked = true; // idempotent: revoking again changes nothing and succeeds
-    }
-
-    private synchronized Map<String, Object> initiateAuth(Map<String, Object> request) {
-        String flow = stringOrNull(request, "AuthFlow");
-        String clientId = stringOrNull(request, "ClientId");
-        Object rawParams = request.get("AuthParameters");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> params = rawParams instanceof Map ? (Map<String, Object>) rawParams : Map.of();
-        if (flow == null || clientId == null) {
-            throw invalidParameter("AuthFlow and ClientId are required.");
-        }
-        Client client = clients.get(clientId);
-        if (client == null) {
-            throw new CognitoStubException("ResourceNotFoundException", "User pool client " + clientId + " does not exist.");
-        }
-        StubTokens tokens;
-        boolean withRefreshToken;
-        switch (flow) {
-            case "USER_PASSWORD_AUTH": {
-                String username = stringOrNull(params, "USERNAME");
-                String password = stringOrNull(params, "PASSWORD");
-                if (username == null || password == null) {
-                    throw invalidParameter("Missing required parameter " + (username == null ? "USERNAME" : "PASSWORD"));
-                }
-                checkSecretHash(client, stringOrNull(params, "SECRET_HASH"), List.of(username));
-                User user = users.get(username);
-                if (user == null || user.password == null || !constantTimeEquals(user.password, password)) {
-                    throw new CognitoStubException("NotAuthorizedException", "Incorrect username or password.");
-                }
-                tokens = newFamily(client, user);
-                withRefreshToken = true;
-                break;
-            }
-            case "REFRESH_TOKEN_AUTH":
-            case "REFRESH_TOKEN": {
-                String refreshToken = stringOrNull(params, "REFRESH_TOKEN");
-                if (refreshToken == null) {
-                    throw invalidParameter("Missing required parameter REFRESH_TOKEN");
-                }
-                Family family = refreshableFamily(client, refreshToken);
-                checkSecretHash(client, stringOrNull(params, "SECRET_HASH"),
-                        List.of(family.user.username, family.user.sub));
-                tokens = mint(client, family);
-                withRefreshToken = false;
-                break;
-            }
-            default:
-                throw invalidParameter("AuthFlow " + flow + " is not supported by the stub.");
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("AccessToken", tokens.accessToken());
-        result.put("ExpiresIn", accessTokenValidity.toSeconds());
-        result.put("IdToken", tokens.idToken());
-        if (withRefreshToken) {
-            result.put("RefreshToken", tokens.refreshToken());
-        }
-        result.put("TokenType", "Bearer");
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("AuthenticationResult", result);
-        answer.put("ChallengeParameters", Map.of());
-        return answer;
-    }
-
-    /**
-     * {@code GlobalSignOut {AccessToken}}: authorized by the access token itself (no IAM), it
-     * revokes every refresh token of the token's user, across app clients. Access tokens already
-     * issued keep verifying locally until they expire, as with Cognito.
-     */
-    private synchronized Map<String, Object> globalSignOut(Map<String, Object> request) {
-        String token = stringOrNull(request, "AccessToken");
-        if (token == null) {
-            throw new CognitoStubException("InvalidParameterException", "AccessToken is required");
-        }
-        String sub;
-        try {
-            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
-            boolean verified = false;
-            for (RSAKey key : keys) {
-                verified |= key.getKeyID().equals(jwt.getHeader().getKeyID())
-                        && jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key));
-            }
-            com.nimbusds.jwt.JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (!verified || !"access".equals(claims.getStringClaim("token_use"))
-                    || !clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
-                throw new CognitoStubException("NotAuthorizedException", "Invalid Access Token");
-            }
-            sub = claims.getSubject();
-        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
-            throw new CognitoStubException("NotAuthorizedException", "Invalid Access Token");
-        }
-        for (Family family : families.values()) {
-            if (family.user.sub.equals(sub)) {
-                family.revoked = true;
-            }
-        }
-        globalSignOuts++;
-        return Map.of();
-    }
-
-    /**
-     * How many {@code GlobalSignOut} calls succeeded.
-     *
-     * @return the count
-     */
-    public synchronized int globalSignOutCount() {
-        return globalSignOuts;
-    }
-
-    private Family refreshableFamily(Client client, String refreshToken) {
-        assert Thread.holdsLock(this);
-        Family family = families.get(refreshToken);
-        if (family == null || family.client != client) {
-            throw new CognitoStubException("NotAuthorizedException", "Invalid Refresh Token");
-        }
-        if (family.revoked) {
-            throw new CognitoStubException("NotAuthorizedException", "Refresh Token has been revoked");
-        }
-        return family;
-    }
-
-    private static void checkSecretHash(Client client, String secretHash, List<String> usernames) {
-        if (client.secret == null) {
-            return;
-        }
-        if (secretHash != null) {
-            for (String username : usernames) {
-                if (constantTimeEquals(secretHash(client.secret, username, client.id), secretHash)) {
-                    return;
-                }
-            }
-        }
-        throw new CognitoStubException("NotAuthorizedException", "Unable to verify secret hash for client " + client.id);
-    }
-
-    /**
-     * Cognito's {@code SECRET_HASH}: Base64 of HMAC-SHA256, keyed with the client secret, over
-     * username followed by client id.
-     *
-     * @param clientSecret the app client's secret
-     * @param username the username (for a refresh, Cognito also accepts the sub)
-     * @param clientId the app client id
-     * @return the value for the {@code SECRET_HASH} auth parameter
-     */
-    public static String secretHash(String clientSecret, String username, String clientId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private StubTokens newFamily(Client client, User user) {
-        assert Thread.holdsLock(this);
-        String refreshToken = newRefreshToken();
-        Family family = new Family(client, user, refreshToken, UUID.randomUUID().toString(),
-                UUID.randomUUID().toString(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        families.put(refreshToken, family);
-        return mint(client, family);
-    }
-
-    private StubTokens mint(Client client, Family family) {
-        assert Thread.holdsLock(this);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Date iat = Date.from(now);
-        Date exp = Date.from(now.plus(accessTokenValidity));
-        RSAKey key = signingKey();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build();
-        boolean ids = client.revocationEnabled;
-
-        JWTClaimsSet.Builder access = new JWTClaimsSet.Builder()
-                .subject(family.user.sub)
-                .issuer(issuer)
-                .claim("client_id", client.id);
-        if (ids) {
-            access.claim("origin_jti", family.originJti);
-        }
-        access.claim("event_id", family.eventId)
-                .claim("token_use", "access")
-                .claim("scope", ACCESS_TOKEN_SCOPE)
-                .claim("auth_time", family.authTime.getEpochSecond())
-                .expirationTime(exp)
-                .issueTime(iat);
-        if (ids) {
-            access.jwtID(UUID.randomUUID().toString());
-        }
-        access.claim("username", family.user.username).claim("version", 2);
-
-        JWTClaimsSet.Builder id = new JWTClaimsSet.Builder()
-                .subject(family.user.sub)
-                .audience(client.id)
-                .claim("cognito:username", family.user.username);
-        if (ids) {
-            id.claim("origin_jti", family.originJti);
-        }
-        id.claim("event_id", family.eventId)
-                .claim("token_use", "id")
-                .claim("auth_time", family.authTime.getEpochSecond())
-                .issuer(issuer)
-                .expirationTime(exp)
-                .issueTime(iat);
-        if (ids) {
-            id.jwtID(UUID.randomUUID().toString());
-        }
-        return new StubTokens(JwtFactory.rs256(key, header, access.build()), JwtFactory.rs256(key, header, id.build()),
-                family.refreshToken, ids ? family.originJti : null);
-    }
-
-    private User user(String username) {
-        assert Thread.holdsLock(this);
-        Objects.requireNonNull(username, "username");
-        if (username.isEmpty()) {
-            throw new IllegalArgumentException("username must not be empty");
-        }
-        return users.computeIfAbsent(username, u -> new User(u, UUID.randomUUID().toString()));
+        faults.close();
+        server.stop();
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private enum Shape { JWS, REFRESH, OTHER }
-
-    private static Shape shapeOf(String token) {
-        String[] parts = token.split("\\.", -1);
-        if (parts.length == 3 && headerHas(parts[0], "alg")) {
-            return Shape.JWS; // includes alg=none tokens, whose last part is empty
-        }
-        if (parts.length == 5 && headerHas(parts[0], "enc")) {
-            for (String part : parts) {
-                if (part.isEmpty() || !part.matches("[A-Za-z0-9_-]+")) {
-                    return Shape.OTHER;
-                }
-            }
-            return Shape.REFRESH;
-        }
-        return Shape.OTHER;
-    }
-
-    private static boolean headerHas(String encodedHeader, String member) {
-        try {
-            return JSONObjectUtils.parse(new Base64URL(encodedHeader).decodeToString()).get(member) instanceof String;
-        } catch (ParseException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static String newRefreshToken() {
-        // Cognito's are a JWE (RSA-OAEP, A256GCM) of ~1.8 KB: same shape and size, random content
-        return REFRESH_TOKEN_HEADER + "." + randomPart(256) + "." + randomPart(12) + "."
-                + randomPart(1024) + "." + randomPart(16);
-    }
-
-    private static String randomPart(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64URL.encode(random).toString();
-    }
-
-    private static RSAKey newKey() {
-        byte[] kidBytes = new byte[32];
-        RANDOM.nextBytes(kidBytes);
-        try {
-            // Cognito kids are standard Base64 (with '+', '/', '='): keep that, verifiers must cope
-            return new RSAKeyGenerator(2048)
-                    .keyID(Base64.getEncoder().encodeToString(kidBytes))
-                    .algorithm(JWSAlgorithm.RS256)
-                    .keyUse(KeyUse.SIGNATURE)
-                    .generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("RSA key generation failed", e);
-        }
-    }
 
     private static String defaultPoolId(String region) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -1192,82 +599,5 @@ public final class CognitoStub implements AutoCloseable {
         int underscore = poolId.indexOf('_');
         String prefix = underscore > 0 ? poolId.substring(0, underscore) : "";
         return prefix.matches("[a-z]{2}(-[a-z]+)+-\\d+") ? prefix : DEFAULT_REGION;
-    }
-
-    private static boolean constantTimeEquals(String expected, String actual) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static CognitoStubException invalidParameter(String message) {
-        return new CognitoStubException("InvalidParameterException", message);
-    }
-
-    private static void requirePositive(int times) {
-        if (times < 1) {
-            throw new IllegalArgumentException("times must be at least 1: " + times);
-        }
-    }
-
-    private static String requireErrorName(String name) {
-        Objects.requireNonNull(name, "exceptionName");
-        if (!ERROR_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("not an error type name: " + name);
-        }
-        return name;
-    }
-
-    private static final class Client {
-        final String id;
-        final String secret;
-        final boolean revocationEnabled;
-
-        Client(String id, String secret, boolean revocationEnabled) {
-            this.id = id;
-            this.secret = secret;
-            this.revocationEnabled = revocationEnabled;
-        }
-    }
-
-    private static final class User {
-        final String username;
-        final String sub;
-        String password;
-
-        User(String username, String sub) {
-            this.username = username;
-            this.sub = sub;
-        }
-    }
-
-    /** One refresh token and everything minted from it. */
-    private static final class Family {
-        final Client client;
-        final User user;
-        final String refreshToken;
-        final String originJti;
-        final String eventId;
-        final Instant authTime;
-        boolean revoked;
-
-        Family(Client client, User user, String refreshToken, String originJti, String eventId, Instant authTime) {
-            this.client = client;
-            this.user = user;
-            this.refreshToken = refreshToken;
-            this.originJti = originJti;
-            this.eventId = eventId;
-            this.authTime = authTime;
-        }
-    }
-
-    private static final class Fault {
-        static final Fault RESET = new Fault(null, RevokeCall.CONNECTION_RESET);
-
-        final String errorType;
-        final int httpStatus;
-
-        Fault(String errorType, int httpStatus) {
-            this.errorType = errorType;
-            this.httpStatus = httpStatus;
-        }
     }
 }

@@ -151,6 +151,28 @@ class CognitoStubTest {
     }
 
     @Test
+    void revokeToken_withAuthorizationHeader_recordsItAndStillSucceeds() throws Exception {
+        // the SDK never signs RevokeToken (its model marks the operation unauthenticated), so the
+        // positive case of the header check needs a hand-made request
+        StubTokens tokens = stub.login(PUBLIC_CLIENT, "alice");
+        String body = "{\"Token\":\"" + tokens.refreshToken() + "\",\"ClientId\":\"" + PUBLIC_CLIENT + "\"}";
+        HttpRequest signed = HttpRequest.newBuilder(stub.endpoint().resolve("/"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", CognitoStub.AMZ_JSON_1_1)
+                .header("X-Amz-Target", CognitoStub.TARGET_PREFIX + "RevokeToken")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20300101/eu-west-1/cognito-idp/aws4_request")
+                .build();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(signed, HttpResponse.BodyHandlers.ofString());
+
+        // recorded, never enforced: Cognito does not evaluate IAM for RevokeToken
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(stub.revokeCalls()).singleElement()
+                .satisfies(call -> assertThat(call.authorizationHeaderPresent()).isTrue());
+        assertThat(stub.isRevoked(tokens.refreshToken())).isTrue();
+    }
+
+    @Test
     void revokeToken_withRightSecret_succeedsAndRecordsSecret() {
         StubTokens tokens = stub.login(SECRET_CLIENT, "alice");
 
@@ -181,6 +203,7 @@ class CognitoStubTest {
 
         revoke(laptop.refreshToken(), PUBLIC_CLIENT, null);
 
+        assertThat(stub.isRevoked(laptop.refreshToken())).isTrue();
         assertThat(stub.isRevoked(phone.refreshToken())).isFalse();
         assertThat(refreshViaSdk(PUBLIC_CLIENT, phone.refreshToken()).accessToken()).isNotBlank();
     }
@@ -594,7 +617,10 @@ class CognitoStubTest {
     @Test
     void tokens_onClientWithRevocationDisabled_carryNoJtiNorOriginJti() {
         StubTokens tokens = stub.login(NO_REVOCATION_CLIENT, "alice");
+        StubTokens revocable = stub.login(PUBLIC_CLIENT, "alice");
 
+        assertThat(revocable.originJti()).isNotNull();
+        assertThat(revocable.accessClaims().getJWTID()).isNotNull();
         assertThat(tokens.originJti()).isNull();
         assertThat(tokens.accessClaims().getJWTID()).isNull();
         assertThat(tokens.accessClaims().getClaim("origin_jti")).isNull();
@@ -838,9 +864,12 @@ class CognitoStubTest {
     // ------------------------------------------------------------ lifecycle and hygiene
 
     @Test
-    void close_stopsServer() {
+    void close_stopsServer() throws Exception {
         CognitoStub other = CognitoStub.start();
         URI endpoint = other.endpoint();
+        HttpRequest jwks = HttpRequest.newBuilder(URI.create(other.jwksUri())).GET().build();
+        assertThat(HttpClient.newHttpClient().send(jwks, HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("serving before close").isEqualTo(200);
         other.close();
         other.close(); // idempotent
 
@@ -853,8 +882,10 @@ class CognitoStubTest {
         StubTokens tokens = stub.login(SECRET_CLIENT, "alice");
         revoke(tokens.refreshToken(), SECRET_CLIENT, SECRET);
 
-        assertThat(tokens.toString()).doesNotContain(tokens.accessToken(), tokens.idToken(), tokens.refreshToken());
-        assertThat(stub.revokeCalls().get(0).toString()).doesNotContain(tokens.refreshToken(), SECRET);
+        assertThat(tokens.toString()).contains(tokens.originJti())
+                .doesNotContain(tokens.accessToken(), tokens.idToken(), tokens.refreshToken());
+        assertThat(stub.revokeCalls().get(0).toString()).contains(SECRET_CLIENT, "clientSecret=present")
+                .doesNotContain(tokens.refreshToken(), SECRET);
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.github.cognitorevoke.testing;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The failures a test asked {@link CognitoStub} to inject: a queue of RevokeToken errors and
+ * connection resets (consumed in the order requested), a separate queue of RevokeToken delays, and a
+ * count of JWKS requests to fail. Thread-safe: the queues are guarded by {@code this}.
+ */
+final class FaultInjector {
+
+    /** An injected answer for one RevokeToken call. */
+    record Fault(String errorType, int httpStatus) {
+        /** Close the connection without answering. */
+        static final Fault RESET = new Fault(null, RevokeCall.CONNECTION_RESET);
+
+        boolean isReset() {
+            return this == RESET;
+        }
+    }
+
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private final Deque<Duration> delays = new ArrayDeque<>();
+    private int jwksFailures;
+    // counted down by close(): cuts every pending delay short without relying on thread interrupts
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    synchronized void failNext(int times, String exceptionName, int httpStatus) {
+        requirePositive(times);
+        UserPool.requireErrorName(exceptionName);
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException("httpStatus must be 400..599: " + httpStatus);
+        }
+        for (int i = 0; i < times; i++) {
+            faults.add(new Fault(exceptionName, httpStatus));
+        }
+    }
+
+    synchronized void resetConnectionNext(int times) {
+        requirePositive(times);
+        for (int i = 0; i < times; i++) {
+            faults.add(Fault.RESET);
+        }
+    }
+
+    synchronized void delayNext(int times, Duration delay) {
+        requirePositive(times);
+        if (Objects.requireNonNull(delay, "delay").isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        for (int i = 0; i < times; i++) {
+            delays.add(delay);
+        }
+    }
+
+    synchronized void failJwksNext(int times) {
+        requirePositive(times);
+        jwksFailures += times;
+    }
+
+    /** The next queued failure or reset, or {@code null} to process the call normally. */
+    synchronized Fault nextFault() {
+        return faults.poll();
+    }
+
+    /** Whether the current JWKS request is one to fail (and uses it up). */
+    synchronized boolean takeJwksFailure() {
+        if (jwksFailures == 0) {
+            return false;
+        }
+        jwksFailures--;
+        return true;
+    }
+
+    /**
+     * Applies the next queued delay, if any, to the calling request thread.
+     *
+     * @return {@code true} to go on handling the call, {@code false} if the stub was closed (or the
+     *     thread interrupted) meanwhile and the call must be dropped unanswered
+     */
+    boolean awaitNextDelay() {
+        Duration delay;
+        synchronized (this) {
+            delay = delays.poll();
+        }
+        if (delay == null || delay.isZero()) {
+            return true;
+        }
+        try {
+            return !closed.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Releases every pending delay; later calls are dropped. */
+    void close() {
+        closed.countDown();
+    }
+
+    private static void requirePositive(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1: " + times);
+        }
+    }
+}
