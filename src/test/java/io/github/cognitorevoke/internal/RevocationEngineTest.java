@@ -66,7 +66,7 @@ class RevocationEngineTest {
         }
         RevocationSettings settings = b.build();
         return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new CognitoGateway(settings), false);
+                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), false);
     }
 
     private RevocationEngine useEngine(String clientId, String secret) {
