@@ -282,8 +282,14 @@ public final class RevocationEngine implements AutoCloseable {
 
     /** Calls Cognito for an in-flight entry, then requeues it with backoff or ends it. */
     private Outcome attempt(Entry entry) {
-        Outcome outcome = entry.kind() == Kind.REVOKE
-                ? cognito.revoke(entry.credential()) : cognito.globalSignOut(entry.credential());
+        Outcome outcome;
+        try {
+            outcome = entry.kind() == Kind.REVOKE
+                    ? cognito.revoke(entry.credential()) : cognito.globalSignOut(entry.credential());
+        } catch (RuntimeException e) {
+            // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
+            outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
+        }
         if (outcome instanceof Retry retry) {
             cognitoFailing = true;
             entry.attempts++;

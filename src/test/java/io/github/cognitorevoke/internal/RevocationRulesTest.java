@@ -270,6 +270,18 @@ class RevocationRulesTest {
         assertThat(engine.pendingCount()).isEqualTo(3);
     }
 
+    @Test
+    void gatewayThrows_entryRequeued_notLeakedInFlight() {
+        cognito.onRevoke(r -> {
+            throw new IllegalStateException("bug in a gateway");
+        });
+        assertThat(engine.logout(null, "some-refresh-token").status()).isEqualTo(Status.PENDING);
+        cognito.onRevoke(r -> DONE);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+        assertThat(engine.pendingCount()).isZero();
+    }
+
     // ------------------------------------------------------------------ caps
 
     @Test
