@@ -140,8 +140,7 @@ public final class RevocationEngine implements AutoCloseable {
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
         Instant now = clock.instant();
         // Admit before denylisting anything: a refusal at the cap then changes nothing.
-        Admission admission = refreshToken == null ? null : pending.admitRevoke(refreshToken,
-                Digest.of(refreshToken), token == null ? null : familyKey(token), now.plus(settings.pendingDeadline()));
+        Admission admission = refreshToken == null ? null : admit(refreshToken, token, now);
         boolean denylisted = false;
         if (token != null) {
             denylisted = denylistJti(token);
@@ -164,6 +163,21 @@ public final class RevocationEngine implements AutoCloseable {
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
         return firstAttempt(admission.entry(), token, denylisted);
+    }
+
+    private Admission admit(String refreshToken, AccessTokenVerifier.Verified token, Instant now) {
+        try {
+            return pending.admitRevoke(refreshToken, Digest.of(refreshToken),
+                    token == null ? null : familyKey(token), now.plus(settings.pendingDeadline()));
+        } catch (RevocationUnavailableException e) {
+            warnings.warn("pending-cap", "cognito-revoke: " + pending.unverifiedCount() + " revocations that came"
+                    + " with a refresh token alone (" + pending.unverifiedBytes() + " bytes) wait for Cognito at "
+                    + SdkCognitoGateway.endpoint(settings) + "; the cap (" + RevocationSettings.MAX_PENDING_REVOCATIONS
+                    + "=" + settings.maxPendingRevocations() + ", " + RevocationSettings.MAX_PENDING_BYTES + "="
+                    + settings.maxPendingBytes() + ") is reached, so new ones are answered 503 until Cognito catches up;"
+                    + " logouts with a verified access token are not affected");
+            throw e;
+        }
     }
 
     private static Duration longer(Duration a, Duration b) {
