@@ -185,6 +185,54 @@ class PendingAttackTest {
     }
 
     @Test
+    void concurrentFloodAndSweeps_capNeverExceeded_countersBalanceToZero() throws Exception {
+        RevocationSettings s = settings().maxPendingRevocations(500).build();
+        java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
+        ScriptedCognitoGateway cognito = new ScriptedCognitoGateway()
+                .onRevoke(t -> recovered.get() ? NOT_ACCEPTED : THROTTLED);
+        RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
+                new AccessTokenVerifier(s, clock), cognito, false);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger maxSeen = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                int worker = w;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 5_000; i++) {
+                        try {
+                            engine.logout(null, junk(worker * 100_000 + i % 2_000)); // duplicates too
+                        } catch (RevocationUnavailableException expected) {
+                            // the cap
+                        }
+                        maxSeen.accumulateAndGet(engine.unverifiedPendingCount(), Math::max);
+                    }
+                }));
+            }
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    clock.advance(Duration.ofSeconds(1));
+                    recovered.set(i % 2 == 0);
+                    engine.retryDue();
+                }
+            }));
+            for (java.util.concurrent.Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(maxSeen.get()).isLessThanOrEqualTo(500);
+        clock.advance(s.pendingDeadline());
+        engine.retryDue();
+        assertThat(engine.pendingCount()).isZero();
+        assertThat(engine.pendingBytes()).isZero();
+        assertThat(engine.unverifiedPendingCount()).isZero();
+        assertThat(engine.unverifiedPendingBytes()).isZero();
+        engine.close();
+    }
+
+    @Test
     void junkFloodWhileThrottled_throughTheSdkAgainstTheWireStub_capHolds_genuineCompletesOnFirstSweepAfterRecovery() {
         RevocationSettings s = settings().maxPendingRevocations(100).build();
         RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
