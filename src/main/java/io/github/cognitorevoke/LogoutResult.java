@@ -29,23 +29,60 @@ public record LogoutResult(Status status, boolean accessTokenDenylisted, Optiona
     /**
      * Why Cognito refused a revocation.
      *
-     * @param cognitoError the Cognito error name, e.g. {@code UnsupportedOperationException}
-     * @param clientFault  true when the presented refresh token is at fault (the caller should get a
-     *                     4xx), false when the app client's setup is (an operator must act)
+     * @param reason       the typed reason; a caller maps it to its answer (e.g. an HTTP status)
+     * @param cognitoError the Cognito error name, e.g. {@code UnsupportedOperationException};
+     *                     informational only (for logs and diagnostics), do not branch on it
      * @param description  a description safe to show to the client: no token, no secret
      */
-    public record Refusal(String cognitoError, boolean clientFault, String description) {
+    public record Refusal(Reason reason, String cognitoError, String description) {
+
+        /** Why Cognito refused, grouped by what the caller should answer. */
+        public enum Reason {
+            /** The token is not a refresh token ({@code UnsupportedTokenTypeException}); OAuth
+             *  {@code unsupported_token_type}. */
+            NOT_A_REFRESH_TOKEN,
+            /** Cognito rejected the token as malformed ({@code InvalidParameterException}); OAuth
+             *  {@code invalid_request}. */
+            MALFORMED_TOKEN,
+            /** Cognito did not accept the token, e.g. issued to another client or unknown
+             *  ({@code NotAuthorizedException}); OAuth {@code invalid_grant}. */
+            TOKEN_NOT_ACCEPTED,
+            /** The app client's setup is at fault (wrong secret, revocation not enabled, unknown client,
+             *  any other refusal): an operator must act, the caller did nothing wrong. */
+            CLIENT_MISCONFIGURED;
+
+            /**
+             * Tells who is at fault.
+             *
+             * @return true when the presented token is at fault (a 4xx), false when the app
+             *         client's setup is (a 502: the identity provider refused this server)
+             */
+            public boolean clientFault() {
+                return this != CLIENT_MISCONFIGURED;
+            }
+        }
 
         /**
          * Checks the components.
          *
+         * @param reason       the typed reason
          * @param cognitoError the Cognito error name
-         * @param clientFault  whether the presented token is at fault
          * @param description  a description safe to show to the client
          */
         public Refusal {
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(cognitoError, "cognitoError");
             Objects.requireNonNull(description, "description");
+        }
+
+        /**
+         * Tells who is at fault; the same as {@code reason().clientFault()}.
+         *
+         * @return true when the presented refresh token is at fault, false when the app client's
+         *         setup is
+         */
+        public boolean clientFault() {
+            return reason.clientFault();
         }
     }
 
@@ -62,5 +99,16 @@ public record LogoutResult(Status status, boolean accessTokenDenylisted, Optiona
         if (refusal.isPresent() != (status == Status.REFUSED)) {
             throw new IllegalArgumentException("a refusal goes with status REFUSED and only with it");
         }
+    }
+
+    /**
+     * Tells whether the caller's session should end (HTTP session invalidated, cookies expired).
+     * It ends in every case but one: Cognito refused the presented refresh token as the client's
+     * fault and no access token was denylisted, so the logout changed nothing.
+     *
+     * @return false only for a client-fault refusal with nothing denylisted
+     */
+    public boolean endsSession() {
+        return !(status == Status.REFUSED && refusal.orElseThrow().clientFault() && !accessTokenDenylisted);
     }
 }

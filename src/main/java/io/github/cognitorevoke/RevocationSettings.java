@@ -46,16 +46,46 @@ public final class RevocationSettings {
     public static final String REFRESH_TOKEN_COOKIE = "refreshTokenCookie";
     /** Class name of a {@link TokenResolver} that replaces the default one. */
     public static final String TOKEN_RESOLVER = "tokenResolver";
-    /** Tolerated clock difference when checking {@code exp}; default 30 seconds. */
+    /**
+     * Tolerated clock difference when checking {@code exp}; default 60 seconds. A revoked token
+     * stays denylisted until its {@code exp} plus this skew, so it must be at least the skew the
+     * application's own verifier accepts (Nimbus and most JWT libraries accept 60 seconds).
+     */
     public static final String CLOCK_SKEW = "clockSkew";
     /** Time limit of one call to Cognito; default 5 seconds. */
     public static final String COGNITO_TIMEOUT = "cognitoTimeout";
+    /**
+     * The longest lifetime of any token of a family (access or ID token) that the user pool
+     * issues; default 1 day, Cognito's longest access- and ID-token validity. A family
+     * ({@code origin_jti}) stays denylisted at least this long after a logout, since an ID token
+     * of the family may outlive the access token presented at logout.
+     */
+    public static final String MAX_TOKEN_LIFETIME = "maxTokenLifetime";
+    /**
+     * How long a revocation that Cognito has not confirmed (it was unreachable or throttling) is
+     * retried before it is dropped with a warning; default 1 day. A family with a revocation
+     * pending stays denylisted until this deadline plus {@link #MAX_TOKEN_LIFETIME} plus
+     * {@link #CLOCK_SKEW}.
+     */
+    public static final String PENDING_DEADLINE = "pendingDeadline";
+    /**
+     * The most pending revocations that arrived with a refresh token alone (unverified: anyone can
+     * send one); default 10000. When it is reached, a new such logout is answered 503 without
+     * calling Cognito; work already accepted is kept until its deadline.
+     */
+    public static final String MAX_PENDING_REVOCATIONS = "maxPendingRevocations";
+    /**
+     * The most memory, in bytes, that unverified pending revocations may hold (the refresh tokens
+     * plus a fixed overhead per entry); default 8 MiB. Written as a plain byte count or with the
+     * suffix {@code k} (KiB) or {@code m} (MiB), e.g. {@code 8m}.
+     */
+    public static final String MAX_PENDING_BYTES = "maxPendingBytes";
 
     /** Every init-param name the library knows; any other name fails the deployment. */
     public static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
             REGION, USER_POOL_ID, CLIENT_ID, CLIENT_SECRET, ENDPOINT, ISSUER, JWKS_URI, LOGOUT_PATHS,
             LOGOUT_REDIRECT, ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, TOKEN_RESOLVER, CLOCK_SKEW,
-            COGNITO_TIMEOUT)));
+            COGNITO_TIMEOUT, MAX_TOKEN_LIFETIME, PENDING_DEADLINE, MAX_PENDING_REVOCATIONS, MAX_PENDING_BYTES)));
 
     private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern POOL_SUFFIX = Pattern.compile("[0-9A-Za-z]+");
@@ -67,6 +97,11 @@ public final class RevocationSettings {
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     private static final Duration MAX_COGNITO_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
+    private static final Duration MAX_LIFETIME = Duration.ofDays(30);
+    private static final int MAX_PENDING_COUNT_LIMIT = 10_000_000;
+    private static final long MIN_PENDING_BYTES = 16 * 1024;
+    private static final long MAX_PENDING_BYTES_LIMIT = 1024L * 1024 * 1024;
 
     private final String region;
     private final String userPoolId;
@@ -82,6 +117,10 @@ public final class RevocationSettings {
     private final String tokenResolver;
     private final Duration clockSkew;
     private final Duration cognitoTimeout;
+    private final Duration maxTokenLifetime;
+    private final Duration pendingDeadline;
+    private final int maxPendingRevocations;
+    private final long maxPendingBytes;
 
     private RevocationSettings(Builder b) {
         this.region = b.region;
@@ -100,6 +139,10 @@ public final class RevocationSettings {
         this.tokenResolver = b.tokenResolver;
         this.clockSkew = b.clockSkew;
         this.cognitoTimeout = b.cognitoTimeout;
+        this.maxTokenLifetime = b.maxTokenLifetime;
+        this.pendingDeadline = b.pendingDeadline;
+        this.maxPendingRevocations = b.maxPendingRevocations;
+        this.maxPendingBytes = b.maxPendingBytes;
     }
 
     /**
@@ -197,6 +240,26 @@ public final class RevocationSettings {
         return cognitoTimeout;
     }
 
+    /** @return the longest lifetime of any access or ID token of a family */
+    public Duration maxTokenLifetime() {
+        return maxTokenLifetime;
+    }
+
+    /** @return how long an unconfirmed revocation is retried before it is dropped */
+    public Duration pendingDeadline() {
+        return pendingDeadline;
+    }
+
+    /** @return the most unverified pending revocations */
+    public int maxPendingRevocations() {
+        return maxPendingRevocations;
+    }
+
+    /** @return the most bytes unverified pending revocations may hold */
+    public long maxPendingBytes() {
+        return maxPendingBytes;
+    }
+
     @Override
     public String toString() {
         return "RevocationSettings[region=" + region + ", userPoolId=" + userPoolId + ", clientId=" + clientId
@@ -205,7 +268,9 @@ public final class RevocationSettings {
                 + ", logoutPaths=" + logoutPaths + ", logoutRedirect=" + logoutRedirect
                 + ", accessTokenCookie=" + accessTokenCookie + ", refreshTokenCookie=" + refreshTokenCookie
                 + ", tokenResolver=" + tokenResolver + ", clockSkew=" + clockSkew
-                + ", cognitoTimeout=" + cognitoTimeout + "]";
+                + ", cognitoTimeout=" + cognitoTimeout + ", maxTokenLifetime=" + maxTokenLifetime
+                + ", pendingDeadline=" + pendingDeadline + ", maxPendingRevocations=" + maxPendingRevocations
+                + ", maxPendingBytes=" + maxPendingBytes + "]";
     }
 
     private static URI uri(String parameter, String value) {
@@ -250,8 +315,12 @@ public final class RevocationSettings {
         private String accessTokenCookie;
         private String refreshTokenCookie;
         private String tokenResolver;
-        private Duration clockSkew = Duration.ofSeconds(30);
+        private Duration clockSkew = Duration.ofSeconds(60);
         private Duration cognitoTimeout = Duration.ofSeconds(5);
+        private Duration maxTokenLifetime = Duration.ofDays(1);
+        private Duration pendingDeadline = Duration.ofDays(1);
+        private int maxPendingRevocations = 10_000;
+        private long maxPendingBytes = 8L * 1024 * 1024;
 
         private Builder(String region, String userPoolId, String clientId) {
             this.region = required(REGION, region);
@@ -399,6 +468,61 @@ public final class RevocationSettings {
             }
             this.cognitoTimeout = timeout;
             return this;
+        }
+
+        /**
+         * @param lifetime the longest lifetime of any access or ID token the pool issues, 1 minute
+         *                 to 30 days; default 1 day
+         * @return this builder
+         */
+        public Builder maxTokenLifetime(Duration lifetime) {
+            this.maxTokenLifetime = between(MAX_TOKEN_LIFETIME, lifetime, MIN_LIFETIME, MAX_LIFETIME);
+            return this;
+        }
+
+        /**
+         * @param deadline how long an unconfirmed revocation is retried, 1 minute to 30 days; default 1 day
+         * @return this builder
+         */
+        public Builder pendingDeadline(Duration deadline) {
+            this.pendingDeadline = between(PENDING_DEADLINE, deadline, MIN_LIFETIME, MAX_LIFETIME);
+            return this;
+        }
+
+        /**
+         * @param max the most unverified pending revocations, 1 to 10,000,000; default 10,000
+         * @return this builder
+         */
+        public Builder maxPendingRevocations(int max) {
+            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
+                throw new RevocationConfigurationException(MAX_PENDING_REVOCATIONS,
+                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
+            }
+            this.maxPendingRevocations = max;
+            return this;
+        }
+
+        /**
+         * @param bytes the most bytes unverified pending revocations may hold, 16 KiB to 1 GiB;
+         *              default 8 MiB
+         * @return this builder
+         */
+        public Builder maxPendingBytes(long bytes) {
+            if (bytes < MIN_PENDING_BYTES || bytes > MAX_PENDING_BYTES_LIMIT) {
+                throw new RevocationConfigurationException(MAX_PENDING_BYTES,
+                        "'" + bytes + "' must lie between 16k (" + MIN_PENDING_BYTES + ") and 1024m ("
+                                + MAX_PENDING_BYTES_LIMIT + ") bytes");
+            }
+            this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        private static Duration between(String parameter, Duration value, Duration min, Duration max) {
+            if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new RevocationConfigurationException(parameter,
+                        "'" + value + "' must lie between " + min + " and " + max);
+            }
+            return value;
         }
 
         /**

@@ -73,14 +73,27 @@ public class TokenRevocationService implements AutoCloseable {
      * Logs a user out. First the access token is verified (signature against the pool's JWKS,
      * {@code iss}, {@code token_use=access}, {@code client_id}, {@code exp}) and its {@code jti} and
      * {@code origin_jti} are denylisted; then the refresh token is revoked at Cognito. Either token
-     * may be null, not both.
+     * may be null, not both. The {@code jti} stays denylisted until the token's {@code exp} plus
+     * {@code clockSkew}; the family ({@code origin_jti}, which ID tokens share) for
+     * {@code maxTokenLifetime} plus {@code clockSkew} from now, or, while the revocation is pending
+     * at Cognito, until its {@code pendingDeadline} plus {@code maxTokenLifetime} plus
+     * {@code clockSkew}.
+     *
+     * <p>A refresh token that comes without a verified access token is unverified work: anyone can
+     * send one. While Cognito throttles or is down such revocations wait in a bounded queue
+     * ({@code maxPendingRevocations}, {@code maxPendingBytes}); when it is full a new one is refused
+     * with {@link RevocationUnavailableException} before Cognito is called. Revocations that come
+     * with a verified access token (up to four distinct refresh tokens per token family) are never
+     * refused for that and are retried first.
      *
      * @param accessToken  the access token, or null
      * @param refreshToken the refresh token, or null
      * @return what was achieved; the local denylisting stands whatever the status
-     * @throws InvalidRequestException        if both tokens are null
+     * @throws InvalidRequestException        if both tokens are null, or the refresh token is longer
+     *                                        than 8 KiB (nothing changed)
      * @throws InvalidTokenException          if the access token fails verification (nothing changed)
-     * @throws RevocationUnavailableException if the pool's keys cannot be fetched (nothing changed)
+     * @throws RevocationUnavailableException if the pool's keys cannot be fetched, or too many
+     *                                        unverified revocations wait for Cognito (nothing changed)
      */
     public LogoutResult logout(String accessToken, String refreshToken) {
         if (isBlank(accessToken) && isBlank(refreshToken)) {
@@ -134,7 +147,9 @@ public class TokenRevocationService implements AutoCloseable {
 
     /**
      * Returns how many revocations wait for Cognito (it was unreachable or throttling); they are
-     * retried in the background with backoff until they succeed.
+     * retried in the background with backoff until they succeed, Cognito refuses them, or their
+     * deadline ({@code pendingDeadline}; for a global sign-out the access token's {@code exp})
+     * passes.
      *
      * @return the number of pending calls
      */

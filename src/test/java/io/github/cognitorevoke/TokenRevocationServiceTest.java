@@ -53,6 +53,25 @@ class TokenRevocationServiceTest {
     }
 
     @Test
+    void logout_refreshTokenOver8KiB_invalidRequest_cognitoNotCalled() {
+        assertThatThrownBy(() -> service.logout(null, "r".repeat(8 * 1024 + 1)))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(stub.revokeCallCount()).isZero();
+    }
+
+    @Test
+    void logout_refreshTokenAlone_cognitoThrottling_pendingCounted() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        stub.failNext(1, "TooManyRequestsException");
+
+        assertThat(service.logout(null, t.refreshToken()).status()).isEqualTo(Status.PENDING);
+        assertThat(service.logout(null, t.refreshToken()).status()).as("merged").isEqualTo(Status.PENDING);
+
+        assertThat(service.pendingRevocations()).isEqualTo(1);
+        assertThat(stub.revokeCallCount()).isEqualTo(1);
+    }
+
+    @Test
     void isRevoked_nullOrGarbage_false() {
         assertThat(service.isRevoked(null)).isFalse();
         assertThat(service.isRevoked("garbage")).isFalse();

@@ -16,7 +16,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
-import io.github.cognitorevoke.internal.CognitoGateway;
+import io.github.cognitorevoke.internal.SdkCognitoGateway;
 import io.github.cognitorevoke.internal.DefaultTokenResolver;
 import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.RevocationEngine;
@@ -147,7 +147,7 @@ public class RevocationCheckBenchmark {
 
         // Built as the tests build it; neither the verifier's key set nor Cognito is ever reached.
         engine = new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
-                new CognitoGateway(settings), false);
+                new SdkCognitoGateway(settings), false);
         filter = new RevocationFilter();
         filter.init(FakeServlet.config(FakeServlet.context(
                 Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));

@@ -46,9 +46,6 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     private Duration remaining(Instant until) {
-        if (until.equals(UNTIL_FURTHER_NOTICE)) {
-            return Duration.ofNanos(Long.MAX_VALUE);
-        }
         Duration d = Duration.between(clock.instant(), until);
         return d.isNegative() ? Duration.ZERO : d;
     }
@@ -60,11 +57,6 @@ public final class CaffeineDenylist implements Denylist {
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
-    }
-
-    @Override
-    public void settle(String id, Instant until) {
-        ids.put(id, until);
     }
 
     @Override

@@ -7,12 +7,11 @@ import java.time.Instant;
  *
  * <p>The seam for a shared tier: the in-memory {@link CaffeineDenylist} serves one server; an
  * implementation on a shared engine (Redis/Valkey) serves many, and nothing above this interface
- * changes. Every entry carries its own end; an entry is never dropped before it (no size bound).
+ * changes. Every entry carries its own end; an entry is never dropped before it (no size bound)
+ * and never shortened: a second {@link #add} of the same id keeps the later end, so no request
+ * can cancel or shorten an entry another request made.
  */
 public interface Denylist {
-
-    /** An entry that stays until it is replaced: a revocation that Cognito has not confirmed yet. */
-    Instant UNTIL_FURTHER_NOTICE = Instant.MAX;
 
     /**
      * Denylists a token id until the given instant, keeping a later end already there.
@@ -21,14 +20,6 @@ public interface Denylist {
      * @param until when the entry may go
      */
     void add(String id, Instant until);
-
-    /**
-     * Sets the end of an entry, also to an earlier one (used when a pending revocation settles).
-     *
-     * @param id    a {@code jti} or {@code origin_jti}
-     * @param until when the entry may go
-     */
-    void settle(String id, Instant until);
 
     /**
      * Tells whether a token id is denylisted now.

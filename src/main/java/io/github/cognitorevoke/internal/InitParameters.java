@@ -21,6 +21,8 @@ public final class InitParameters {
     // ${env:NAME}, ${sys:name}, each with an optional shell-style default: ${env:NAME:-default}.
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|sys):([^}:]*)(?::-([^}]*))?}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern COUNT = Pattern.compile("\\d{1,9}");
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([km])?");
 
     private InitParameters() {
     }
@@ -80,7 +82,54 @@ public final class InitParameters {
         if (v.has(RevocationSettings.COGNITO_TIMEOUT)) {
             b.cognitoTimeout(duration(RevocationSettings.COGNITO_TIMEOUT, v.get(RevocationSettings.COGNITO_TIMEOUT)));
         }
+        if (v.has(RevocationSettings.MAX_TOKEN_LIFETIME)) {
+            b.maxTokenLifetime(duration(RevocationSettings.MAX_TOKEN_LIFETIME,
+                    v.get(RevocationSettings.MAX_TOKEN_LIFETIME)));
+        }
+        if (v.has(RevocationSettings.PENDING_DEADLINE)) {
+            b.pendingDeadline(duration(RevocationSettings.PENDING_DEADLINE, v.get(RevocationSettings.PENDING_DEADLINE)));
+        }
+        if (v.has(RevocationSettings.MAX_PENDING_REVOCATIONS)) {
+            b.maxPendingRevocations(count(RevocationSettings.MAX_PENDING_REVOCATIONS,
+                    v.get(RevocationSettings.MAX_PENDING_REVOCATIONS)));
+        }
+        if (v.has(RevocationSettings.MAX_PENDING_BYTES)) {
+            b.maxPendingBytes(bytes(RevocationSettings.MAX_PENDING_BYTES, v.get(RevocationSettings.MAX_PENDING_BYTES)));
+        }
         return b.build();
+    }
+
+    /**
+     * Parses a whole number such as {@code 10000}.
+     *
+     * @param parameter the parameter, for the message
+     * @param value     the text
+     * @return the number
+     */
+    static int count(String parameter, String value) {
+        String text = value.strip();
+        if (!COUNT.matcher(text).matches()) {
+            throw new RevocationConfigurationException(parameter, "'" + value + "' is not a whole number such as 10000");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /**
+     * Parses a size in bytes: a plain count ({@code 8388608}) or with the suffix {@code k} (KiB)
+     * or {@code m} (MiB), e.g. {@code 512k}, {@code 8m}; upper or lower case.
+     *
+     * @param parameter the parameter, for the message
+     * @param value     the text
+     * @return the size in bytes
+     */
+    static long bytes(String parameter, String value) {
+        Matcher m = BYTES.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new RevocationConfigurationException(parameter,
+                    "'" + value + "' is not a size such as 8388608, 512k or 8m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return m.group(2) == null ? n : "k".equals(m.group(2)) ? n * 1024 : n * 1024 * 1024;
     }
 
     /**

@@ -1,23 +1,27 @@
 package io.github.cognitorevoke.internal;
 
+import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Refusal;
 import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.RevocationUnavailableException;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
 import io.github.cognitorevoke.internal.CognitoGateway.Retry;
+import io.github.cognitorevoke.internal.PendingRevocations.Admission;
+import io.github.cognitorevoke.internal.PendingRevocations.Digest;
+import io.github.cognitorevoke.internal.PendingRevocations.Entry;
+import io.github.cognitorevoke.internal.PendingRevocations.Kind;
+import io.github.cognitorevoke.internal.PendingRevocations.Trust;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The decisions of cognito-revoke, with no servlet API in sight: what to verify, what to denylist
@@ -26,14 +30,36 @@ import java.util.function.Function;
  * <p>One engine serves one application: the filter and every injection point of the CDI service
  * share it. It owns a single daemon thread that retries pending Cognito calls with exponential
  * backoff; {@link #close()} stops it.
+ *
+ * <p>Lifetimes of denylist entries (L = {@code maxTokenLifetime}, S = {@code clockSkew}):
+ * <ul>
+ *   <li>a {@code jti}: the token's {@code exp} + S;</li>
+ *   <li>a family ({@code origin_jti}) whose refresh token is revoked, refused or absent:
+ *   logout + max(L, the presented token's {@code exp - iat}) + S, since an ID token of the family
+ *   may outlive the access token;</li>
+ *   <li>a family whose revocation goes pending: the pending entry's deadline + L + S, since the
+ *   refresh token can mint siblings until Cognito confirms or the entry is dropped;</li>
+ *   <li>a sign-out cut-off: now + L + S.</li>
+ * </ul>
+ * Entries are only ever added or lengthened by the logout that makes them; a later completion or
+ * refusal changes nothing, so no request can cancel, shorten or extend another's entry.
+ *
+ * <p>Pending work is bounded and isolated as {@link PendingRevocations} describes. Each sweep of
+ * the retry thread first drops entries past their deadline, then calls every due verified entry;
+ * while Cognito is failing and nothing was due, it probes with the earliest entry (verified
+ * first), and when Cognito answers again makes every verified entry due at once. Unverified entries
+ * get at most {@link #UNVERIFIED_CALLS_PER_SWEEP} calls per sweep, none once a call of the sweep
+ * was asked to retry, so junk never delays a genuine user's revocation.
  */
 public final class RevocationEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
-    /** Cognito's longest access-token lifetime: a sign-out cut-off must outlive every token it covers. */
-    static final Duration MAX_ACCESS_TOKEN_LIFETIME = Duration.ofDays(1);
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
+    /** Cognito refresh tokens are JWEs of about 1.7 KiB; a longer one is refused before any work. */
+    static final int MAX_REFRESH_TOKEN_LENGTH = 8 * 1024;
+    /** Calls for unverified work per one-second sweep, well under Cognito's default RevokeToken quota. */
+    static final int UNVERIFIED_CALLS_PER_SWEEP = 20;
 
     private final RevocationSettings settings;
     private final Clock clock;
@@ -41,34 +67,19 @@ public final class RevocationEngine implements AutoCloseable {
     private final AccessTokenVerifier verifier;
     private final CognitoGateway cognito;
     private final WarnOnce warnings = new WarnOnce(LOG);
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final PendingRevocations pending;
     private final ScheduledExecutorService retrier;
-
-    /** A Cognito call that has not succeeded yet. */
-    private static final class Pending {
-        final Function<CognitoGateway, Outcome> call;
-        final String originJti;
-        final Duration familyLifetime;
-        final Instant giveUpAt;
-        int attempts;
-        Instant nextAttempt;
-
-        Pending(Function<CognitoGateway, Outcome> call, String originJti, Duration familyLifetime, Instant giveUpAt) {
-            this.call = call;
-            this.originJti = originJti;
-            this.familyLifetime = familyLifetime;
-            this.giveUpAt = giveUpAt;
-        }
-    }
+    // Set by any attempt that was asked to retry, cleared by any that Cognito answered.
+    private volatile boolean cognitoFailing;
 
     /**
      * Wires an engine.
      *
-     * @param settings        the settings
-     * @param clock           the time source for expiry, verification and backoff
-     * @param denylist        where revoked ids are kept
-     * @param verifier        verifies access tokens
-     * @param cognito         calls Cognito
+     * @param settings          the settings
+     * @param clock             the time source for expiry, verification, deadlines and backoff
+     * @param denylist          where revoked ids are kept
+     * @param verifier          verifies access tokens
+     * @param cognito           calls Cognito
      * @param retryInBackground whether to start the retry thread (tests drive {@link #retryDue()})
      */
     public RevocationEngine(RevocationSettings settings, Clock clock, Denylist denylist, AccessTokenVerifier verifier,
@@ -78,6 +89,7 @@ public final class RevocationEngine implements AutoCloseable {
         this.denylist = denylist;
         this.verifier = verifier;
         this.cognito = cognito;
+        this.pending = new PendingRevocations(settings.maxPendingRevocations(), settings.maxPendingBytes());
         if (retryInBackground) {
             retrier = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cognito-revoke-retry");
@@ -99,7 +111,7 @@ public final class RevocationEngine implements AutoCloseable {
     public static RevocationEngine create(RevocationSettings settings) {
         Clock clock = Clock.systemUTC();
         return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new CognitoGateway(settings), true);
+                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true);
     }
 
     /** @return the settings */
@@ -113,35 +125,78 @@ public final class RevocationEngine implements AutoCloseable {
      * @param accessToken  the access token, or null
      * @param refreshToken the refresh token, or null
      * @return what was achieved
+     * @throws InvalidRequestException        if the refresh token is longer than 8 KiB (nothing changed)
+     * @throws RevocationUnavailableException if the keys cannot be fetched, or the refresh token came
+     *                                        without a verified access token while the caps on such
+     *                                        pending work are reached (nothing changed, Cognito not called)
      */
     public LogoutResult logout(String accessToken, String refreshToken) {
         if (accessToken == null && refreshToken == null) {
             throw new IllegalArgumentException("a logout needs an access token, a refresh token or both");
         }
+        if (refreshToken != null && refreshToken.length() > MAX_REFRESH_TOKEN_LENGTH) {
+            throw new InvalidRequestException("The refresh_token is longer than 8 KiB: it is not a refresh token");
+        }
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
         Instant now = clock.instant();
-        String originJti = null;
-        Duration lifetime = null;
+        // Admit before denylisting anything: a refusal at the cap then changes nothing.
+        Admission admission = refreshToken == null ? null : admit(refreshToken, token, now);
         boolean denylisted = false;
         if (token != null) {
             denylisted = denylistJti(token);
-            lifetime = Duration.between(token.issuedAt(), token.expiresAt());
-            originJti = token.originJti();
-            if (originJti != null) {
-                // Until Cognito confirms, the refresh token can still mint siblings: hold the family.
-                denylist.add(originJti, refreshToken == null
-                        ? now.plus(lifetime).plus(settings.clockSkew()) : Denylist.UNTIL_FURTHER_NOTICE);
+            if (token.originJti() != null) {
+                Duration lifetime = Duration.between(token.issuedAt(), token.expiresAt());
+                denylist.add(token.originJti(), now.plus(longer(settings.maxTokenLifetime(), lifetime))
+                        .plus(settings.clockSkew()));
             } else if (denylisted) {
                 warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                         + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
                         + " token revocation is probably disabled on the app client (or this is an emulator)");
             }
         }
-        if (refreshToken == null) {
+        if (admission == null) {
             return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
         }
-        Pending p = new Pending(c -> c.revoke(refreshToken), originJti, lifetime, null);
-        return attempt(refreshToken, p, denylisted);
+        if (!admission.fresh()) {
+            // The same refresh token is already pending: no second call; hold the family as long.
+            holdFamily(token, admission.entry());
+            return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
+        }
+        return firstAttempt(admission.entry(), token, denylisted);
+    }
+
+    private Admission admit(String refreshToken, AccessTokenVerifier.Verified token, Instant now) {
+        try {
+            return pending.admitRevoke(refreshToken, Digest.of(refreshToken),
+                    token == null ? null : familyKey(token), now.plus(settings.pendingDeadline()));
+        } catch (RevocationUnavailableException e) {
+            warnings.warn("pending-cap", "cognito-revoke: " + pending.unverifiedCount() + " revocations that came"
+                    + " with a refresh token alone (" + pending.unverifiedBytes() + " bytes) wait for Cognito at "
+                    + SdkCognitoGateway.endpoint(settings) + "; the cap (" + RevocationSettings.MAX_PENDING_REVOCATIONS
+                    + "=" + settings.maxPendingRevocations() + ", " + RevocationSettings.MAX_PENDING_BYTES + "="
+                    + settings.maxPendingBytes() + ") is reached, so new ones are answered 503 until Cognito catches up;"
+                    + " logouts with a verified access token are not affected");
+            throw e;
+        }
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The key that bounds a verified caller's pending refresh tokens: its token family. */
+    private static String familyKey(AccessTokenVerifier.Verified token) {
+        if (token.originJti() != null) {
+            return token.originJti();
+        }
+        return token.jti() != null ? token.jti() : "sub " + token.sub();
+    }
+
+    /** Until the pending entry's deadline the refresh token may mint siblings: keep the family past it. */
+    private void holdFamily(AccessTokenVerifier.Verified token, Entry entry) {
+        if (token != null && token.originJti() != null) {
+            denylist.add(token.originJti(), entry.deadline().plus(settings.maxTokenLifetime()).plus(settings.clockSkew()));
+        }
     }
 
     /**
@@ -153,14 +208,17 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public LogoutResult signOutEverywhere(String accessToken) {
         AccessTokenVerifier.Verified token = verifier.verify(accessToken);
+        // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
+        Admission admission = pending.admitSignOut(token.sub(), accessToken, token.expiresAt());
         boolean denylisted = denylistJti(token);
         cutOff(token.sub());
-        // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
-        Pending p = new Pending(c -> c.globalSignOut(accessToken), null, null, token.expiresAt());
-        return attempt("global:" + token.sub(), p, denylisted);
+        if (!admission.fresh()) {
+            return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
+        }
+        return firstAttempt(admission.entry(), null, denylisted);
     }
 
-    /** Denylists a verified token's own {@code jti} until it expires; false if it carries none. */
+    /** Denylists a verified token's own {@code jti} until a verifier with the skew stops accepting it. */
     private boolean denylistJti(AccessTokenVerifier.Verified token) {
         if (token.jti() == null) {
             warnings.warn("no-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
@@ -181,7 +239,7 @@ public final class RevocationEngine implements AutoCloseable {
         Instant now = clock.instant();
         // Tokens carry whole seconds: reject the current second too, so none issued before slips by.
         denylist.cutOff(subject, Instant.ofEpochSecond(now.getEpochSecond() + 1),
-                now.plus(MAX_ACCESS_TOKEN_LIFETIME).plus(settings.clockSkew()).plusSeconds(1));
+                now.plus(settings.maxTokenLifetime()).plus(settings.clockSkew()).plusSeconds(1));
     }
 
     /**
@@ -214,73 +272,120 @@ public final class RevocationEngine implements AutoCloseable {
                 || (ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub()));
     }
 
-    /** @return how many Cognito calls are waiting to be retried */
+    /** @return how many Cognito calls are waiting to be retried (verified and unverified) */
     public int pendingCount() {
         return pending.size();
     }
 
-    private LogoutResult attempt(String key, Pending p, boolean denylisted) {
-        Outcome outcome = p.call.apply(cognito);
-        if (outcome instanceof Retry retry) {
-            scheduleRetry(p, retry);
-            pending.merge(key, p, (earlier, later) -> earlier);
+    /** @return the estimated bytes the pending calls hold (tokens plus a fixed overhead per entry) */
+    public long pendingBytes() {
+        return pending.bytes();
+    }
+
+    /** @return how many pending calls came without a verified access token */
+    int unverifiedPendingCount() {
+        return pending.unverifiedCount();
+    }
+
+    /** @return the estimated bytes of the pending calls that came without a verified access token */
+    long unverifiedPendingBytes() {
+        return pending.unverifiedBytes();
+    }
+
+    /** The first call of a fresh entry, made on the caller's thread. */
+    private LogoutResult firstAttempt(Entry entry, AccessTokenVerifier.Verified token, boolean denylisted) {
+        Outcome outcome = attempt(entry);
+        if (outcome instanceof Retry) {
+            holdFamily(token, entry);
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
-        settle(p, outcome);
         if (outcome instanceof Refused r) {
             return new LogoutResult(LogoutResult.Status.REFUSED, denylisted,
-                    Optional.of(new Refusal(r.cognitoError(), r.clientFault(), r.description())));
+                    Optional.of(new Refusal(r.reason(), r.cognitoError(), r.description())));
         }
         return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
     }
 
-    /** Counts a failed attempt and sets the next one after the backoff. */
-    private void scheduleRetry(Pending p, Retry retry) {
-        p.attempts++;
-        p.nextAttempt = clock.instant().plus(backoff(p.attempts));
-        warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
-                + "; the revocation is kept and retried in the background"
-                + (retry.operator() == null ? "" : ": " + retry.operator()));
-    }
-
-    /** Ends a call for good: the family entry now lives one token lifetime from this moment. */
-    private void settle(Pending p, Outcome outcome) {
+    /** Calls Cognito for an in-flight entry, then requeues it with backoff or ends it. */
+    private Outcome attempt(Entry entry) {
+        Outcome outcome;
+        try {
+            outcome = entry.kind() == Kind.REVOKE
+                    ? cognito.revoke(entry.credential()) : cognito.globalSignOut(entry.credential());
+        } catch (RuntimeException e) {
+            // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
+            outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
+        }
+        if (outcome instanceof Retry retry) {
+            cognitoFailing = true;
+            entry.attempts++;
+            Instant next = clock.instant().plus(backoff(entry.attempts));
+            pending.requeue(entry, next);
+            warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
+                    + "; the revocation is kept and retried in the background until its deadline"
+                    + (retry.operator() == null ? "" : ": " + retry.operator()));
+            return outcome;
+        }
+        cognitoFailing = false;
+        pending.finish(entry);
         if (outcome instanceof Refused r && r.operator() != null) {
             warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
         }
-        if (p.originJti != null) {
-            denylist.settle(p.originJti, clock.instant().plus(p.familyLifetime).plus(settings.clockSkew()));
+        if (outcome instanceof Done && entry.attempts() > 0) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
+                    entry.attempts() + 1);
         }
+        return outcome;
     }
 
     /**
-     * Retries every pending call whose time has come. Runs on the retry thread every second; tests
-     * call it after moving the clock.
+     * One sweep of the pending work; runs on the retry thread every second, tests call it after
+     * moving the clock. Drops what is past its deadline, serves every due verified entry, probes a
+     * failing Cognito when nothing was due, then gives unverified entries a bounded share.
      */
     public void retryDue() {
         Instant now = clock.instant();
-        for (Map.Entry<String, Pending> e : pending.entrySet()) {
-            Pending p = e.getValue();
-            if (p.nextAttempt.isAfter(now)) {
-                continue;
-            }
-            if (p.giveUpAt != null && !now.isBefore(p.giveUpAt)) {
-                pending.remove(e.getKey(), p);
-                warnings.warn("gave-up", "cognito-revoke: a GlobalSignOut could not reach Cognito before the"
-                        + " access token that authorizes it expired; the local cut-off stands");
-                continue;
-            }
-            Outcome outcome = p.call.apply(cognito);
-            if (outcome instanceof Retry retry) {
-                scheduleRetry(p, retry);
+        for (Entry dropped : pending.expire(now)) {
+            warnDropped(dropped);
+        }
+        int calls = 0;
+        boolean retried = false;
+        Entry e;
+        while ((e = pending.pollDue(Trust.VERIFIED, now)) != null) {
+            calls++;
+            retried |= attempt(e) instanceof Retry;
+        }
+        int unverifiedCalls = 0;
+        if (calls == 0 && cognitoFailing && (e = pending.pollEarliest()) != null) {
+            unverifiedCalls += e.trust() == Trust.UNVERIFIED ? 1 : 0;
+            if (attempt(e) instanceof Retry) {
+                retried = true;
             } else {
-                pending.remove(e.getKey(), p);
-                settle(p, outcome);
-                if (outcome instanceof Done) {
-                    LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
-                            p.attempts + 1);
+                // Cognito answers again: every verified revocation goes now, not after its backoff.
+                pending.makeDue(Trust.VERIFIED, now);
+                while ((e = pending.pollDue(Trust.VERIFIED, now)) != null) {
+                    retried |= attempt(e) instanceof Retry;
                 }
             }
+        }
+        // Unverified work only while Cognito keeps up: the first retry of the sweep stops it.
+        while (!retried && unverifiedCalls < UNVERIFIED_CALLS_PER_SWEEP
+                && (e = pending.pollDue(Trust.UNVERIFIED, now)) != null) {
+            unverifiedCalls++;
+            retried = attempt(e) instanceof Retry;
+        }
+    }
+
+    private void warnDropped(Entry e) {
+        if (e.kind() == Kind.GLOBAL_SIGN_OUT) {
+            warnings.warn("deadline:global-sign-out", "cognito-revoke: a GlobalSignOut could not reach Cognito"
+                    + " before the access token that authorizes it expired; it is dropped, the local cut-off stands");
+        } else {
+            warnings.warn("deadline:" + e.trust(), "cognito-revoke: a RevokeToken ("
+                    + (e.trust() == Trust.VERIFIED ? "with a verified access token" : "with a refresh token alone")
+                    + ") was not confirmed by Cognito within pendingDeadline=" + settings.pendingDeadline()
+                    + " after " + e.attempts() + " attempts; it is dropped and that refresh token may still be valid"
+                    + " at Cognito");
         }
     }
 
@@ -295,7 +400,7 @@ public final class RevocationEngine implements AutoCloseable {
 
     /** Exponential backoff with jitter: about 1 s, 2 s, 4 s, ... up to 5 minutes. */
     static Duration backoff(int attempts) {
-        long max = Math.min(LONGEST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempts - 1, 20));
+        long max = Math.min(LONGEST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(Math.max(attempts, 1) - 1, 20));
         return Duration.ofMillis(max / 2 + ThreadLocalRandom.current().nextLong(max / 2 + 1));
     }
 
@@ -304,9 +409,10 @@ public final class RevocationEngine implements AutoCloseable {
         if (retrier != null) {
             retrier.shutdownNow();
         }
-        if (!pending.isEmpty()) {
+        int left = pending.size();
+        if (left > 0) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: stopping with {0} revocations still pending at Cognito",
-                    pending.size());
+                    left);
         }
         cognito.close();
     }

@@ -29,19 +29,6 @@ class CaffeineDenylistTest {
     }
 
     @Test
-    void untilFurtherNotice_outlivesAnyTokenLifetime_untilSettled() {
-        denylist.add("origin", Denylist.UNTIL_FURTHER_NOTICE);
-        clock.advance(Duration.ofDays(400));
-        assertThat(denylist.contains("origin")).isTrue();
-
-        denylist.settle("origin", clock.instant().plus(Duration.ofHours(1)));
-        clock.advance(Duration.ofMinutes(59));
-        assertThat(denylist.contains("origin")).isTrue();
-        clock.advance(Duration.ofMinutes(1));
-        assertThat(denylist.contains("origin")).isFalse();
-    }
-
-    @Test
     void manyEntries_noneEvictedBeforeItsEnd() {
         // No size bound: an evicted entry would readmit a revoked token.
         for (int i = 0; i < 200_000; i++) {

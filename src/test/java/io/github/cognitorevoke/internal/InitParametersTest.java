@@ -50,7 +50,11 @@ class InitParametersTest {
         assertThat(s.logoutRedirect()).isEmpty();
         assertThat(s.clientSecret()).isEmpty();
         assertThat(s.endpoint()).isEmpty();
-        assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.maxTokenLifetime()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.pendingDeadline()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.maxPendingRevocations()).isEqualTo(10_000);
+        assertThat(s.maxPendingBytes()).isEqualTo(8L * 1024 * 1024);
     }
 
     @Test
@@ -68,6 +72,10 @@ class InitParametersTest {
         p.put("tokenResolver", "com.example.SessionTokens");
         p.put("clockSkew", "10s");
         p.put("cognitoTimeout", "PT2.5S");
+        p.put("maxTokenLifetime", "2h");
+        p.put("pendingDeadline", "PT12H");
+        p.put("maxPendingRevocations", "500");
+        p.put("maxPendingBytes", "512k");
         RevocationSettings s = parse(p);
         assertThat(s.clientSecret()).contains(SECRET);
         assertThat(s.endpoint()).contains(URI.create("http://127.0.0.1:9229"));
@@ -79,6 +87,12 @@ class InitParametersTest {
         assertThat(s.tokenResolver()).contains("com.example.SessionTokens");
         assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.cognitoTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(s.maxTokenLifetime()).isEqualTo(Duration.ofHours(2));
+        assertThat(s.pendingDeadline()).isEqualTo(Duration.ofHours(12));
+        assertThat(s.maxPendingRevocations()).isEqualTo(500);
+        assertThat(s.maxPendingBytes()).isEqualTo(512 * 1024);
+        assertThat(s.toString()).contains("maxTokenLifetime=PT2H", "pendingDeadline=PT12H",
+                "maxPendingRevocations=500", "maxPendingBytes=524288");
         assertThat(s.toString()).doesNotContain(SECRET).contains("clientSecret=(set)");
     }
 
@@ -161,7 +175,20 @@ class InitParametersTest {
             "clockSkew|10m|between",
             "clockSkew|-PT1S|between",
             "cognitoTimeout|0s|above 0s",
-            "cognitoTimeout|2m|at most 1m"})
+            "cognitoTimeout|2m|at most 1m",
+            "maxTokenLifetime|30s|between",
+            "maxTokenLifetime|31d|between",
+            "maxTokenLifetime|a day|duration",
+            "pendingDeadline|0s|between",
+            "pendingDeadline|365d|between",
+            "maxPendingRevocations|0|between",
+            "maxPendingRevocations|-1|whole number",
+            "maxPendingRevocations|10k|whole number",
+            "maxPendingRevocations|99999999999|whole number",
+            "maxPendingBytes|1k|between",
+            "maxPendingBytes|2048m|between",
+            "maxPendingBytes|8 MB|size such as",
+            "maxPendingBytes|8g|size such as"})
     void parse_malformedValue_namesParameterAndValue(String name, String value, String fragment) {
         Map<String, String> p = valid();
         p.put(name, value);
@@ -184,6 +211,12 @@ class InitParametersTest {
         assertThat(InitParameters.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(InitParameters.duration("x", "2h")).isEqualTo(Duration.ofHours(2));
         assertThat(InitParameters.duration("x", "1d")).isEqualTo(Duration.ofDays(1));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"8388608, 8388608", "512k, 524288", "512K, 524288", "8m, 8388608", "' 16k ', 16384"})
+    void bytes_plainOrKiBOrMiB(String text, long bytes) {
+        assertThat(InitParameters.bytes("maxPendingBytes", text)).isEqualTo(bytes);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.cognitorevoke.InvalidTokenException;
 import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
@@ -66,7 +67,7 @@ class RevocationEngineTest {
         }
         RevocationSettings settings = b.build();
         return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new CognitoGateway(settings), false);
+                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), false);
     }
 
     private RevocationEngine useEngine(String clientId, String secret) {
@@ -175,6 +176,8 @@ class RevocationEngineTest {
         LogoutResult result = engine.logout(null, t.accessToken());
 
         assertRefused(result, "UnsupportedTokenTypeException", true);
+        assertThat(result.refusal().orElseThrow().reason()).isEqualTo(Reason.NOT_A_REFRESH_TOKEN);
+        assertThat(result.endsSession()).as("nothing changed").isFalse();
     }
 
     @Test
@@ -206,17 +209,19 @@ class RevocationEngineTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-            "UnauthorizedException, false", "UnsupportedOperationException, false",
-            "OperationNotEnabledException, false", "ResourceNotFoundException, false",
-            "InvalidParameterException, true", "UnsupportedTokenTypeException, true",
-            "NotAuthorizedException, true", "SomeFutureException, false"})
-    void logout_cognitoPermanentRefusal_reportedNotRetried_localDenylistStands(String error, boolean clientFault) {
+            "UnauthorizedException, CLIENT_MISCONFIGURED", "UnsupportedOperationException, CLIENT_MISCONFIGURED",
+            "OperationNotEnabledException, CLIENT_MISCONFIGURED", "ResourceNotFoundException, CLIENT_MISCONFIGURED",
+            "InvalidParameterException, MALFORMED_TOKEN", "UnsupportedTokenTypeException, NOT_A_REFRESH_TOKEN",
+            "NotAuthorizedException, TOKEN_NOT_ACCEPTED", "SomeFutureException, CLIENT_MISCONFIGURED"})
+    void logout_cognitoPermanentRefusal_reportedNotRetried_localDenylistStands(String error, Reason reason) {
         StubTokens t = stub.login(CLIENT, "alice");
         stub.failNext(1, error);
 
         LogoutResult result = engine.logout(t.accessToken(), t.refreshToken());
 
-        assertRefused(result, error, clientFault);
+        assertRefused(result, error, reason.clientFault());
+        assertThat(result.refusal().orElseThrow().reason()).isEqualTo(reason);
+        assertThat(result.endsSession()).as("an access token was denylisted").isTrue();
         assertThat(engine.pendingCount()).isZero();
         assertThat(engine.isRevoked(t.accessToken())).isTrue();
         engine.retryDue();
@@ -256,9 +261,10 @@ class RevocationEngineTest {
         assertThat(result.status()).isEqualTo(Status.PENDING);
         assertThat(result.accessTokenDenylisted()).isTrue();
         assertThat(engine.pendingCount()).isEqualTo(1);
+        Instant logout = clock.instant();
         // While Cognito has not confirmed, the refresh token can mint siblings: the family stays
-        // denylisted however long that takes.
-        clock.advance(Duration.ofDays(3));
+        // denylisted until the pending entry's deadline plus the longest token lifetime.
+        clock.advance(Duration.ofHours(20));
         StubTokens later = stub.refresh(CLIENT, t.refreshToken());
         assertThat(engine.isRevoked(later.accessToken())).isTrue();
         assertThat(engine.isRevoked(sibling.idToken())).isTrue();
@@ -267,15 +273,16 @@ class RevocationEngineTest {
 
         assertThat(engine.pendingCount()).isZero();
         assertThat(stub.isRevoked(t.refreshToken())).isTrue();
-        // Now the family entry lives one token lifetime (plus skew) from the confirmation.
-        clock.advance(Duration.ofHours(1));
+        // The confirmation changes nothing in the denylist: the end set at logout stands.
+        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW);
+        clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(later.accessToken())).isTrue();
-        clock.advance(SKEW);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(engine.isRevoked(later.accessToken())).isFalse();
     }
 
     @Test
-    void retry_backsOffExponentially_untilCognitoRecovers() {
+    void retry_whileCognitoFails_onceEachSweep_untilCognitoRecovers() {
         StubTokens t = stub.login(CLIENT, "alice");
         stub.failNext(4, "TooManyRequestsException");
 
@@ -283,8 +290,10 @@ class RevocationEngineTest {
         assertThat(stub.revokeCallCount()).isEqualTo(1);
 
         engine.retryDue();
-        assertThat(stub.revokeCallCount()).as("not due yet").isEqualTo(1);
-        for (int attempt = 2; attempt <= 5; attempt++) {
+        assertThat(stub.revokeCallCount()).as("not due yet, but probed once: Cognito is failing").isEqualTo(2);
+        engine.retryDue();
+        assertThat(stub.revokeCallCount()).as("one probe per sweep").isEqualTo(3);
+        for (int attempt = 4; attempt <= 5; attempt++) {
             clock.advance(RevocationEngine.LONGEST_RETRY);
             engine.retryDue();
             assertThat(stub.revokeCallCount()).isEqualTo(attempt);
@@ -294,18 +303,23 @@ class RevocationEngineTest {
     }
 
     @Test
-    void retry_permanentRefusalAfterTransient_stopsRetrying_familyEntryEnds() {
+    void retry_permanentRefusalAfterTransient_stopsRetrying_familyEntryKeepsItsEnd() {
         StubTokens t = stub.login(CLIENT, "alice");
         stub.failNext(1, "TooManyRequestsException");
         stub.failNext(1, "UnauthorizedException");
 
+        Instant logout = clock.instant();
         assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
         clock.advance(RevocationEngine.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(engine.pendingCount()).isZero();
-        clock.advance(Duration.ofHours(1).plus(SKEW));
-        assertThat(engine.isRevoked(stub.refresh(CLIENT, t.refreshToken()).accessToken())).isFalse();
+        assertThat(stub.revokeCallCount()).isEqualTo(2);
+        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW);
+        clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
+        assertThat(engine.isRevoked(t.idToken())).as("the refusal does not shorten the family entry").isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(engine.isRevoked(t.idToken())).isFalse();
     }
 
     @Test
@@ -334,8 +348,9 @@ class RevocationEngineTest {
             stub.failNext(2, "TooManyRequestsException");
             engine.logout(a.accessToken(), a.refreshToken());
             engine.logout(b.accessToken(), b.refreshToken());
-            engine.logout(a.accessToken(), a.refreshToken()); // now refused: the secret is wrong
-            engine.logout(b.accessToken(), b.refreshToken());
+            clock.advance(RevocationEngine.LONGEST_RETRY);
+            engine.retryDue(); // now both refused: the secret is wrong
+            assertThat(stub.revokeCallCount()).isEqualTo(4);
 
             java.util.List<String> warnings = records.stream()
                     .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
@@ -481,14 +496,15 @@ class RevocationEngineTest {
     }
 
     @Test
-    void familyEntry_accessTokenOnlyLogout_livesOneLifetimeFromLogout() {
+    void familyEntry_accessTokenOnlyLogout_livesMaxTokenLifetimeFromLogout() {
         stub.setAccessTokenValidity(Duration.ofMinutes(10));
         StubTokens t = stub.login(CLIENT, "alice");
         clock.advance(Duration.ofMinutes(4));
         engine.logout(t.accessToken(), null);
         StubTokens sibling = stub.refresh(CLIENT, t.refreshToken());
 
-        clock.advance(Duration.ofMinutes(10).plus(SKEW).minusSeconds(1));
+        // ID tokens of the family can live a day, whatever the access tokens' validity.
+        clock.advance(Duration.ofDays(1).plus(SKEW).minusSeconds(1));
         assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.isRevoked(sibling.accessToken())).isFalse();
