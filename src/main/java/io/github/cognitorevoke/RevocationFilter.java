@@ -184,9 +184,7 @@ public final class RevocationFilter implements Filter {
             error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "temporarily_unavailable", e.getMessage());
             return;
         }
-        Optional<LogoutResult.Refusal> refusal = result.refusal();
-        // A refused refresh token with nothing denylisted changed nothing: keep the session then.
-        if (refusal.isEmpty() || !refusal.get().clientFault() || result.accessTokenDenylisted()) {
+        if (result.endsSession()) {
             endSession(request, response);
         }
         switch (result.status()) {
@@ -203,17 +201,18 @@ public final class RevocationFilter implements Filter {
                     + "\"description\":\"Logged out here; the revocation at the identity provider is pending"
                     + " and will be retried\"}");
             case REFUSED -> {
-                LogoutResult.Refusal r = refusal.orElseThrow();
-                if (r.clientFault()) {
-                    error(response, HttpServletResponse.SC_BAD_REQUEST,
-                            "UnsupportedTokenTypeException".equals(r.cognitoError()) ? "unsupported_token_type"
-                                    : "NotAuthorizedException".equals(r.cognitoError()) ? "invalid_grant"
-                                    : "invalid_request", r.description());
-                } else {
-                    error(response, HttpServletResponse.SC_BAD_GATEWAY, "server_error", r.description());
+                LogoutResult.Refusal r = result.refusal().orElseThrow();
+                switch (r.reason()) {
+                    case NOT_A_REFRESH_TOKEN -> error(response, HttpServletResponse.SC_BAD_REQUEST,
+                            "unsupported_token_type", r.description());
+                    case TOKEN_NOT_ACCEPTED -> error(response, HttpServletResponse.SC_BAD_REQUEST,
+                            "invalid_grant", r.description());
+                    case MALFORMED_TOKEN -> error(response, HttpServletResponse.SC_BAD_REQUEST,
+                            "invalid_request", r.description());
+                    case CLIENT_MISCONFIGURED -> error(response, HttpServletResponse.SC_BAD_GATEWAY,
+                            "server_error", r.description());
                 }
             }
-            default -> throw new IllegalStateException(result.status().name());
         }
     }
 
