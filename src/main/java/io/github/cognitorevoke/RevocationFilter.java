@@ -67,7 +67,7 @@ public final class RevocationFilter implements Filter {
         if (installation == null) {
             // No deployment check ran (the container skipped the library's initializer): build our
             // own and publish it, so that the application's CDI bean shares this denylist.
-            RevocationSettings settings = RevocationSettings.fromInitParameters(Bootstrap.params(
+            RevocationSettings settings = Bootstrap.settings(Bootstrap.params(
                     Collections.list(config.getInitParameterNames()), config::getInitParameter));
             own = Installation.create(settings, config.getServletContext().getClassLoader());
             Bootstrap.publish(config.getServletContext(), own);

@@ -1,13 +1,11 @@
 package io.github.cognitorevoke;
 
-import io.github.cognitorevoke.internal.InitParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,7 +14,7 @@ import java.util.regex.Pattern;
  * The immutable settings of one application's cognito-revoke, parsed once at deployment.
  *
  * <p>In a WAR they come from the init-params of {@link RevocationFilter} in {@code web.xml}
- * ({@link #fromInitParameters(Map)}); plain Java code builds them with {@link #builder}. Every
+ * (parsed by the library at deployment); plain Java code builds them with {@link #builder}. Every
  * value is checked when it is set, and a bad one throws {@link RevocationConfigurationException}
  * naming the parameter. {@link #toString()} never shows the client secret.
  */
@@ -143,19 +141,6 @@ public final class RevocationSettings {
         this.pendingDeadline = b.pendingDeadline;
         this.maxPendingRevocations = b.maxPendingRevocations;
         this.maxPendingBytes = b.maxPendingBytes;
-    }
-
-    /**
-     * Parses filter init-params, resolving {@code ${env:NAME}} and {@code ${sys:name}} in every
-     * value.
-     *
-     * @param initParameters the init-params by name
-     * @return the settings
-     * @throws RevocationConfigurationException if a required parameter is missing, a name is
-     *                                          unknown or a value is malformed
-     */
-    public static RevocationSettings fromInitParameters(Map<String, String> initParameters) {
-        return InitParameters.parse(initParameters, System::getenv, System::getProperty);
     }
 
     /**

@@ -59,7 +59,7 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
         }
         Map<String, String> initParameters = filters.values().iterator().next();
         try {
-            RevocationSettings settings = RevocationSettings.fromInitParameters(initParameters);
+            RevocationSettings settings = settings(initParameters);
             context.setAttribute(ATTRIBUTE, Installation.create(settings, context.getClassLoader()));
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
         } catch (RevocationConfigurationException e) {
@@ -117,6 +117,18 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
      */
     public static Installation installation(ServletContext context) {
         return context == null ? null : (Installation) context.getAttribute(ATTRIBUTE);
+    }
+
+    /**
+     * Parses a filter's init-params, resolving {@code ${env:NAME}} and {@code ${sys:name}} from this
+     * process's environment and system properties.
+     *
+     * @param initParameters the init-params by name
+     * @return the settings
+     * @throws RevocationConfigurationException naming the parameter at fault
+     */
+    public static RevocationSettings settings(Map<String, String> initParameters) {
+        return InitParameters.parse(initParameters, System::getenv, System::getProperty);
     }
 
     /**
