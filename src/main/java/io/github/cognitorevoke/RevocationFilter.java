@@ -97,7 +97,9 @@ public final class RevocationFilter implements Filter {
             logout(request, response);
             return;
         }
-        if (presented.anyMatch(request, engine::anyRevoked)) {
+        CharSequence revokedText = presented.find(request, engine::anyRevoked);
+        if (revokedText != null) {
+            engine.reportRejection(path(request), revokedText);
             revoked(response);
             return;
         }
@@ -112,11 +114,17 @@ public final class RevocationFilter implements Filter {
                 return;
             }
             if (token.isPresent() && engine.anyRevoked(token.get())) {
+                engine.reportRejection(path(request), token.get());
                 revoked(response);
                 return;
             }
         }
         chain.doFilter(req, res);
+    }
+
+    private static String path(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
     }
 
     private static void revoked(HttpServletResponse response) throws IOException {

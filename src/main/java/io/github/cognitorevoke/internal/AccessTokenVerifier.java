@@ -48,6 +48,7 @@ public final class AccessTokenVerifier {
     private final URI jwksUri;
     private final RecordingRetriever retriever;
     private final WarnOnce warnings = new WarnOnce(LOG);
+    private volatile RevocationObserver fetches = new RevocationObserver() { };
 
     /**
      * The verified claims this library needs. {@code jti} and {@code origin_jti} are null when the
@@ -93,6 +94,15 @@ public final class AccessTokenVerifier {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
+    /**
+     * Reports every fetch of the key set to an observer (metrics).
+     *
+     * @param observer told of each fetch
+     */
+    public void observeFetches(RevocationObserver observer) {
+        this.fetches = observer;
+    }
+
     /** The innermost cause's class and message: no token ever reaches a key-set fetch. */
     static String describe(Throwable e) {
         Throwable root = e;
@@ -103,7 +113,7 @@ public final class AccessTokenVerifier {
     }
 
     /** Remembers whether the last fetch of the key set failed, and why. */
-    private static final class RecordingRetriever implements ResourceRetriever {
+    private final class RecordingRetriever implements ResourceRetriever {
         private final ResourceRetriever delegate;
         volatile Exception lastFailure;
 
@@ -116,9 +126,11 @@ public final class AccessTokenVerifier {
             try {
                 Resource resource = delegate.retrieveResource(url);
                 lastFailure = null;
+                fetches.jwksFetched(true);
                 return resource;
             } catch (IOException e) {
                 lastFailure = e;
+                fetches.jwksFetched(false);
                 throw e;
             }
         }

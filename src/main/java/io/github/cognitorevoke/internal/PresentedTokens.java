@@ -31,37 +31,46 @@ public final class PresentedTokens {
     }
 
     /**
-     * Tells whether any text of the request that may carry a bearer token holds one that
+     * Finds the first text of the request that may carry a bearer token and holds one that
      * {@code revoked} accepts.
      *
      * @param request the request
      * @param revoked decides about one text, e.g. {@link RevocationEngine#anyRevoked}
-     * @return true if any does
+     * @return that text, or null if there is none
      */
-    public boolean anyMatch(HttpServletRequest request, Predicate<CharSequence> revoked) {
-        return anyHeader(request, "Authorization", revoked)
-                || (cookies && anyHeader(request, "Cookie", revoked))
-                || test(request.getQueryString(), revoked);
+    public CharSequence find(HttpServletRequest request, Predicate<CharSequence> revoked) {
+        CharSequence found = header(request, "Authorization", revoked);
+        if (found == null && cookies) {
+            found = header(request, "Cookie", revoked);
+        }
+        return found != null ? found : test(request.getQueryString(), revoked);
     }
 
-    private static boolean anyHeader(HttpServletRequest request, String name, Predicate<CharSequence> revoked) {
+    private static CharSequence header(HttpServletRequest request, String name, Predicate<CharSequence> revoked) {
         Enumeration<String> values = request.getHeaders(name);
         if (values == null) {
-            return false;
+            return null;
         }
         while (values.hasMoreElements()) {
-            if (test(values.nextElement(), revoked)) {
-                return true;
+            CharSequence found = test(values.nextElement(), revoked);
+            if (found != null) {
+                return found;
             }
         }
-        return false;
+        return null;
     }
 
-    private static boolean test(String text, Predicate<CharSequence> revoked) {
+    private static CharSequence test(String text, Predicate<CharSequence> revoked) {
         if (text == null) {
-            return false;
+            return null;
         }
-        return revoked.test(text)
-                || (text.indexOf('%') >= 0 && revoked.test(DefaultTokenResolver.percentDecode(text)));
+        if (revoked.test(text)) {
+            return text;
+        }
+        if (text.indexOf('%') >= 0) {
+            String decoded = DefaultTokenResolver.percentDecode(text);
+            return revoked.test(decoded) ? decoded : null;
+        }
+        return null;
     }
 }

@@ -68,6 +68,7 @@ public final class RevocationEngine implements AutoCloseable {
     private final CognitoGateway cognito;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private final PendingRevocations pending;
+    private final Observers observers = new Observers();
     private final ScheduledExecutorService retrier;
     // Set by any attempt that was asked to retry, cleared by any that Cognito answered.
     private volatile boolean cognitoFailing;
@@ -90,6 +91,7 @@ public final class RevocationEngine implements AutoCloseable {
         this.verifier = verifier;
         this.cognito = cognito;
         this.pending = new PendingRevocations(settings.maxPendingRevocations(), settings.maxPendingBytes());
+        verifier.observeFetches(observers);
         if (retryInBackground) {
             retrier = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cognito-revoke-retry");
@@ -134,10 +136,19 @@ public final class RevocationEngine implements AutoCloseable {
         if (accessToken == null && refreshToken == null) {
             throw new IllegalArgumentException("a logout needs an access token, a refresh token or both");
         }
+        AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
+        LogoutResult result = logout(token, refreshToken);
+        observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
+        return result;
+    }
+
+    private LogoutResult logout(AccessTokenVerifier.Verified token, String refreshToken) {
+        if (token == null && refreshToken == null) {
+            throw new IllegalArgumentException("a logout needs an access token, a refresh token or both");
+        }
         if (refreshToken != null && refreshToken.length() > MAX_REFRESH_TOKEN_LENGTH) {
             throw new InvalidRequestException("The refresh_token is longer than 8 KiB: it is not a refresh token");
         }
-        AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
         Instant now = clock.instant();
         // Admit before denylisting anything: a refusal at the cap then changes nothing.
         Admission admission = refreshToken == null ? null : admit(refreshToken, token, now);
@@ -208,6 +219,12 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public LogoutResult signOutEverywhere(String accessToken) {
         AccessTokenVerifier.Verified token = verifier.verify(accessToken);
+        LogoutResult result = signOutEverywhere(token, accessToken);
+        observers.signedOutEverywhere(result, token.sub());
+        return result;
+    }
+
+    private LogoutResult signOutEverywhere(AccessTokenVerifier.Verified token, String accessToken) {
         // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
         Admission admission = pending.admitSignOut(token.sub(), accessToken, token.expiresAt());
         boolean denylisted = denylistJti(token);
@@ -272,6 +289,34 @@ public final class RevocationEngine implements AutoCloseable {
                 || (ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub()));
     }
 
+    /**
+     * Tells the observers that a request was rejected because of a revoked token in a text; the
+     * work of finding which id matched is done only when someone listens (the rejection path).
+     *
+     * @param path the request's context-relative path
+     * @param text the text that held the revoked token
+     */
+    public void reportRejection(String path, CharSequence text) {
+        if (!observers.any()) {
+            return;
+        }
+        TokenIds.anyMatch(text, ids -> {
+            RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
+                    ? RevocationObserver.Match.JTI
+                    : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
+                    : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
+            if (match != null) {
+                observers.rejected(path, ids.sub(), match);
+            }
+            return match != null;
+        });
+    }
+
+    /** @return the observers of this engine: add one to receive events and metrics */
+    public Observers observers() {
+        return observers;
+    }
+
     /** @return how many Cognito calls are waiting to be retried (verified and unverified) */
     public int pendingCount() {
         return pending.size();
@@ -309,6 +354,7 @@ public final class RevocationEngine implements AutoCloseable {
     /** Calls Cognito for an in-flight entry, then requeues it with backoff or ends it. */
     private Outcome attempt(Entry entry) {
         Outcome outcome;
+        long started = System.nanoTime();
         try {
             outcome = entry.kind() == Kind.REVOKE
                     ? cognito.revoke(entry.credential()) : cognito.globalSignOut(entry.credential());
@@ -316,6 +362,7 @@ public final class RevocationEngine implements AutoCloseable {
             // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
             outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
         }
+        observers.cognitoCalled(entry.kind() == Kind.GLOBAL_SIGN_OUT, outcome, System.nanoTime() - started);
         if (outcome instanceof Retry retry) {
             cognitoFailing = true;
             entry.attempts++;
@@ -331,9 +378,13 @@ public final class RevocationEngine implements AutoCloseable {
         if (outcome instanceof Refused r && r.operator() != null) {
             warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
         }
-        if (outcome instanceof Done && entry.attempts() > 0) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
-                    entry.attempts() + 1);
+        if (entry.attempts() > 0) {
+            if (outcome instanceof Done) {
+                LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
+                        entry.attempts() + 1);
+            }
+            observers.pendingEnded(outcome instanceof Done ? RevocationObserver.PendingEnd.COMPLETED
+                    : RevocationObserver.PendingEnd.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
         }
         return outcome;
     }
@@ -377,6 +428,7 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     private void warnDropped(Entry e) {
+        observers.pendingEnded(RevocationObserver.PendingEnd.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
         if (e.kind() == Kind.GLOBAL_SIGN_OUT) {
             warnings.warn("deadline:global-sign-out", "cognito-revoke: a GlobalSignOut could not reach Cognito"
                     + " before the access token that authorizes it expired; it is dropped, the local cut-off stands");

@@ -1,0 +1,81 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.LogoutResult;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The observers of one engine, told in order. An observer that throws is logged (once per class)
+ * and skipped: reporting never changes an answer.
+ */
+public final class Observers implements RevocationObserver {
+
+    private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
+    private final List<RevocationObserver> list = new CopyOnWriteArrayList<>();
+    private final WarnOnce warnings = new WarnOnce(LOG);
+
+    /**
+     * Adds an observer.
+     *
+     * @param observer the observer
+     */
+    public void add(RevocationObserver observer) {
+        list.add(observer);
+    }
+
+    /**
+     * Removes an observer.
+     *
+     * @param observer the observer
+     */
+    public void remove(RevocationObserver observer) {
+        list.remove(observer);
+    }
+
+    /** @return whether anyone listens (lets the request path skip work done only for observers) */
+    public boolean any() {
+        return !list.isEmpty();
+    }
+
+    private void each(Consumer<RevocationObserver> call) {
+        for (RevocationObserver o : list) {
+            try {
+                call.accept(o);
+            } catch (RuntimeException e) {
+                warnings.warn("observer:" + o.getClass().getName(), "cognito-revoke: observer "
+                        + o.getClass().getName() + " failed and was skipped: " + e);
+            }
+        }
+    }
+
+    @Override
+    public void loggedOut(LogoutResult result, String sub, String jti) {
+        each(o -> o.loggedOut(result, sub, jti));
+    }
+
+    @Override
+    public void signedOutEverywhere(LogoutResult result, String sub) {
+        each(o -> o.signedOutEverywhere(result, sub));
+    }
+
+    @Override
+    public void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
+        each(o -> o.pendingEnded(end, globalSignOut, attempts));
+    }
+
+    @Override
+    public void rejected(String path, String sub, Match match) {
+        each(o -> o.rejected(path, sub, match));
+    }
+
+    @Override
+    public void cognitoCalled(boolean globalSignOut, CognitoGateway.Outcome outcome, long nanos) {
+        each(o -> o.cognitoCalled(globalSignOut, outcome, nanos));
+    }
+
+    @Override
+    public void jwksFetched(boolean success) {
+        each(o -> o.jwksFetched(success));
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.cognitorevoke.internal;
+
+import io.github.cognitorevoke.LogoutResult;
+
+/**
+ * What the engine reports as it works, for events, metrics and the audit log. Every method has an
+ * empty default; an observer must be quick and must not throw (a throwing observer is logged and
+ * skipped, never allowed to change an answer). Nothing passed here is secret: no token, no
+ * secret, only ids.
+ */
+public interface RevocationObserver {
+
+    /** How a pending revocation ended after the first answer. */
+    enum PendingEnd {
+        /** Cognito confirmed it. */
+        COMPLETED,
+        /** Cognito refused it for good. */
+        REFUSED,
+        /** Its deadline passed first; it was dropped. */
+        GAVE_UP
+    }
+
+    /** Which id of a rejected token was found revoked. */
+    enum Match {
+        /** The token's own {@code jti}. */
+        JTI,
+        /** The token family's {@code origin_jti}. */
+        ORIGIN_JTI,
+        /** The user was signed out everywhere after the token was issued. */
+        SIGNED_OUT
+    }
+
+    /**
+     * A logout (through the filter or the service) came to this.
+     *
+     * @param result what was achieved
+     * @param sub    the verified access token's {@code sub}, or null (refresh token alone)
+     * @param jti    its {@code jti}, or null
+     */
+    default void loggedOut(LogoutResult result, String sub, String jti) {
+    }
+
+    /**
+     * A sign-out everywhere came to this.
+     *
+     * @param result what was achieved
+     * @param sub    the user
+     */
+    default void signedOutEverywhere(LogoutResult result, String sub) {
+    }
+
+    /**
+     * A revocation answered "pending" ended later.
+     *
+     * @param end            how it ended
+     * @param globalSignOut  true for a GlobalSignOut, false for a RevokeToken
+     * @param attempts       the calls made in all
+     */
+    default void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
+    }
+
+    /**
+     * A request with a revoked token was rejected.
+     *
+     * @param path  the request's context-relative path
+     * @param sub   the token's {@code sub}, or null
+     * @param match which id matched
+     */
+    default void rejected(String path, String sub, Match match) {
+    }
+
+    /**
+     * One call to Cognito ended.
+     *
+     * @param globalSignOut true for GlobalSignOut, false for RevokeToken
+     * @param outcome       what it came to
+     * @param nanos         how long it took
+     */
+    default void cognitoCalled(boolean globalSignOut, CognitoGateway.Outcome outcome, long nanos) {
+    }
+
+    /**
+     * One fetch of the pool's key set ended.
+     *
+     * @param success whether the key set was fetched
+     */
+    default void jwksFetched(boolean success) {
+    }
+}
