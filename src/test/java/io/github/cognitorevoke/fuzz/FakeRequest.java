@@ -24,6 +24,7 @@ final class FakeRequest {
     String method = "GET";
     String queryString;
     String contentType;
+    long contentLength = -1;
 
     HttpServletRequest proxy() {
         return (HttpServletRequest) Proxy.newProxyInstance(FakeRequest.class.getClassLoader(),
@@ -50,6 +51,8 @@ final class FakeRequest {
                     }
                     case "getMethod" -> method;
                     case "getContentType" -> contentType;
+                    case "getContentLengthLong" -> contentLength;
+                    case "getContentLength" -> (int) Math.max(-1, Math.min(Integer.MAX_VALUE, contentLength));
                     case "getCharacterEncoding" -> "UTF-8";
                     case "getRequestURI", "getServletPath" -> "/api";
                     case "getContextPath" -> "";

@@ -42,6 +42,10 @@ class InitParametersFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void parse_anyParameters_settingsOrConfigurationErrorWithoutTheSecret(FuzzedDataProvider data) {
+        check(data);
+    }
+
+    static void check(FuzzedDataProvider data) {
         Map<String, String> env = lookups(data);
         Map<String, String> sys = lookups(data);
         Map<String, String> params = new HashMap<>();

@@ -21,7 +21,9 @@ import java.util.Optional;
 class TokenResolverFuzzTest {
 
     private static final String MARK = "VaLuE7";
-    private static final String[] HEADER_NAMES = {"Authorization", "authorization", "AUTHORIZATION", "Cookie", "X-Token"};
+    private static final String[] HEADER_NAMES = {"Authorization", "authorization", "AUTHORIZATION", "Cookie", "X-Token", "Transfer-Encoding"};
+    private static final String[] CONTENT_TYPES = {"application/x-www-form-urlencoded", "APPLICATION/X-WWW-FORM-URLENCODED ; charset=UTF-8",
+        "application/json", "multipart/form-data; boundary=x", ";", ""};
     private static final String[] SCHEMES = {"Bearer ", "bearer ", "BEARER  ", "Bearer", "Bearer\t", "Basic ", "Bearerx ", "", " Bearer "};
     private static final String[] COOKIE_NAMES = {"at", "rt", "AT", "other"};
     private static final String[] QUERIES = {"refresh_token=x", "refresh%5Ftoken=x", "a=1&refresh_token", "REFRESH_TOKEN=x", "x=refresh_token="};
@@ -35,10 +37,18 @@ class TokenResolverFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void resolve_anyRequest_valueOrInvalidRequest(FuzzedDataProvider data) {
+        check(data);
+    }
+
+    static void check(FuzzedDataProvider data) {
         DefaultTokenResolver resolver = new DefaultTokenResolver(data.consumeBoolean() ? WITH_COOKIES : WITHOUT_COOKIES);
         TokenType type = data.consumeBoolean() ? TokenType.ACCESS : TokenType.REFRESH;
         FakeRequest request = new FakeRequest();
         request.method = data.consumeBoolean() ? "POST" : "GET";
+        if (data.consumeBoolean()) {
+            request.contentType = data.consumeBoolean() ? CONTENT_TYPES[data.consumeInt(0, CONTENT_TYPES.length - 1)] : data.consumeString(40);
+            request.contentLength = data.consumeLong(-1, Long.MAX_VALUE);
+        }
         int headers = data.consumeInt(0, 4);
         for (int k = 0; k < headers; k++) {
             String name = HEADER_NAMES[data.consumeInt(0, HEADER_NAMES.length - 1)];
