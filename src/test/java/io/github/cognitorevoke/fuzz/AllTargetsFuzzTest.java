@@ -15,12 +15,13 @@ class AllTargetsFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void anyTarget_anyInput_holdsItsProperty(FuzzedDataProvider data) {
-        switch (data.consumeInt(0, 3)) {
+        switch (data.consumeInt(0, 4)) {
             case 0 -> TokenIdsFuzzTest.assertAgreesWithNimbus(
                     new String(data.consumeRemainingAsBytes(), StandardCharsets.UTF_8));
             case 1 -> TokenIdsFuzzTest.assertAgreesWithNimbus(FuzzTokens.token(data));
             case 2 -> InitParametersFuzzTest.check(data);
-            default -> TokenResolverFuzzTest.check(data);
+            case 3 -> TokenResolverFuzzTest.check(data);
+            default -> TokenIdsAnyMatchFuzzTest.check(data);
         }
     }
 }
