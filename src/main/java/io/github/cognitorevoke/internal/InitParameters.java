@@ -206,7 +206,8 @@ public final class InitParameters {
             while (m.find()) {
                 String key = m.group(2).strip();
                 if (key.isEmpty()) {
-                    throw new RevocationConfigurationException(name, "'" + m.group() + "' names no variable");
+                    // Not m.group(): its default may be the secret itself.
+                    throw new RevocationConfigurationException(name, "a ${" + m.group(1) + ":...} placeholder names no variable");
                 }
                 String value = "env".equals(m.group(1)) ? env.apply(key) : sys.apply(key);
                 if (value == null) {
