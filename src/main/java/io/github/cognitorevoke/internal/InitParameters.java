@@ -20,6 +20,8 @@ public final class InitParameters {
 
     // ${env:NAME}, ${sys:name}, each with an optional shell-style default: ${env:NAME:-default}.
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|sys):([^}:]*)(?::-([^}]*))?}");
+    // ENV_VAR_NAME or dotted.system.property: how variables are named, unlike a secret's value.
+    private static final Pattern CONVENTIONAL_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*|[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)+");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern COUNT = Pattern.compile("\\d{1,9}");
     private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([km])?");
@@ -214,7 +216,11 @@ public final class InitParameters {
                     value = m.group(3);
                 }
                 if (value == null) {
-                    throw new RevocationConfigurationException(name, "'" + m.group() + "' is not set"
+                    // The secret's placeholder is echoed only when it names a variable the usual way:
+                    // a secret pasted in as the variable's name must not leak into the log.
+                    String shown = RevocationSettings.CLIENT_SECRET.equals(name) && !CONVENTIONAL_NAME.matcher(key).matches()
+                            ? "its ${" + m.group(1) + ":...} placeholder" : "'" + m.group() + "'";
+                    throw new RevocationConfigurationException(name, shown + " is not set"
                             + ("env".equals(m.group(1)) ? " in the environment" : " as a system property"));
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(value));

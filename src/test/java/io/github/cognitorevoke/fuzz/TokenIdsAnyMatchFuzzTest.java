@@ -27,7 +27,9 @@ class TokenIdsAnyMatchFuzzTest {
         TokenIds ids = TokenIds.peek(token);
         String text = prefix + token + suffix;
         boolean found = TokenIds.anyMatch(text, visited -> visited.equals(ids));
-        if (ids != null) {
+        // Only ids that can be revoked must be found: a payload too short to hold a jti, an
+        // origin_jti or a sub (under 10 characters) is skipped by design, so "{}" need not be visited.
+        if (ids != null && (ids.jti() != null || ids.originJti() != null || ids.sub() != null)) {
             assertThat(found).as("ids %s of the token within %s", ids,
                     HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8))).isTrue();
         }

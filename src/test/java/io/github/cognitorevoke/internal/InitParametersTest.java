@@ -145,6 +145,16 @@ class InitParametersTest {
     }
 
     @Test
+    void parse_secretPastedAsVariableName_isNotEchoed() {
+        Map<String, String> p = valid();
+        p.put("clientSecret", "${env:1h2g3f4e5d6c7b8a9s0d1f2g3h4j5k6l7z8x9c0v1b2n3m4q5w6e}");
+        assertThatThrownBy(() -> InitParameters.parse(p, n -> null, n -> null))
+                .isInstanceOf(RevocationConfigurationException.class)
+                .hasMessageContaining("clientSecret").hasMessageContaining("not set")
+                .hasMessageNotContaining("1h2g3f4e5d6c7b8a9s0d1f2g3h4j5k6l7z8x9c0v1b2n3m4q5w6e");
+    }
+
+    @Test
     void parse_unknownPlaceholderKind_fails() {
         Map<String, String> p = valid();
         p.put("clientSecret", "${ENV=COGNITO_SECRET}");
