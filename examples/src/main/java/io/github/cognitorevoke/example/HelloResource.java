@@ -20,7 +20,9 @@ import java.text.ParseException;
  *
  * <p>It checks the token the way an application does without cognito-revoke (signature, issuer,
  * expiry; no call to Cognito), so on its own it would accept a token after logout. The filter in
- * front of it is what turns that into a 401.
+ * front of it is what turns that into a 401. The same class also answers at
+ * {@code /unprotected/hello} (see {@link UnprotectedApplication}), outside the filter, where a revoked
+ * token still gets 200.
  */
 @Path("hello")
 @RequestScoped
@@ -54,8 +56,8 @@ public class HelloResource {
                 .add("message", "Hello, " + username)
                 .add("username", username)
                 .add("expiresAt", claims.getExpirationTime().toInstant().toString())
-                // The library's CDI bean, from application code. Always false here: the filter
-                // has already turned revoked tokens away.
+                // The library's CDI bean, from application code. Always false under /api: the filter
+                // has already turned revoked tokens away. True under /unprotected after a logout.
                 .add("revoked", revocations.isRevoked(token))
                 .add("pendingRevocations", revocations.pendingRevocations())
                 .build().toString(), MediaType.APPLICATION_JSON).build();
