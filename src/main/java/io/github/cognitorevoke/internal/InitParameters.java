@@ -4,9 +4,11 @@ import io.github.cognitorevoke.RevocationConfigurationException;
 import io.github.cognitorevoke.RevocationSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,10 @@ public final class InitParameters {
     private static final Pattern COUNT = Pattern.compile("\\d{1,9}");
     private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([km])?");
 
+    // Parameters without a default: an empty ${env:X:-} would only fail later as "required".
+    private static final Set<String> REQUIRED = Set.of(RevocationSettings.REGION, RevocationSettings.USER_POOL_ID,
+            RevocationSettings.CLIENT_ID);
+
     private InitParameters() {
     }
 
@@ -44,8 +50,10 @@ public final class InitParameters {
         unknown.removeAll(RevocationSettings.PARAMETERS);
         if (!unknown.isEmpty()) {
             String name = unknown.iterator().next();
-            throw new RevocationConfigurationException(name,
-                    "is not a cognito-revoke parameter; known parameters are " + RevocationSettings.PARAMETERS);
+            List<String> close = closest(name, RevocationSettings.PARAMETERS);
+            throw new RevocationConfigurationException(name, "is not a cognito-revoke parameter; "
+                    + (close.isEmpty() ? "" : "did you mean " + String.join(" or ", close) + "? ")
+                    + "known parameters are " + RevocationSettings.PARAMETERS);
         }
         Values v = new Values(params, env, sys);
         RevocationSettings.Builder b = RevocationSettings.builder(
@@ -163,6 +171,58 @@ public final class InitParameters {
         }
     }
 
+    /** How far a mistyped parameter name may be from a known one to be suggested. */
+    private static final int MAX_SUGGESTION_DISTANCE = 2;
+
+    /**
+     * The known names nearest to a mistyped one, within {@value #MAX_SUGGESTION_DISTANCE} edits
+     * (ignoring case, which is one more way to mistype them), alphabetically.
+     *
+     * @param name  the unknown name
+     * @param known the known names
+     * @return the closest names, empty when none is close
+     */
+    static List<String> closest(String name, Set<String> known) {
+        String typed = name.toLowerCase(Locale.ROOT);
+        int best = MAX_SUGGESTION_DISTANCE + 1;
+        List<String> closest = new ArrayList<>();
+        for (String candidate : new TreeSet<>(known)) {
+            int d = distance(typed, candidate.toLowerCase(Locale.ROOT));
+            if (d < best) {
+                best = d;
+                closest.clear();
+            }
+            if (d == best) {
+                closest.add(candidate);
+            }
+        }
+        return closest;
+    }
+
+    /**
+     * Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
+     * neighbouring characters each count one (so {@code clientSecert} is one from {@code clientSecret}).
+     */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
     private static Set<String> paths(String value) {
         Set<String> paths = new LinkedHashSet<>();
         Arrays.stream(value.split(",")).map(String::strip).forEach(path -> {
@@ -198,6 +258,20 @@ public final class InitParameters {
             return resolved.get(name);
         }
 
+        /**
+         * Says which placeholder is unset and how to fix it: set it, or write a default into web.xml
+         * (empty for an optional parameter, which then counts as not set). Names only the variable.
+         */
+        private static String unset(String name, String kind, String key) {
+            boolean env = "env".equals(kind);
+            String placeholder = "${" + kind + ":" + key + "}";
+            String withDefault = "${" + kind + ":" + key + ":-";
+            String fix = env ? "set the environment variable " + key : "start the server with -D" + key + "=...";
+            return "'" + placeholder + "' is not set" + (env ? " in the environment" : " as a system property")
+                    + "; " + fix + ", or write a default in web.xml: " + withDefault + "value}"
+                    + (REQUIRED.contains(name) ? "" : ", or " + withDefault + "} to leave " + name + " unset");
+        }
+
         private static String resolve(String name, String raw, UnaryOperator<String> env, UnaryOperator<String> sys) {
             if (PLACEHOLDER.matcher(raw).replaceAll("").contains("${")) {
                 throw new RevocationConfigurationException(name,
@@ -218,10 +292,11 @@ public final class InitParameters {
                 if (value == null) {
                     // The secret's placeholder is echoed only when it names a variable the usual way:
                     // a secret pasted in as the variable's name must not leak into the log.
-                    String shown = RevocationSettings.CLIENT_SECRET.equals(name) && !CONVENTIONAL_NAME.matcher(key).matches()
-                            ? "its ${" + m.group(1) + ":...} placeholder" : "'" + m.group() + "'";
-                    throw new RevocationConfigurationException(name, shown + " is not set"
-                            + ("env".equals(m.group(1)) ? " in the environment" : " as a system property"));
+                    if (RevocationSettings.CLIENT_SECRET.equals(name) && !CONVENTIONAL_NAME.matcher(key).matches()) {
+                        throw new RevocationConfigurationException(name, "its ${" + m.group(1) + ":...} placeholder"
+                                + " names a variable that is not set; name it as variables are named (MY_SECRET)");
+                    }
+                    throw new RevocationConfigurationException(name, unset(name, m.group(1), key));
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(value));
             }

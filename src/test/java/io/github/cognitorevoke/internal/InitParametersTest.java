@@ -126,6 +126,53 @@ class InitParametersTest {
     }
 
     @Test
+    void parse_misspelledParameter_suggestsClosestKnownName() {
+        Map<String, String> p = valid();
+        p.put("clientSecert", SECRET);
+        assertFails(p, "clientSecert", "is not a cognito-revoke parameter; did you mean clientSecret?");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "clientSecert, clientSecret",   // two neighbours swapped: one edit
+            "ClientID, clientId",           // case only
+            "logoutPath, logoutPaths",      // one missing
+            "regoin, region",
+            "userpoolid, userPoolId",
+            "jwksUrl, jwksUri",
+            "maxPendingRevocation, maxPendingRevocations",
+            "cognitoTimout, cognitoTimeout",
+    })
+    void closest_nearMiss_suggestsTheKnownName(String typed, String known) {
+        assertThat(InitParameters.closest(typed, RevocationSettings.PARAMETERS)).containsExactly(known);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"foo", "secret", "timeout", "redirectUri", "poolId"})
+    void closest_farFromEveryName_suggestsNothing(String typed) {
+        assertThat(InitParameters.closest(typed, RevocationSettings.PARAMETERS)).isEmpty();
+    }
+
+    @Test
+    void parse_unknownParameterFarFromEveryName_listsKnownNamesWithoutGuessing() {
+        Map<String, String> p = valid();
+        p.put("frobnicate", "x");
+        assertFails(p, "frobnicate", "not a cognito-revoke parameter; known parameters are [region, userPoolId");
+        assertThatThrownBy(() -> parse(p)).message().doesNotContain("did you mean");
+    }
+
+    @Test
+    void closest_tie_namesEveryEquallyCloseName() {
+        assertThat(InitParameters.closest("ab", Set.of("abc", "abd", "xyz"))).containsExactly("abc", "abd");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"abc, abc, 0", "ab, ba, 1", "abc, acb, 1", "abc, ab, 1", "abc, xbc, 1", "ca, abc, 3", "'', abc, 3"})
+    void distance_countsInsertionsDeletionsSubstitutionsAndSwaps(String a, String b, int expected) {
+        assertThat(InitParameters.distance(a, b)).isEqualTo(expected);
+    }
+
+    @Test
     void parse_placeholderDefault_usedWhenUnset_andBlankOptionalIsAbsent() {
         Map<String, String> p = valid();
         p.put("region", "${env:UNSET_REGION:-eu-west-1}");
@@ -152,6 +199,38 @@ class InitParametersTest {
                 .isInstanceOf(RevocationConfigurationException.class)
                 .hasMessageContaining("clientSecret").hasMessageContaining("not set")
                 .hasMessageNotContaining("1h2g3f4e5d6c7b8a9s0d1f2g3h4j5k6l7z8x9c0v1b2n3m4q5w6e");
+    }
+
+    @Test
+    void parse_unsetEnvironmentVariableOfOptionalParameter_suggestsDefaultAndEmptyDefault() {
+        Map<String, String> p = valid();
+        p.put("clientSecret", "${env:MISSING_SECRET}");
+        assertFails(p, "clientSecret", "'${env:MISSING_SECRET}' is not set in the environment",
+                "set the environment variable MISSING_SECRET", "${env:MISSING_SECRET:-value}",
+                "or ${env:MISSING_SECRET:-} to leave clientSecret unset");
+    }
+
+    @Test
+    void parse_unsetEnvironmentVariableOfRequiredParameter_suggestsOnlyADefaultValue() {
+        Map<String, String> p = valid();
+        p.put("region", "${env:MISSING_REGION}");
+        assertFails(p, "region", "${env:MISSING_REGION:-value}");
+        assertThatThrownBy(() -> parse(p)).message().doesNotContain("${env:MISSING_REGION:-}");
+    }
+
+    @Test
+    void parse_unsetSystemProperty_suggestsDashDAndDefault() {
+        Map<String, String> p = valid();
+        p.put("endpoint", "${sys:cognito.endpoint}");
+        assertFails(p, "endpoint", "'${sys:cognito.endpoint}' is not set as a system property",
+                "-Dcognito.endpoint=...", "${sys:cognito.endpoint:-value}", "${sys:cognito.endpoint:-} to leave endpoint unset");
+    }
+
+    @Test
+    void parse_unsetVariableNextToSecretText_neverShowsTheSecret() {
+        Map<String, String> p = valid();
+        p.put("clientSecret", SECRET + "${env:MISSING_SUFFIX}");
+        assertFails(p, "clientSecret", "MISSING_SUFFIX");
     }
 
     @Test
