@@ -11,24 +11,14 @@ import java.time.Instant;
  */
 public interface Denylist {
 
-    /** An entry that stays until it is replaced: a revocation that Cognito has not confirmed yet. */
-    Instant UNTIL_FURTHER_NOTICE = Instant.MAX;
-
     /**
-     * Denylists a token id until the given instant, keeping a later end already there.
+     * Denylists a token id until the given instant, keeping a later end already there: an entry's
+     * end is never moved earlier.
      *
      * @param id    a {@code jti} or {@code origin_jti}
      * @param until when the entry may go
      */
     void add(String id, Instant until);
-
-    /**
-     * Sets the end of an entry, also to an earlier one (used when a pending revocation settles).
-     *
-     * @param id    a {@code jti} or {@code origin_jti}
-     * @param until when the entry may go
-     */
-    void settle(String id, Instant until);
 
     /**
      * Tells whether a token id is denylisted now.

@@ -129,8 +129,7 @@ public final class RevocationEngine implements AutoCloseable {
             originJti = token.originJti();
             if (originJti != null) {
                 // Until Cognito confirms, the refresh token can still mint siblings: hold the family.
-                denylist.add(originJti, refreshToken == null
-                        ? now.plus(lifetime).plus(settings.clockSkew()) : Denylist.UNTIL_FURTHER_NOTICE);
+                denylist.add(originJti, now.plus(lifetime).plus(settings.clockSkew()));
             } else if (denylisted) {
                 warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                         + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
@@ -237,7 +236,7 @@ public final class RevocationEngine implements AutoCloseable {
             warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
         }
         if (p.originJti != null) {
-            denylist.settle(p.originJti, clock.instant().plus(p.familyLifetime).plus(settings.clockSkew()));
+            denylist.add(p.originJti, clock.instant().plus(p.familyLifetime).plus(settings.clockSkew()));
         }
     }
 
