@@ -209,27 +209,7 @@ check(ratio >= 0.97, f"median throughput with the filter / without: {ratio:.3f} 
 sys.exit(0 if ok else 1)
 PY
 
-gnuplot <<GP
-set terminal pngcairo size 900,420 font ",10"
-set output "$root/bench/load.png"
-set multiplot layout 1,2 title "cognito-revoke on WildFly $WILDFLY_VERSION: wrk -t$THREADS -c$CONNECTIONS, $DURATION per run, $TOKENS tokens (10 % revoked)"
-set xlabel "run (alternating)"
-set ylabel "requests/s"
-set yrange [0:*]
-set xtics 1
-set key bottom right
-set style fill solid 0.8
-set boxwidth 0.35
-plot "$out/plot.dat" using (\$1-0.18):2 with boxes title "with RevocationFilter", \
-     "" using (\$1+0.18):3 with boxes title "without"
-set ylabel "latency (ms)"
-set key top right
-plot "$out/plot.dat" using 1:4 with linespoints title "with: p50", \
-     "" using 1:5 with linespoints title "without: p50", \
-     "" using 1:6 with linespoints dt 2 title "with: p99", \
-     "" using 1:7 with linespoints dt 2 title "without: p99"
-unset multiplot
-GP
+gnuplot -e "dat='$out/plot.dat'; png='$root/bench/load.png'; title='cognito-revoke on WildFly $WILDFLY_VERSION: wrk -t$THREADS -c$CONNECTIONS, $DURATION a run, $TOKENS tokens (10 % revoked)'" bench/plot.gp
 echo "plot: bench/load.png"
 if [[ $status -ne 0 ]]; then echo FAIL; exit 1; fi
 echo PASS
