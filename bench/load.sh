@@ -41,7 +41,8 @@ cleanup() {
     fi
   done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 need() {
   if ! command -v "$1" >/dev/null; then
