@@ -3,23 +3,57 @@ package io.github.cognitorevoke.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The in-memory denylist: two Caffeine caches with per-entry expiry driven by a {@link Clock}.
  *
  * <p>There is deliberately no maximum size: an evicted entry would let a revoked token back in.
  * Memory is bounded instead by the entries' ends (at most one access-token lifetime past the
- * logout, or a pending revocation).
+ * logout).
+ *
+ * <p>Token ids are kept compact, about 100 bytes an entry: the key is a 64-bit keyed hash of the id
+ * (not the ~80-byte id string), every value is one shared object, and the entry's end lives only in
+ * Caffeine's per-entry expiry. Writes (logouts) are rare and serialized, so that keeping the later
+ * end is atomic; lookups take no lock.
+ *
+ * <p>Lookups read quietly ({@link Policy#getIfPresentQuietly}): they check the entry's end but record
+ * no access, so that a hit does not make Caffeine move the entry in its timer wheel (per-entry expiry
+ * reschedules on every recorded read: about 2 µs a hit at a million entries). Expired entries are
+ * swept by the maintenance that every write runs.
  */
 public final class CaffeineDenylist implements Denylist {
 
+    /** Every id entry maps to this: the entry's presence and expiry say everything. */
+    private static final Boolean PRESENT = Boolean.TRUE;
+
+    /**
+     * The hash key, random per JVM so that nobody outside can compute ids that collide. A collision
+     * (about 1 in 2^64 per lookup at a million entries even if it were not keyed) can only make a
+     * live token look revoked, never let a revoked one in: a denylisted id always finds its entry.
+     */
+    private static final long K0;
+    private static final long K1;
+
+    static {
+        SecureRandom random = new SecureRandom();
+        K0 = random.nextLong();
+        K1 = random.nextLong();
+    }
+
     private final Clock clock;
-    private final Cache<String, Instant> ids;
+    private final Cache<Long, Boolean> ids;
+    private final Policy<Long, Boolean> idPolicy;
+    private final Policy.VarExpiration<Long, Boolean> idEnds;
     private final Cache<String, CutOff> subjects;
+    private final Policy<String, CutOff> subjectPolicy;
+    private final Object writeLock = new Object();
 
     private record CutOff(long notBefore, Instant until) {
     }
@@ -35,45 +69,74 @@ public final class CaffeineDenylist implements Denylist {
         Ticker ticker = () -> clock.millis() * 1_000_000L;
         this.ids = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(Expiry.writing((String id, Instant until) -> remaining(until)))
+                .expireAfter(new Expiry<Long, Boolean>() {
+                    @Override
+                    public long expireAfterCreate(Long key, Boolean value, long currentTime) {
+                        // Every write goes through idEnds.put with its own duration; never reached.
+                        throw new IllegalStateException("a denylist entry needs its end");
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Long key, Boolean value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(Long key, Boolean value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
                 .executor(Runnable::run)
                 .build();
+        this.idPolicy = ids.policy();
+        this.idEnds = idPolicy.expireVariably().orElseThrow();
         this.subjects = Caffeine.newBuilder()
                 .ticker(ticker)
                 .expireAfter(Expiry.writing((String sub, CutOff c) -> remaining(c.until())))
                 .executor(Runnable::run)
                 .build();
+        this.subjectPolicy = subjects.policy();
     }
 
+    /**
+     * Time left until an instant, measured from the same millisecond the ticker reports, so that an
+     * entry ends at its instant and never before it.
+     */
     private Duration remaining(Instant until) {
-        Duration d = Duration.between(clock.instant(), until);
+        Duration d = Duration.between(Instant.ofEpochMilli(clock.millis()), until);
         return d.isNegative() ? Duration.ZERO : d;
     }
 
     @Override
     public void add(String id, Instant until) {
-        ids.asMap().merge(id, until, CaffeineDenylist::later);
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+        Long key = hash(id);
+        synchronized (writeLock) {
+            Duration wanted = remaining(until);
+            if (wanted.isZero()) {
+                return;
+            }
+            Optional<Duration> current = idEnds.getExpiresAfter(key);
+            if (current.isEmpty() || current.get().compareTo(wanted) < 0) {
+                idEnds.put(key, PRESENT, wanted);
+            }
+        }
     }
 
     @Override
     public boolean contains(String id) {
-        return ids.getIfPresent(id) != null;
+        return idPolicy.getIfPresentQuietly(hash(id)) != null;
     }
 
     @Override
     public void cutOff(String subject, Instant notBefore, Instant until) {
         CutOff next = new CutOff(notBefore.getEpochSecond(), until);
         subjects.asMap().merge(subject, next, (old, now) -> new CutOff(
-                Math.max(old.notBefore(), now.notBefore()), later(old.until(), now.until())));
+                Math.max(old.notBefore(), now.notBefore()), old.until().isAfter(now.until()) ? old.until() : now.until()));
     }
 
     @Override
     public long notBeforeEpochSecond(String subject) {
-        CutOff c = subjects.getIfPresent(subject);
+        CutOff c = subjectPolicy.getIfPresentQuietly(subject);
         return c == null ? Long.MIN_VALUE : c.notBefore();
     }
 
@@ -81,5 +144,46 @@ public final class CaffeineDenylist implements Denylist {
     public long size() {
         ids.cleanUp();
         return ids.estimatedSize();
+    }
+
+    /**
+     * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id's UTF-16 code
+     * units, four to a block; the length goes into the last block, so no two ids share an input.
+     */
+    static long hash(String id) {
+        long v0 = K0 ^ 0x736f6d6570736575L;
+        long v1 = K1 ^ 0x646f72616e646f6dL;
+        long v2 = K0 ^ 0x6c7967656e657261L;
+        long v3 = K1 ^ 0x7465646279746573L;
+        int n = id.length();
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            long m = id.charAt(i) | (long) id.charAt(i + 1) << 16
+                    | (long) id.charAt(i + 2) << 32 | (long) id.charAt(i + 3) << 48;
+            v3 ^= m;
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            v0 ^= m;
+        }
+        long last = (long) (n & 0xffff) << 48;
+        for (int shift = 0; i < n; i++, shift += 16) {
+            last |= (long) id.charAt(i) << shift;
+        }
+        v3 ^= last;
+        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        v0 ^= last;
+        v2 ^= 0xff;
+        for (int r = 0; r < 3; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
     }
 }

@@ -14,7 +14,8 @@ import java.time.Instant;
 public interface Denylist {
 
     /**
-     * Denylists a token id until the given instant, keeping a later end already there.
+     * Denylists a token id until the given instant, keeping a later end already there: an entry's
+     * end is never moved earlier.
      *
      * @param id    a {@code jti} or {@code origin_jti}
      * @param until when the entry may go

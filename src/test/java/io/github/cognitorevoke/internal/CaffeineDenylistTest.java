@@ -4,49 +4,168 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CaffeineDenylistTest {
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+    private final TestClock clock = new TestClock(T0);
     private final CaffeineDenylist denylist = new CaffeineDenylist(clock);
 
+    /**
+     * Each row: the ends given to {@code add} for one id (seconds after T0, in order), then a moment
+     * (seconds after T0) and whether the id is denylisted then.
+     */
+    static Stream<Arguments> ends() {
+        return Stream.of(
+                Arguments.of("one end, just before it", new long[] {60}, 59_999, true),
+                Arguments.of("one end, exactly at it", new long[] {60}, 60_000, false),
+                Arguments.of("one end, after it", new long[] {60}, 61_000, false),
+                Arguments.of("later end kept, between the two", new long[] {10, 600}, 300_000, true),
+                Arguments.of("later end kept, exactly at the later", new long[] {10, 600}, 600_000, false),
+                Arguments.of("earlier end ignored, after the earlier", new long[] {600, 10}, 300_000, true),
+                Arguments.of("earlier end ignored, just before the later", new long[] {600, 10}, 599_999, true),
+                Arguments.of("earlier end ignored, at the later", new long[] {600, 10}, 600_000, false),
+                Arguments.of("same end twice", new long[] {60, 60}, 59_999, true),
+                Arguments.of("end already past, nothing added", new long[] {-5}, 0, false),
+                Arguments.of("past end then a future one", new long[] {-5, 60}, 30_000, true),
+                Arguments.of("future end then a past one", new long[] {60, -5}, 30_000, true),
+                Arguments.of("end in a year", new long[] {365L * 86_400}, 364L * 86_400_000, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ends")
+    void contains_atMoment_followsLatestEndGiven(String row, long[] endsInSeconds, long atMillis, boolean expected) {
+        for (long end : endsInSeconds) {
+            denylist.add("jti-1", T0.plusSeconds(end));
+        }
+        clock.advance(Duration.ofMillis(atMillis));
+
+        assertThat(denylist.contains("jti-1")).as(row).isEqualTo(expected);
+        // Another id is never affected by this one.
+        assertThat(denylist.contains("jti-2")).as(row + ": another id").isFalse();
+    }
+
     @Test
-    void contains_beforeEnd_true_afterEnd_false() {
-        denylist.add("jti-1", clock.instant().plusSeconds(60));
-        clock.advance(Duration.ofSeconds(59));
+    void add_laterEndAfterClockMoved_extendsFromThen() {
+        denylist.add("jti-1", T0.plusSeconds(60));
+        clock.advance(Duration.ofSeconds(50));
+        denylist.add("jti-1", T0.plusSeconds(120));
+        clock.advance(Duration.ofSeconds(69));
         assertThat(denylist.contains("jti-1")).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(denylist.contains("jti-1")).isFalse();
     }
 
     @Test
-    void add_withEarlierEnd_keepsLaterEnd() {
-        denylist.add("origin", clock.instant().plusSeconds(600));
-        denylist.add("origin", clock.instant().plusSeconds(10));
-        clock.advance(Duration.ofSeconds(300));
-        assertThat(denylist.contains("origin")).isTrue();
+    void contains_withIdsThatDifferOnlyInLengthOrOneChar_findsOnlyTheAddedOne() {
+        denylist.add("abc", T0.plusSeconds(60));
+        denylist.add("abcdefgh", T0.plusSeconds(60));
+        assertThat(denylist.contains("abc")).isTrue();
+        assertThat(denylist.contains("abcdefgh")).isTrue();
+        assertThat(denylist.contains("ab")).isFalse();
+        assertThat(denylist.contains("abc\0")).isFalse();
+        assertThat(denylist.contains("abcd")).isFalse();
+        assertThat(denylist.contains("abcdefg")).isFalse();
+        assertThat(denylist.contains("abcdefgi")).isFalse();
+        assertThat(denylist.contains("abcdefgh\0")).isFalse();
+        assertThat(denylist.contains("")).isFalse();
     }
 
     @Test
-    void manyEntries_noneEvictedBeforeItsEnd() {
+    void hash_ofDistinctIds_differs() {
+        List<Long> hashes = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            hashes.add(CaffeineDenylist.hash("jti-" + i));
+        }
+        assertThat(hashes).doesNotHaveDuplicates();
+        assertThat(CaffeineDenylist.hash("jti-1")).isEqualTo(CaffeineDenylist.hash(new String("jti-1")));
+    }
+
+    @Test
+    void manyEntries_allPresentUntilTheirEnds_thenAllGone() {
         // No size bound: an evicted entry would readmit a revoked token.
-        for (int i = 0; i < 200_000; i++) {
-            denylist.add("jti-" + i, clock.instant().plusSeconds(3600));
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            denylist.add("jti-" + i, T0.plusSeconds(3600 + i % 2));
         }
-        for (int i = 0; i < 200_000; i += 997) {
-            assertThat(denylist.contains("jti-" + i)).as("jti-" + i).isTrue();
+        assertThat(denylist.size()).isEqualTo(n);
+        for (int i = 0; i < n; i++) {
+            if (!denylist.contains("jti-" + i)) {
+                throw new AssertionError("jti-" + i + " missing before its end");
+            }
         }
-        assertThat(denylist.size()).isEqualTo(200_000);
+        assertThat(denylist.contains("jti-" + n)).isFalse();
+
+        clock.advance(Duration.ofSeconds(3600));
+        assertThat(denylist.contains("jti-0")).isFalse();
+        assertThat(denylist.contains("jti-1")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(denylist.contains("jti-1")).isFalse();
+        assertThat(denylist.size()).isZero();
     }
 
     @Test
-    void cutOff_keepsLatestNotBefore_andExpires() {
-        denylist.cutOff("sub-1", Instant.ofEpochSecond(1000), clock.instant().plusSeconds(100));
-        denylist.cutOff("sub-1", Instant.ofEpochSecond(900), clock.instant().plusSeconds(50));
+    void add_concurrentEndsForOneId_keepsTheLatest() throws Exception {
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int offset = w;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int s = 1; s <= 1000; s++) {
+                        // Writer 3 eventually gives the latest end: 1000 * 4 + 3 seconds.
+                        denylist.add("origin", T0.plusSeconds(s * writers + offset));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        clock.advance(Duration.ofSeconds(4002));
+        assertThat(denylist.contains("origin")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(denylist.contains("origin")).isFalse();
+    }
+
+    @Test
+    void cutOff_keepsLatestNotBeforeAndLaterEnd_andExpires() {
+        denylist.cutOff("sub-1", Instant.ofEpochSecond(1000), T0.plusSeconds(100));
+        denylist.cutOff("sub-1", Instant.ofEpochSecond(900), T0.plusSeconds(50));
         assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
         assertThat(denylist.notBeforeEpochSecond("sub-2")).isEqualTo(Long.MIN_VALUE);
-        clock.advance(Duration.ofSeconds(100));
+        clock.advance(Duration.ofSeconds(99));
+        assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void cutOff_withLaterNotBefore_replacesIt() {
+        denylist.cutOff("sub-1", Instant.ofEpochSecond(900), T0.plusSeconds(100));
+        denylist.cutOff("sub-1", Instant.ofEpochSecond(1000), T0.plusSeconds(50));
+        assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
+        clock.advance(Duration.ofSeconds(99));
+        assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
     }
 }

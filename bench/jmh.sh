@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# JMH figures for BENCHMARKS.md: the per-request check against a bare Nimbus parse, the denylist
+# lookup at 1 k and 1 M entries, and the denylist's retained heap at 1 M entries.
+#
+#   bench/jmh.sh            recorded figures: -f 2 -wi 3 -w 2s -i 5 -r 2s (about 12 minutes)
+#   bench/jmh.sh quick      development run:  -f 1 -wi 2 -w 1s -i 3 -r 1s
+#   JMH_OPTS="..." bench/jmh.sh   any JMH options instead
+#
+# Exits non-zero if the check costs more than 0.4x the parse, a lookup at 1 M entries more than
+# 1.5x one at 1 k (zipf pattern, see BENCHMARKS.md), or 1 M entries retain more than 110 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ "${1:-}" == quick ]]; then
+  opts="${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s}"
+else
+  opts="${JMH_OPTS:--f 2 -wi 3 -w 2s -i 5 -r 2s}"
+fi
+out=target/bench
+mkdir -p "$out"
+
+echo "== compile (profile jmh)"
+mvn -B -ntp -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test
+cp="target/test-classes:target/classes:$(cat "$out/cp.txt")"
+
+echo "== memory: 1,000,000 denylist entries (-Xmx1g, JOL and used heap after GC)"
+mem_status=0
+java -Xmx1g -Xms1g -Djol.magicFieldOffset=true -cp "$cp" io.github.cognitorevoke.jmh.DenylistFootprint 1000000 \
+  2> >(grep -v '^WARNING\|^#' >&2) | tee "$out/memory.txt" || mem_status=$?
+
+echo "== JMH: $opts"
+# shellcheck disable=SC2086
+java -cp "$cp" org.openjdk.jmh.Main 'RevocationCheckBenchmark|DenylistLookupBenchmark' $opts -prof gc \
+  -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
+
+echo "== ratios"
+python3 - "$out/jmh.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+score = {}
+for r in rows:
+    name = r["benchmark"].rsplit(".", 1)[1]
+    p = r.get("params", {}).get("entries")
+    score[name + ("@" + p if p else "")] = r["primaryMetric"]["score"]
+ok = True
+parse = score["nimbus_signedJwtParse"]
+for b in ("check_notRevoked", "check_revoked", "engine_isRevoked_notRevoked"):
+    print(f"{b:32s} {score[b]:8.1f} ns  {score[b] / parse:.3f}x nimbus_signedJwtParse ({parse:.1f} ns)")
+ratio = score["check_notRevoked"] / parse
+print(f"check_notRevoked / parse = {ratio:.3f} (target <= 0.4): {'PASS' if ratio <= 0.4 else 'FAIL'}")
+ok &= ratio <= 0.4
+for kind in ("hit_zipf", "miss_zipf", "hit_spread", "miss_spread"):
+    small, big = score[f"contains_{kind}@1000"], score[f"contains_{kind}@1000000"]
+    print(f"contains_{kind:12s} 1k {small:6.1f} ns  1M {big:6.1f} ns  ratio {big / small:.2f}")
+for kind in ("hit_zipf", "miss_zipf"):
+    r = score[f"contains_{kind}@1000000"] / score[f"contains_{kind}@1000"]
+    print(f"lookup 1M/1k {kind} = {r:.2f} (target <= 1.5): {'PASS' if r <= 1.5 else 'FAIL'}")
+    ok &= r <= 1.5
+sys.exit(0 if ok else 1)
+PY
+jmh_status=$?
+if [[ $mem_status -ne 0 || $jmh_status -ne 0 ]]; then echo FAIL; exit 1; fi
+echo PASS
