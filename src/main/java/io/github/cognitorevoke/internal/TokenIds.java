@@ -3,7 +3,6 @@ package io.github.cognitorevoke.internal;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Date;
 import java.util.function.Predicate;
 
@@ -96,16 +95,62 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
     static TokenIds payload(CharSequence text, int start, int end) {
-        String segment = text.subSequence(start, end).toString();
-        TokenIds fast;
-        try {
-            // Java's decoder refuses anything outside the alphabet: such a segment goes to Nimbus,
-            // which ignores those characters.
-            fast = new Scanner(Base64.getUrlDecoder().decode(segment)).object();
-        } catch (IllegalArgumentException notPlainBase64url) {
-            fast = UNSURE;
+        byte[] json = decode(text, start, end);
+        TokenIds fast = json == null ? UNSURE : new Scanner(json).object();
+        // Characters outside the alphabet, or a length no encoder writes: Nimbus reads it as sent.
+        return fast != UNSURE ? fast : nimbus(text.subSequence(start, end).toString());
+    }
+
+    private static final byte[] BASE64URL = new byte[128];
+
+    static {
+        java.util.Arrays.fill(BASE64URL, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64URL[alphabet.charAt(i)] = (byte) i;
         }
-        return fast != UNSURE ? fast : nimbus(segment);
+    }
+
+    /**
+     * Decodes unpadded base64url straight from the text (no copy of the segment, no copy to bytes
+     * first: this runs on every request); null if a character is outside the alphabet or the
+     * length is one no encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
+     */
+    static byte[] decode(CharSequence text, int start, int end) {
+        int n = end - start;
+        if (n % 4 == 1) {
+            return null;
+        }
+        byte[] out = new byte[n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1)];
+        int o = 0;
+        int i = start;
+        for (int full = start + n / 4 * 4; i < full; i += 4) {
+            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
+                    | sextet(text.charAt(i + 2)) << 6 | sextet(text.charAt(i + 3));
+            if (bits < 0) {
+                return null;
+            }
+            out[o++] = (byte) (bits >> 16);
+            out[o++] = (byte) (bits >> 8);
+            out[o++] = (byte) bits;
+        }
+        if (i < end) {
+            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
+                    | (i + 2 < end ? sextet(text.charAt(i + 2)) << 6 : 0);
+            if (bits < 0) {
+                return null;
+            }
+            out[o++] = (byte) (bits >> 16);
+            if (i + 2 < end) {
+                out[o] = (byte) (bits >> 8);
+            }
+        }
+        return out;
+    }
+
+    /** The 6-bit value of a base64url character, or -1, which makes any group it is shifted into negative. */
+    private static int sextet(char c) {
+        return c < 128 ? BASE64URL[c] : -1;
     }
 
     /** The rare path: the payload as Nimbus parses it (lenient JSON, numbers of any form). */

@@ -178,4 +178,20 @@ class TokenIdsTest {
         assertThat(TokenIds.anyMatch("Bearer " + jwt("{\"jti\":\"live\"}"),
                 ids -> "revoked-1".equals(ids.jti()))).isFalse();
     }
+
+    @Test
+    void decode_agreesWithTheJdkDecoder_onEveryLengthAndRefusesWhatIsNotBase64url() {
+        java.util.Random random = new java.util.Random(11);
+        for (int length = 0; length < 200; length++) {
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            String framed = "x." + encoded + ".y";
+            assertThat(TokenIds.decode(framed, 2, 2 + encoded.length())).isEqualTo(bytes);
+        }
+        assertThat(TokenIds.decode("abc+", 0, 4)).isNull();
+        assertThat(TokenIds.decode("ab=c", 0, 4)).isNull();
+        assertThat(TokenIds.decode("abcde", 0, 5)).isNull();
+        assertThat(TokenIds.decode("ab\u00e9d", 0, 4)).isNull();
+    }
 }
