@@ -16,6 +16,7 @@ import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
 import io.github.cognitorevoke.internal.DefaultTokenResolver;
 import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.TokenIds;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -210,6 +211,16 @@ public class RevocationCheckBenchmark {
     @Benchmark
     public boolean engine_isRevoked_notRevoked(Client c) {
         return engine.isRevoked(liveTokens[c.next(sequence)]);
+    }
+
+    /**
+     * A token seen for the first time (or evicted from the engine's table of recent texts): the
+     * payload is decoded and scanned. This is what every request would cost without that table,
+     * and what a flood of distinct tokens costs.
+     */
+    @Benchmark
+    public boolean peek_firstSeen(Client c) {
+        return TokenIds.anyMatch(liveHeaders[c.next(sequence)], ids -> ids.jti() == null);
     }
 
     // ---- references --------------------------------------------------------------------------

@@ -69,6 +69,7 @@ public final class RevocationEngine implements AutoCloseable {
     private final WarnOnce warnings = new WarnOnce(LOG);
     private final PendingRevocations pending;
     private final Observers observers = new Observers();
+    private final PeekCache peeked = new PeekCache();
     private final ScheduledExecutorService retrier;
     // Set by any attempt that was asked to retry, cleared by any that Cognito answered.
     private volatile boolean cognitoFailing;
@@ -280,6 +281,14 @@ public final class RevocationEngine implements AutoCloseable {
      * @return true if any JWS payload in it is revoked
      */
     public boolean anyRevoked(CharSequence text) {
+        if (text instanceof String s) {
+            for (TokenIds ids : peeked.ids(s)) {
+                if (revoked(ids)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         return TokenIds.anyMatch(text, this::revoked);
     }
 

@@ -1,0 +1,69 @@
+package io.github.cognitorevoke.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ids found in recently seen header texts, so that a client sending the same token again (the
+ * usual case: one token serves many requests) costs a string comparison instead of a decode and a
+ * scan. The denylist is still asked on every request: only the text-to-ids step, which never
+ * changes for a given text, is remembered.
+ *
+ * <p>A small direct-mapped table: a slot is picked from a cheap sample of the text and a hit needs
+ * the whole text to be equal ({@code String.equals}, vectorized), so a crafted text can only evict
+ * an entry, never be taken for another. Memory is bounded by {@link #SLOTS} times
+ * {@link #MAX_TEXT}. Slots are written without locks: a reference write is atomic, and a lost
+ * write only costs a later decode.
+ */
+final class PeekCache {
+
+    static final int SLOTS = 2048;
+    /** Longer texts are not kept (Cognito tokens are 1 to 2 KB). */
+    static final int MAX_TEXT = 4096;
+    private static final TokenIds[] NONE = new TokenIds[0];
+
+    private record Entry(String text, TokenIds[] ids) {
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    /**
+     * The ids of every payload in the text, from the table or found now.
+     *
+     * @param text a header value, a cookie header or a query string
+     * @return the ids, in order; empty if none
+     */
+    TokenIds[] ids(String text) {
+        if (text.length() > MAX_TEXT) {
+            return find(text);
+        }
+        int slot = slot(text);
+        Entry e = slots[slot];
+        if (e != null && e.text.equals(text)) {
+            return e.ids;
+        }
+        TokenIds[] ids = find(text);
+        slots[slot] = new Entry(text, ids);
+        return ids;
+    }
+
+    private static TokenIds[] find(CharSequence text) {
+        List<TokenIds> found = new ArrayList<>(1);
+        TokenIds.anyMatch(text, ids -> {
+            found.add(ids);
+            return false;
+        });
+        return found.isEmpty() ? NONE : found.toArray(NONE);
+    }
+
+    /** A slot from the length and the last characters (a signature's tail: as good as random). */
+    private static int slot(String text) {
+        int n = text.length();
+        int h = n;
+        for (int i = Math.max(0, n - 12); i < n; i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        h ^= h >>> 16;
+        return (h * 0x9E3779B9 >>> 16) & (SLOTS - 1);
+    }
+}
