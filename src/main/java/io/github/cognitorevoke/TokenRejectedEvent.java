@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * {@link RevocationFilter} answered 401 to a request because it carried a revoked token. Fired as a
- * CDI event to the application's {@code @Observes} and {@code @ObservesAsync} observers; the work of
- * finding which id matched is done only when an observer exists.
+ * CDI event to the application's {@code @Observes} and {@code @ObservesAsync} observers; built only
+ * when the application observes it, on the 401 path (requests that pass never pay for it).
  *
  * <p>Carries ids only, never the token.
  *

@@ -153,6 +153,12 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
         if (waiting != null) {
             waiting.forEach(action -> action.accept(installation));
         }
+        try {
+            CdiEvents.attachThroughCdi(installation);
+        } catch (LinkageError | RuntimeException noCdi) {
+            // No CDI here (a plain servlet container, a unit test): no events, nothing else changes.
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: no CDI, no events: " + noCdi);
+        }
     }
 
     /**

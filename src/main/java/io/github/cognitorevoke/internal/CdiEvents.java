@@ -10,12 +10,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -42,7 +45,6 @@ public class CdiEvents {
             new TokenRejectedEvent(Instant.EPOCH, "/", null, TokenRejectedEvent.Match.JTI));
 
     private BeanManager beanManager;
-    private ServletContext servletContext;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private RevocationEngine engine;
     private EventPublisher publisher;
@@ -54,35 +56,66 @@ public class CdiEvents {
     /**
      * For CDI.
      *
-     * @param beanManager    fires the events and tells who observes them
-     * @param servletContext where the application's engine is found
+     * @param beanManager fires the events and tells who observes them
      */
     @Inject
-    protected CdiEvents(BeanManager beanManager, ServletContext servletContext) {
+    protected CdiEvents(BeanManager beanManager) {
         this.beanManager = beanManager;
-        this.servletContext = servletContext;
     }
 
     /**
-     * Registers the publisher on the application's engine once both exist: CDI may start before or
-     * after the library's deployment check builds the engine, depending on the server.
+     * Registers the publisher on the application's engine once both exist, when CDI starts after
+     * the library's deployment check built the engine or before it (then it waits for it). WildFly
+     * gives the servlet context as the payload (CDI's rule for web applications; an injected one is
+     * a proxy that needs an active request); Payara starts CDI before the web module and gives none,
+     * so the deployment check calls {@link #attachThroughCdi} as well. Whichever comes first wins.
      *
-     * @param ignored the container's payload
+     * @param payload the container's payload, the servlet context in a web application
      */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        Bootstrap.whenInstalled(servletContext, this::attach);
+    void start(@Observes @Initialized(ApplicationScoped.class) Object payload) {
+        if (payload instanceof ServletContext context) {
+            Bootstrap.whenInstalled(context, this::attach);
+        }
     }
 
-    private synchronized void attach(Installation installation) {
+    /**
+     * Finds the application's bean through {@code CDI.current()} and registers the publisher on the
+     * engine; for the deployment check, which runs outside CDI.
+     *
+     * @param installation the application's installation
+     * @throws IllegalStateException if the application has no CDI container
+     */
+    static void attachThroughCdi(Installation installation) {
+        Instance<CdiEvents> bean = CDI.current().select(CdiEvents.class);
+        if (bean.isResolvable()) {
+            bean.get().attach(installation);
+        }
+    }
+
+    /**
+     * Registers the publisher on the installation's engine, once; not at all when the application
+     * observes none of the events.
+     *
+     * @param installation the application's installation
+     */
+    public synchronized void attach(Installation installation) {
         if (engine != null) {
             return;
         }
         try {
-            EventPublisher p = new EventPublisher(Clock.systemUTC(), this::delivery);
+            List<String> delivered = new ArrayList<>();
+            EventPublisher p = new EventPublisher(Clock.systemUTC(), new EventPublisher.Delivery() {
+                @Override
+                public <T> Consumer<T> to(Class<T> type) {
+                    return delivery(type, delivered);
+                }
+            });
             if (p.delivers()) {
                 engine = installation.engine();
                 publisher = p;
                 engine.observers().add(p);
+                LOG.log(System.Logger.Level.INFO, "cognito-revoke: events fired to the application''s observers: {0}",
+                        String.join(", ", delivered));
             }
         } catch (RuntimeException e) {
             // Events are a convenience: failing to set them up must not stop the application.
@@ -100,7 +133,7 @@ public class CdiEvents {
         }
     }
 
-    private <T> Consumer<T> delivery(Class<T> type) {
+    private <T> Consumer<T> delivery(Class<T> type, List<String> delivered) {
         T sample = SAMPLES.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
         Set<ObserverMethod<? super T>> methods = beanManager.resolveObserverMethods(sample);
         boolean sync = methods.stream().anyMatch(m -> !m.isAsync());
@@ -110,6 +143,7 @@ public class CdiEvents {
         }
         Event<T> event = beanManager.getEvent().select(type);
         String name = type.getSimpleName();
+        delivered.add(name + (sync && async ? " (sync, async)" : sync ? " (sync)" : " (async)"));
         return e -> {
             // Async first: a throwing synchronous observer must not cost the asynchronous ones their event.
             if (async) {
