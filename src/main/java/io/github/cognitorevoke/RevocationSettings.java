@@ -78,12 +78,19 @@ public final class RevocationSettings {
      * suffix {@code k} (KiB) or {@code m} (MiB), e.g. {@code 8m}.
      */
     public static final String MAX_PENDING_BYTES = "maxPendingBytes";
+    /**
+     * Whether each logout and sign-out everywhere is written as one INFO line (outcome, {@code sub},
+     * {@code jti}; never a token) to the logger {@code io.github.cognitorevoke.audit}; {@code true}
+     * or {@code false}, default {@code true}.
+     */
+    public static final String AUDIT_LOG = "auditLog";
 
     /** Every init-param name the library knows; any other name fails the deployment. */
     public static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
             REGION, USER_POOL_ID, CLIENT_ID, CLIENT_SECRET, ENDPOINT, ISSUER, JWKS_URI, LOGOUT_PATHS,
             LOGOUT_REDIRECT, ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, TOKEN_RESOLVER, CLOCK_SKEW,
-            COGNITO_TIMEOUT, MAX_TOKEN_LIFETIME, PENDING_DEADLINE, MAX_PENDING_REVOCATIONS, MAX_PENDING_BYTES)));
+            COGNITO_TIMEOUT, MAX_TOKEN_LIFETIME, PENDING_DEADLINE, MAX_PENDING_REVOCATIONS, MAX_PENDING_BYTES,
+            AUDIT_LOG)));
 
     private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern POOL_SUFFIX = Pattern.compile("[0-9A-Za-z]+");
@@ -119,6 +126,7 @@ public final class RevocationSettings {
     private final Duration pendingDeadline;
     private final int maxPendingRevocations;
     private final long maxPendingBytes;
+    private final boolean auditLog;
 
     private RevocationSettings(Builder b) {
         this.region = b.region;
@@ -141,6 +149,7 @@ public final class RevocationSettings {
         this.pendingDeadline = b.pendingDeadline;
         this.maxPendingRevocations = b.maxPendingRevocations;
         this.maxPendingBytes = b.maxPendingBytes;
+        this.auditLog = b.auditLog;
     }
 
     /**
@@ -245,6 +254,11 @@ public final class RevocationSettings {
         return maxPendingBytes;
     }
 
+    /** @return whether each logout is written as an INFO line to {@code io.github.cognitorevoke.audit} */
+    public boolean auditLog() {
+        return auditLog;
+    }
+
     @Override
     public String toString() {
         return "RevocationSettings[region=" + region + ", userPoolId=" + userPoolId + ", clientId=" + clientId
@@ -255,7 +269,7 @@ public final class RevocationSettings {
                 + ", tokenResolver=" + tokenResolver + ", clockSkew=" + clockSkew
                 + ", cognitoTimeout=" + cognitoTimeout + ", maxTokenLifetime=" + maxTokenLifetime
                 + ", pendingDeadline=" + pendingDeadline + ", maxPendingRevocations=" + maxPendingRevocations
-                + ", maxPendingBytes=" + maxPendingBytes + "]";
+                + ", maxPendingBytes=" + maxPendingBytes + ", auditLog=" + auditLog + "]";
     }
 
     private static URI uri(String parameter, String value) {
@@ -306,6 +320,7 @@ public final class RevocationSettings {
         private Duration pendingDeadline = Duration.ofDays(1);
         private int maxPendingRevocations = 10_000;
         private long maxPendingBytes = 8L * 1024 * 1024;
+        private boolean auditLog = true;
 
         private Builder(String region, String userPoolId, String clientId) {
             this.region = required(REGION, region);
@@ -499,6 +514,16 @@ public final class RevocationSettings {
                                 + MAX_PENDING_BYTES_LIMIT + ") bytes");
             }
             this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param enabled whether each logout is written as an INFO line to
+         *                {@code io.github.cognitorevoke.audit}; default true
+         * @return this builder
+         */
+        public Builder auditLog(boolean enabled) {
+            this.auditLog = enabled;
             return this;
         }
 

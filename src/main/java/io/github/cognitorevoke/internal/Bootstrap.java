@@ -6,9 +6,12 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Checks the settings while the application deploys and builds the application's one engine.
@@ -25,6 +28,8 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
     public static final String ATTRIBUTE = Installation.class.getName();
     private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
+    /** The servlet-context attribute that holds the actions waiting for the installation. */
+    private static final String WAITING = ATTRIBUTE + ".waiting";
 
     // The declared RevocationFilters (name -> init-params), read in onStartup: the Servlet spec forbids a
     // listener added with addListener to call getFilterRegistrations (WildFly and Payara enforce it).
@@ -60,8 +65,10 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
         Map<String, String> initParameters = filters.values().iterator().next();
         try {
             RevocationSettings settings = settings(initParameters);
-            context.setAttribute(ATTRIBUTE, Installation.create(settings, context.getClassLoader()));
+            Installation installation = Installation.create(settings, context.getClassLoader());
+            context.setAttribute(ATTRIBUTE, installation);
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
+            installed(context, installation);
         } catch (RevocationConfigurationException e) {
             // Log it as well: some servers report a failed deployment without the cause's message.
             LOG.log(System.Logger.Level.ERROR, "deployment stopped: " + e.getMessage());
@@ -106,6 +113,51 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
     public static void publish(ServletContext context, Installation installation) {
         if (context != null && context.getAttribute(ATTRIBUTE) == null) {
             context.setAttribute(ATTRIBUTE, installation);
+            installed(context, installation);
+        }
+    }
+
+    /**
+     * Runs an action with the application's installation: now if it exists, else as soon as it is
+     * made (CDI may start before or after the deployment check, depending on the server).
+     *
+     * @param context the servlet context
+     * @param action  what to do with the installation; it must not throw
+     */
+    public static void whenInstalled(ServletContext context, Consumer<Installation> action) {
+        Installation now;
+        synchronized (Bootstrap.class) {
+            now = installation(context);
+            if (now == null) {
+                @SuppressWarnings("unchecked")
+                List<Consumer<Installation>> waiting = (List<Consumer<Installation>>) context.getAttribute(WAITING);
+                if (waiting == null) {
+                    waiting = new ArrayList<>();
+                    context.setAttribute(WAITING, waiting);
+                }
+                waiting.add(action);
+                return;
+            }
+        }
+        action.accept(now);
+    }
+
+    private static void installed(ServletContext context, Installation installation) {
+        List<Consumer<Installation>> waiting;
+        synchronized (Bootstrap.class) {
+            @SuppressWarnings("unchecked")
+            List<Consumer<Installation>> w = (List<Consumer<Installation>>) context.getAttribute(WAITING);
+            waiting = w;
+            context.removeAttribute(WAITING);
+        }
+        if (waiting != null) {
+            waiting.forEach(action -> action.accept(installation));
+        }
+        try {
+            CdiEvents.attachThroughCdi(installation);
+        } catch (LinkageError | RuntimeException noCdi) {
+            // No CDI here (a plain servlet container, a unit test): no events, nothing else changes.
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: no CDI, no events: " + noCdi);
         }
     }
 

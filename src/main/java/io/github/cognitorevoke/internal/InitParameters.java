@@ -106,6 +106,9 @@ public final class InitParameters {
         if (v.has(RevocationSettings.MAX_PENDING_BYTES)) {
             b.maxPendingBytes(bytes(RevocationSettings.MAX_PENDING_BYTES, v.get(RevocationSettings.MAX_PENDING_BYTES)));
         }
+        if (v.has(RevocationSettings.AUDIT_LOG)) {
+            b.auditLog(bool(RevocationSettings.AUDIT_LOG, v.get(RevocationSettings.AUDIT_LOG)));
+        }
         return b.build();
     }
 
@@ -122,6 +125,25 @@ public final class InitParameters {
             throw new RevocationConfigurationException(parameter, "'" + value + "' is not a whole number such as 10000");
         }
         return Integer.parseInt(text);
+    }
+
+    /**
+     * Parses a boolean: only {@code true} or {@code false} (surrounding blanks ignored), so
+     * that a typo fails the deployment instead of silently meaning false.
+     *
+     * @param parameter the parameter, for the message
+     * @param value     the text
+     * @return the boolean
+     */
+    static boolean bool(String parameter, String value) {
+        String text = value.strip();
+        if ("true".equals(text)) {
+            return true;
+        }
+        if ("false".equals(text)) {
+            return false;
+        }
+        throw new RevocationConfigurationException(parameter, "'" + value + "' is neither true nor false");
     }
 
     /**

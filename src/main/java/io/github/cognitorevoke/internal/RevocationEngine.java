@@ -113,8 +113,12 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public static RevocationEngine create(RevocationSettings settings) {
         Clock clock = Clock.systemUTC();
-        return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
+        RevocationEngine engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
                 new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true);
+        if (settings.auditLog()) {
+            engine.observers().add(new AuditLog());
+        }
+        return engine;
     }
 
     /** @return the settings */

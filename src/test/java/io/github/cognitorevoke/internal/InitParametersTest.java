@@ -55,6 +55,7 @@ class InitParametersTest {
         assertThat(s.pendingDeadline()).isEqualTo(Duration.ofDays(1));
         assertThat(s.maxPendingRevocations()).isEqualTo(10_000);
         assertThat(s.maxPendingBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(s.auditLog()).isTrue();
     }
 
     @Test
@@ -76,6 +77,7 @@ class InitParametersTest {
         p.put("pendingDeadline", "PT12H");
         p.put("maxPendingRevocations", "500");
         p.put("maxPendingBytes", "512k");
+        p.put("auditLog", " false ");
         RevocationSettings s = parse(p);
         assertThat(s.clientSecret()).contains(SECRET);
         assertThat(s.endpoint()).contains(URI.create("http://127.0.0.1:9229"));
@@ -91,8 +93,9 @@ class InitParametersTest {
         assertThat(s.pendingDeadline()).isEqualTo(Duration.ofHours(12));
         assertThat(s.maxPendingRevocations()).isEqualTo(500);
         assertThat(s.maxPendingBytes()).isEqualTo(512 * 1024);
+        assertThat(s.auditLog()).isFalse();
         assertThat(s.toString()).contains("maxTokenLifetime=PT2H", "pendingDeadline=PT12H",
-                "maxPendingRevocations=500", "maxPendingBytes=524288");
+                "maxPendingRevocations=500", "maxPendingBytes=524288", "auditLog=false");
         assertThat(s.toString()).doesNotContain(SECRET).contains("clientSecret=(set)");
     }
 
@@ -277,7 +280,11 @@ class InitParametersTest {
             "maxPendingBytes|1k|between",
             "maxPendingBytes|2048m|between",
             "maxPendingBytes|8 MB|size such as",
-            "maxPendingBytes|8g|size such as"})
+            "maxPendingBytes|8g|size such as",
+            "auditLog|yes|neither true nor false",
+            "auditLog|TRUE|neither true nor false",
+            "auditLog|1|neither true nor false",
+            "auditLog|flase|neither true nor false"})
     void parse_malformedValue_namesParameterAndValue(String name, String value, String fragment) {
         Map<String, String> p = valid();
         p.put(name, value);
@@ -312,6 +319,6 @@ class InitParametersTest {
     void parameters_listsEveryContractName() {
         assertThat(RevocationSettings.PARAMETERS).containsAll(Set.of("region", "userPoolId", "clientId",
                 "clientSecret", "endpoint", "issuer", "jwksUri", "logoutPaths", "logoutRedirect",
-                "accessTokenCookie", "refreshTokenCookie"));
+                "accessTokenCookie", "refreshTokenCookie", "auditLog"));
     }
 }

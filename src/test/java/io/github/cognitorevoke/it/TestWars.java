@@ -41,6 +41,18 @@ public final class TestWars {
     }
 
     /**
+     * The test application with more of the application's classes (servlets, CDI beans).
+     *
+     * @param name the WAR's name, without {@code .war} (the context root)
+     * @param initParams the filter's init-params
+     * @param classes the extra classes
+     * @return the WAR
+     */
+    public static WebArchive app(String name, Map<String, String> initParams, Class<?>... classes) {
+        return app(name, initParams).addClasses(classes);
+    }
+
+    /**
      * The README's {@code web.xml}: {@code RevocationFilter} named {@code cognito-revoke} on {@code /*}.
      *
      * @param initParams the filter's init-params
