@@ -23,6 +23,8 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     /** The servlet-context attribute that holds the application's {@link Installation}. */
     public static final String ATTRIBUTE = Installation.class.getName();
+    /** The servlet-context attribute that holds the application's published metrics ({@code Telemetry}). */
+    static final String TELEMETRY_ATTRIBUTE = Telemetry.class.getName();
     private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
 
@@ -60,7 +62,10 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
         Map<String, String> initParameters = filters.values().iterator().next();
         try {
             RevocationSettings settings = settings(initParameters);
-            context.setAttribute(ATTRIBUTE, Installation.create(settings, context.getClassLoader()));
+            Installation installation = Installation.create(settings, context.getClassLoader());
+            context.setAttribute(ATTRIBUTE, installation);
+            context.setAttribute(TELEMETRY_ATTRIBUTE,
+                    Telemetry.start(context.getContextPath(), installation.engine().metrics()));
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
         } catch (RevocationConfigurationException e) {
             // Log it as well: some servers report a failed deployment without the cause's message.
@@ -71,6 +76,10 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (event.getServletContext().getAttribute(TELEMETRY_ATTRIBUTE) instanceof Telemetry t) {
+            event.getServletContext().removeAttribute(TELEMETRY_ATTRIBUTE);
+            t.close();
+        }
         Object installation = event.getServletContext().getAttribute(ATTRIBUTE);
         if (installation instanceof Installation i) {
             event.getServletContext().removeAttribute(ATTRIBUTE);
