@@ -41,6 +41,18 @@ public final class TestWars {
     }
 
     /**
+     * The test application with extra test-only classes (probes) besides the usual ones.
+     *
+     * @param name the WAR's name, without {@code .war} (the context root)
+     * @param initParams the filter's init-params
+     * @param extraClasses further classes of the test application
+     * @return the WAR
+     */
+    public static WebArchive app(String name, Map<String, String> initParams, Class<?>... extraClasses) {
+        return app(name, initParams).addClasses(extraClasses);
+    }
+
+    /**
      * The README's {@code web.xml}: {@code RevocationFilter} named {@code cognito-revoke} on {@code /*}.
      *
      * @param initParams the filter's init-params
