@@ -1,9 +1,12 @@
 package io.github.cognitorevoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.testing.CognitoStub;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -60,6 +63,23 @@ class MetricsDeploymentTest {
         server.stop();
 
         assertThat(mbeans.isRegistered(name("/admin"))).isFalse();
+    }
+
+    @Test
+    void healthOfTheRunningApplications_namesEachContext_andForgetsAStoppedOne() throws Exception {
+        ServletContextHandler shop = RevocationFilterTest.context(stub, "/shop", Map.of());
+        ServletContextHandler admin = RevocationFilterTest.context(stub, "/admin", Map.of());
+        server.setHandler(new ContextHandlerCollection(shop, admin));
+        server.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Bootstrap.activeHealth().ready());
+        RevocationHealth both = Bootstrap.activeHealth();
+        assertThat(both.live()).isTrue();
+        assertThat(both.detail()).contains("/shop: ", "/admin: ");
+
+        shop.stop();
+
+        assertThat(Bootstrap.activeHealth().detail()).doesNotContain("/shop");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.RevocationHealth;
-import io.github.cognitorevoke.TokenRevocationService;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
@@ -17,7 +16,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The MicroProfile Health checks, as synthetic beans: a liveness and a readiness check, both named
- * {@code cognito-revoke}, over {@link TokenRevocationService#health()}. Loaded only by
+ * {@code cognito-revoke}, over the running application's {@code TokenRevocationService.health()}
+ * ({@link Bootstrap#activeHealth()}). Loaded only by
  * {@link HealthExtension} once MicroProfile Health is known to be present; no class of the library
  * implements {@code HealthCheck} (the checks are lambdas), so nothing fails to load without it.
  */
@@ -41,10 +41,9 @@ final class HealthChecks {
                 .types(HealthCheck.class, Object.class)
                 .qualifiers(kind, Any.Literal.INSTANCE)
                 .scope(Dependent.class)
-                .produceWith(beans -> {
-                    TokenRevocationService service = beans.select(TokenRevocationService.class).get();
-                    return check(service::health, up);
-                });
+                // Not through the CDI service: Payara resolves a synthetic bean's lookups in the
+                // extension's bean archive, which does not see the library's beans.
+                .createWith(creation -> check(Bootstrap::activeHealth, up));
     }
 
     /**
