@@ -157,6 +157,18 @@ public class TokenRevocationService implements AutoCloseable {
         return engine().pendingCount();
     }
 
+    /**
+     * Returns this application's health: live while the background worker that retries pending
+     * revocations runs, ready once the user pool's signing keys were fetched (they are fetched in
+     * the background at deployment, then every 30 seconds until that works). Where MicroProfile
+     * Health is present the same state is served as the checks named {@code cognito-revoke}.
+     *
+     * @return the state
+     */
+    public RevocationHealth health() {
+        return engine().health();
+    }
+
     /** Closes a service made by {@link #create}; the CDI bean's engine closes with the application. */
     @Override
     public void close() {

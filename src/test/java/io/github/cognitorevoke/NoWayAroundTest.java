@@ -47,6 +47,8 @@ class NoWayAroundTest {
         stub.addClient(CLIENT, null, true);
         outageStub = CognitoStub.start();
         outageStub.addClient(CLIENT, null, true);
+        // down from the start: the engine fetches the keys at deployment, and a cached key set outlives an outage
+        outageStub.failJwksNext(1000);
         server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(1024 * 1024);

@@ -2,6 +2,9 @@ package io.github.cognitorevoke.internal;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
@@ -47,6 +50,8 @@ public final class AccessTokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final URI jwksUri;
     private final RecordingRetriever retriever;
+    private final JWKSource<SecurityContext> keySource;
+    private volatile boolean keysFetchedOnce;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private volatile RevocationObserver fetches = new RevocationObserver() { };
 
@@ -89,6 +94,7 @@ public final class AccessTokenVerifier {
             }
         };
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        keySource = keys;
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(claims);
@@ -101,6 +107,34 @@ public final class AccessTokenVerifier {
      */
     public void observeFetches(RevocationObserver observer) {
         this.fetches = observer;
+    }
+
+    /** @return whether the pool's key set was fetched at least once (readiness) */
+    public boolean keysFetchedOnce() {
+        return keysFetchedOnce;
+    }
+
+    /**
+     * Fetches the pool's key set into the cache unless it was fetched before, so that the first
+     * logout does not wait for it and readiness can be told at deployment. Never throws: a
+     * failure is logged once per cause and tried again on the next call.
+     *
+     * @return whether the key set has been fetched
+     */
+    public boolean prefetchKeys() {
+        if (keysFetchedOnce) {
+            return true;
+        }
+        try {
+            keySource.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+            keysFetchedOnce = true; // fetched and parsed as a key set
+        } catch (KeySourceException | RuntimeException e) {
+            warnings.warn("jwks:" + e.getClass().getName(), "cognito-revoke: cannot fetch the user pool's"
+                    + " signing keys from " + jwksUri + ": " + describe(e) + "; logouts answer 503 until"
+                    + " they can be fetched (check the region, userPoolId, issuer and jwksUri init-params and"
+                    + " this server's outbound network access)");
+        }
+        return keysFetchedOnce;
     }
 
     /** The innermost cause's class and message: no token ever reaches a key-set fetch. */
@@ -160,6 +194,7 @@ public final class AccessTokenVerifier {
         JWTClaimsSet claims;
         try {
             claims = processor.process(SignedJWT.parse(token), null);
+            keysFetchedOnce = true;
         } catch (ParseException | ClassCastException e) {
             throw new InvalidTokenException("The access token is not a signed JWT");
         } catch (BadJOSEException e) {

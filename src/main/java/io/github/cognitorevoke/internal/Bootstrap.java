@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationHealth;
 import io.github.cognitorevoke.RevocationSettings;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Checks the settings while the application deploys and builds the application's one engine.
@@ -26,10 +30,16 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     /** The servlet-context attribute that holds the application's {@link Installation}. */
     public static final String ATTRIBUTE = Installation.class.getName();
+    /** The servlet-context attribute that holds the application's published metrics ({@code Telemetry}). */
+    static final String TELEMETRY_ATTRIBUTE = Telemetry.class.getName();
     private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
     /** The servlet-context attribute that holds the actions waiting for the installation. */
     private static final String WAITING = ATTRIBUTE + ".waiting";
+    // The running engines whose library classes are these (normally one: the library sits in the WAR's
+    // WEB-INF/lib), by context path: the health checks run outside any servlet context and cannot rely
+    // on CDI resolving the service from the extension's bean archive (Payara cannot).
+    private static final Map<RevocationEngine, String> ACTIVE = new ConcurrentHashMap<>();
 
     // The declared RevocationFilters (name -> init-params), read in onStartup: the Servlet spec forbids a
     // listener added with addListener to call getFilterRegistrations (WildFly and Payara enforce it).
@@ -67,6 +77,9 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
             RevocationSettings settings = settings(initParameters);
             Installation installation = Installation.create(settings, context.getClassLoader());
             context.setAttribute(ATTRIBUTE, installation);
+            context.setAttribute(TELEMETRY_ATTRIBUTE,
+                    Telemetry.start(context.getContextPath(), installation.engine().metrics()));
+            ACTIVE.put(installation.engine(), context.getContextPath().isEmpty() ? "/" : context.getContextPath());
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
             installed(context, installation);
         } catch (RevocationConfigurationException e) {
@@ -78,11 +91,38 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (event.getServletContext().getAttribute(TELEMETRY_ATTRIBUTE) instanceof Telemetry t) {
+            event.getServletContext().removeAttribute(TELEMETRY_ATTRIBUTE);
+            t.close();
+        }
         Object installation = event.getServletContext().getAttribute(ATTRIBUTE);
         if (installation instanceof Installation i) {
+            ACTIVE.remove(i.engine());
             event.getServletContext().removeAttribute(ATTRIBUTE);
             i.engine().close();
         }
+    }
+
+    /**
+     * Returns the health of the running applications that use these library classes: live and ready
+     * only if each is (normally there is exactly one).
+     *
+     * @return the combined health
+     * @throws IllegalStateException if no application with a {@code RevocationFilter} runs
+     */
+    public static RevocationHealth activeHealth() {
+        Map<String, RevocationHealth> each = new TreeMap<>();
+        ACTIVE.forEach((engine, contextPath) -> each.put(contextPath, engine.health()));
+        if (each.isEmpty()) {
+            throw new IllegalStateException("no application with a RevocationFilter runs");
+        }
+        if (each.size() == 1) {
+            return each.values().iterator().next();
+        }
+        return new RevocationHealth(each.values().stream().allMatch(RevocationHealth::live),
+                each.values().stream().allMatch(RevocationHealth::ready),
+                each.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().detail())
+                        .collect(Collectors.joining("; ")));
     }
 
     /**

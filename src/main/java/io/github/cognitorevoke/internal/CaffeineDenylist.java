@@ -141,6 +141,7 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     /** @return the number of denylisted ids, for tests and metrics (approximate) */
+    @Override
     public long size() {
         ids.cleanUp();
         return ids.estimatedSize();

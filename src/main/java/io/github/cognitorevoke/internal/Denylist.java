@@ -46,4 +46,13 @@ public interface Denylist {
      * @return the cut-off, or {@link Long#MIN_VALUE} if there is none
      */
     long notBeforeEpochSecond(String subject);
+
+    /**
+     * Returns how many token ids are denylisted, for metrics; may be approximate.
+     *
+     * @return the count, or -1 if this denylist cannot tell cheaply
+     */
+    default long size() {
+        return -1;
+    }
 }

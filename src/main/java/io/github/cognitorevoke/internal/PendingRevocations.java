@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +75,7 @@ final class PendingRevocations {
         final Object key;
         final String credential;
         final Instant deadline;
+        final Instant admitted;
         final long bytes;
         final long seq;
         Trust trust;
@@ -81,10 +83,11 @@ final class PendingRevocations {
         int attempts;
         List<String> families;
 
-        Entry(Kind kind, Object key, String credential, Instant deadline, Trust trust, long seq) {
+        Entry(Kind kind, Object key, String credential, Instant admitted, Instant deadline, Trust trust, long seq) {
             this.kind = kind;
             this.key = key;
             this.credential = credential;
+            this.admitted = admitted;
             this.deadline = deadline;
             this.trust = trust;
             this.seq = seq;
@@ -154,6 +157,8 @@ final class PendingRevocations {
     private final Map<String, Entry> signOuts = new HashMap<>();
     private final Map<String, Set<Digest>> familyDigests = new HashMap<>();
     private final Map<Trust, Lane> lanes = new EnumMap<>(Trust.class);
+    // Every live entry in admission order: the first is the oldest (a gauge for operators).
+    private final Set<Entry> byAdmission = new LinkedHashSet<>();
     private int unverifiedCount;
     private long unverifiedBytes;
     private long totalBytes;
@@ -184,11 +189,13 @@ final class PendingRevocations {
      * @param digest       its SHA-256
      * @param family       the verified family ({@code origin_jti}, else {@code jti}) or null when
      *                     the refresh token came alone
+     * @param now          the time of admission
      * @param deadline     the deadline of a new entry
      * @return the admission
      * @throws RevocationUnavailableException if the work is unverified, new, and a cap is reached
      */
-    synchronized Admission admitRevoke(String refreshToken, Digest digest, String family, Instant deadline) {
+    synchronized Admission admitRevoke(String refreshToken, Digest digest, String family, Instant now,
+                                       Instant deadline) {
         Entry existing = revokes.get(digest);
         boolean verified = family != null && claimForFamily(family, digest);
         if (existing != null) {
@@ -201,7 +208,7 @@ final class PendingRevocations {
             return new Admission(existing, false);
         }
         Trust trust = verified ? Trust.VERIFIED : Trust.UNVERIFIED;
-        Entry e = new Entry(Kind.REVOKE, digest, refreshToken, deadline, trust, seq++);
+        Entry e = new Entry(Kind.REVOKE, digest, refreshToken, now, deadline, trust, seq++);
         if (trust == Trust.UNVERIFIED
                 && (unverifiedCount + 1 > maxUnverified || unverifiedBytes + e.bytes > maxUnverifiedBytes)) {
             throw new RevocationUnavailableException(
@@ -211,6 +218,7 @@ final class PendingRevocations {
             addFamily(e, family);
         }
         revokes.put(digest, e);
+        byAdmission.add(e);
         count(e, 1);
         return new Admission(e, true);
     }
@@ -246,16 +254,18 @@ final class PendingRevocations {
      *
      * @param subject     the {@code sub}
      * @param accessToken the token that authorizes the call
+     * @param now         the time of admission
      * @param deadline    when retrying becomes futile (the access token's {@code exp})
      * @return the admission
      */
-    synchronized Admission admitSignOut(String subject, String accessToken, Instant deadline) {
+    synchronized Admission admitSignOut(String subject, String accessToken, Instant now, Instant deadline) {
         Entry existing = signOuts.get(subject);
         if (existing != null) {
             return new Admission(existing, false);
         }
-        Entry e = new Entry(Kind.GLOBAL_SIGN_OUT, subject, accessToken, deadline, Trust.VERIFIED, seq++);
+        Entry e = new Entry(Kind.GLOBAL_SIGN_OUT, subject, accessToken, now, deadline, Trust.VERIFIED, seq++);
         signOuts.put(subject, e);
+        byAdmission.add(e);
         count(e, 1);
         return new Admission(e, true);
     }
@@ -284,6 +294,7 @@ final class PendingRevocations {
         if (!removed) {
             return;
         }
+        byAdmission.remove(e);
         count(e, -1);
         if (e.families != null) {
             for (String family : e.families) {
@@ -392,6 +403,11 @@ final class PendingRevocations {
     /** @return every pending entry, in flight or queued */
     synchronized int size() {
         return revokes.size() + signOuts.size();
+    }
+
+    /** @return when the oldest pending entry (in flight or queued) was admitted, or null if none is */
+    synchronized Instant oldestAdmission() {
+        return byAdmission.isEmpty() ? null : byAdmission.iterator().next().admitted;
     }
 
     /** @return the bytes counted for every pending entry */

@@ -3,6 +3,7 @@ package io.github.cognitorevoke.internal;
 import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Refusal;
+import io.github.cognitorevoke.RevocationHealth;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +62,8 @@ public final class RevocationEngine implements AutoCloseable {
     static final int MAX_REFRESH_TOKEN_LENGTH = 8 * 1024;
     /** Calls for unverified work per one-second sweep, well under Cognito's default RevokeToken quota. */
     static final int UNVERIFIED_CALLS_PER_SWEEP = 20;
+    /** Until the pool's key set was fetched once, it is fetched in the background this often. */
+    static final long KEY_PREFETCH_INTERVAL_SECONDS = 30;
 
     private final RevocationSettings settings;
     private final Clock clock;
@@ -71,6 +75,8 @@ public final class RevocationEngine implements AutoCloseable {
     private final Observers observers = new Observers();
     private final PeekCache peeked = new PeekCache();
     private final ScheduledExecutorService retrier;
+    private final ScheduledFuture<?> retryTask;
+    private final RevocationMetrics metrics;
     // Set by any attempt that was asked to retry, cleared by any that Cognito answered.
     private volatile boolean cognitoFailing;
 
@@ -92,6 +98,8 @@ public final class RevocationEngine implements AutoCloseable {
         this.verifier = verifier;
         this.cognito = cognito;
         this.pending = new PendingRevocations(settings.maxPendingRevocations(), settings.maxPendingBytes());
+        this.metrics = new RevocationMetrics(denylist::size, pending::size, pending::oldestAdmission, clock);
+        observers.add(metrics);
         verifier.observeFetches(observers);
         if (retryInBackground) {
             retrier = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,9 +107,12 @@ public final class RevocationEngine implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            retrier.scheduleWithFixedDelay(this::retryDueQuietly, 1, 1, TimeUnit.SECONDS);
+            retryTask = retrier.scheduleWithFixedDelay(this::retryDueQuietly, 1, 1, TimeUnit.SECONDS);
+            // Readiness and a quick first logout: fetch the pool's keys now, again every 30 s until it works.
+            retrier.scheduleWithFixedDelay(verifier::prefetchKeys, 0, KEY_PREFETCH_INTERVAL_SECONDS, TimeUnit.SECONDS);
         } else {
             retrier = null;
+            retryTask = null;
         }
     }
 
@@ -184,7 +195,7 @@ public final class RevocationEngine implements AutoCloseable {
     private Admission admit(String refreshToken, AccessTokenVerifier.Verified token, Instant now) {
         try {
             return pending.admitRevoke(refreshToken, Digest.of(refreshToken),
-                    token == null ? null : familyKey(token), now.plus(settings.pendingDeadline()));
+                    token == null ? null : familyKey(token), now, now.plus(settings.pendingDeadline()));
         } catch (RevocationUnavailableException e) {
             warnings.warn("pending-cap", "cognito-revoke: " + pending.unverifiedCount() + " revocations that came"
                     + " with a refresh token alone (" + pending.unverifiedBytes() + " bytes) wait for Cognito at "
@@ -231,7 +242,7 @@ public final class RevocationEngine implements AutoCloseable {
 
     private LogoutResult signOutEverywhere(AccessTokenVerifier.Verified token, String accessToken) {
         // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
-        Admission admission = pending.admitSignOut(token.sub(), accessToken, token.expiresAt());
+        Admission admission = pending.admitSignOut(token.sub(), accessToken, clock.instant(), token.expiresAt());
         boolean denylisted = denylistJti(token);
         cutOff(token.sub());
         if (!admission.fresh()) {
@@ -328,6 +339,40 @@ public final class RevocationEngine implements AutoCloseable {
     /** @return the observers of this engine: add one to receive events and metrics */
     public Observers observers() {
         return observers;
+    }
+
+    /** @return this engine's counters and gauges (also an observer of it) */
+    public RevocationMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Tells whether the background retry worker runs: false once it stopped or died, and for an
+     * engine made without one.
+     *
+     * @return whether pending revocations are being retried
+     */
+    public boolean retryWorkerAlive() {
+        return retryTask != null && !retryTask.isDone() && !retrier.isShutdown();
+    }
+
+    /** @return whether the pool's key set was fetched (and parsed) at least once */
+    public boolean keysFetchedOnce() {
+        return verifier.keysFetchedOnce();
+    }
+
+    /**
+     * Returns liveness (the retry worker runs) and readiness (the pool's keys were fetched once).
+     *
+     * @return the state
+     */
+    public RevocationHealth health() {
+        boolean live = retryWorkerAlive();
+        boolean ready = keysFetchedOnce();
+        String detail = (live ? "retry worker running" : "retry worker not running")
+                + (ready ? "; signing keys fetched" : "; signing keys not fetched yet from " + settings.jwksUri())
+                + "; " + pending.size() + " pending";
+        return new RevocationHealth(live, ready, detail);
     }
 
     /** @return how many Cognito calls are waiting to be retried (verified and unverified) */

@@ -1,0 +1,92 @@
+package io.github.cognitorevoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.testing.CognitoStub;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metrics MBean over a deployment's life, in Jetty: registered when an application with the filter
+ * deploys, named by its context path, gone when it stops; two applications on one server do not collide.
+ */
+class MetricsDeploymentTest {
+
+    private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+    private CognitoStub stub;
+    private Server server;
+
+    @BeforeEach
+    void start() {
+        stub = CognitoStub.start();
+        stub.addClient("webclient", null, true);
+        server = new Server(0);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        stub.close();
+    }
+
+    private static ObjectName name(String context) throws Exception {
+        return new ObjectName("io.github.cognitorevoke:type=RevocationMetrics,context=" + context);
+    }
+
+    @Test
+    void twoApplications_eachGetTheirOwnMBean_andStoppingOneUnregistersOnlyIts() throws Exception {
+        ServletContextHandler shop = RevocationFilterTest.context(stub, "/shop", Map.of());
+        ServletContextHandler admin = RevocationFilterTest.context(stub, "/admin", Map.of());
+        server.setHandler(new ContextHandlerCollection(shop, admin));
+        server.start();
+
+        assertThat(mbeans.isRegistered(name("/shop"))).isTrue();
+        assertThat(mbeans.isRegistered(name("/admin"))).isTrue();
+        assertThat(mbeans.getAttribute(name("/shop"), "LogoutsCompleted")).isEqualTo(0L);
+
+        shop.stop();
+
+        assertThat(mbeans.isRegistered(name("/shop"))).isFalse();
+        assertThat(mbeans.isRegistered(name("/admin"))).isTrue();
+
+        server.stop();
+
+        assertThat(mbeans.isRegistered(name("/admin"))).isFalse();
+    }
+
+    @Test
+    void healthOfTheRunningApplications_namesEachContext_andForgetsAStoppedOne() throws Exception {
+        ServletContextHandler shop = RevocationFilterTest.context(stub, "/shop", Map.of());
+        ServletContextHandler admin = RevocationFilterTest.context(stub, "/admin", Map.of());
+        server.setHandler(new ContextHandlerCollection(shop, admin));
+        server.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Bootstrap.activeHealth().ready());
+        RevocationHealth both = Bootstrap.activeHealth();
+        assertThat(both.live()).isTrue();
+        assertThat(both.detail()).contains("/shop: ", "/admin: ");
+
+        shop.stop();
+
+        assertThat(Bootstrap.activeHealth().detail()).doesNotContain("/shop");
+    }
+
+    @Test
+    void rootContext_isRegisteredAsSlash() throws Exception {
+        server.setHandler(RevocationFilterTest.context(stub, "/", Map.of()));
+        server.start();
+
+        assertThat(mbeans.isRegistered(name("/"))).isTrue();
+    }
+}
