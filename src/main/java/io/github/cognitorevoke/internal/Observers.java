@@ -33,6 +33,16 @@ public final class Observers implements RevocationObserver {
         list.remove(observer);
     }
 
+    /**
+     * Tells whether an observer of a type is registered.
+     *
+     * @param type the observer's class
+     * @return true if one is
+     */
+    public boolean contains(Class<? extends RevocationObserver> type) {
+        return list.stream().anyMatch(type::isInstance);
+    }
+
     /** @return whether anyone listens (lets the request path skip work done only for observers) */
     public boolean any() {
         return !list.isEmpty();
