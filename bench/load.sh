@@ -62,7 +62,10 @@ mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip=true package
 mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/war-lib"
 mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-cp.txt"
 if [[ ! -x $wf/bin/standalone.sh ]]; then
-  mvn -B -ntp -q dependency:unpack -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -DoutputDirectory="$out"
+  # The same zip the integration tests unpack, fetched into the local repository, then unzipped here.
+  mvn -B -ntp -q dependency:get -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -Dtransitive=false
+  repo=${MAVEN_REPO:-$HOME/.m2/repository}
+  unzip -q -o "$repo/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" -d "$out"
 fi
 library=$(ls target/cognito-revoke-*.jar | grep -v -- '-tests\|-sources\|-javadoc' | head -1)
 test_cp="target/test-classes:target/classes:$(cat "$out/test-cp.txt")"
