@@ -324,16 +324,28 @@ public final class RevocationEngine implements AutoCloseable {
         if (!observers.any()) {
             return;
         }
-        TokenIds.anyMatch(text, ids -> {
-            RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
-                    ? RevocationObserver.Match.JTI
-                    : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
-                    : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
-            if (match != null) {
-                observers.rejected(path, ids.sub(), match);
+        // The ids were just found for the same text: the table of recent texts has them.
+        TokenIds[] found = text instanceof String s ? peeked.ids(s) : null;
+        if (found == null) {
+            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, ids));
+            return;
+        }
+        for (TokenIds ids : found) {
+            if (reportIfRevoked(path, ids)) {
+                return;
             }
-            return match != null;
-        });
+        }
+    }
+
+    private boolean reportIfRevoked(String path, TokenIds ids) {
+        RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
+                ? RevocationObserver.Match.JTI
+                : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
+                : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
+        if (match != null) {
+            observers.rejected(path, ids.sub(), match);
+        }
+        return match != null;
     }
 
     /** @return the observers of this engine: add one to receive events and metrics */
