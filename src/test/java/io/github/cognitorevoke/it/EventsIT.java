@@ -10,7 +10,6 @@ import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -48,14 +47,7 @@ class EventsIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("region", stub.region());
-        params.put("userPoolId", stub.userPoolId());
-        params.put("clientId", CLIENT);
-        params.put("endpoint", stub.endpoint().toString());
-        params.put("issuer", stub.issuer());
-        params.put("jwksUri", stub.jwksUri());
-        params.put("cognitoTimeout", "20s");
+        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
         return TestWars.app("events", params, EventRecorder.class, EventsServlet.class);
     }
 

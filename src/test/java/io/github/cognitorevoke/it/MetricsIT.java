@@ -52,14 +52,7 @@ class MetricsIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("region", stub.region());
-        params.put("userPoolId", stub.userPoolId());
-        params.put("clientId", CLIENT);
-        params.put("endpoint", stub.endpoint().toString());
-        params.put("issuer", stub.issuer());
-        params.put("jwksUri", stub.jwksUri());
-        params.put("cognitoTimeout", "20s");
+        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
         return TestWars.app("metrics", params, MetricsProbe.class);
     }
 

@@ -8,7 +8,6 @@ import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URL;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -43,15 +42,8 @@ class NoWayAroundIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("region", stub.region());
-        params.put("userPoolId", stub.userPoolId());
-        params.put("clientId", CLIENT);
-        params.put("endpoint", stub.endpoint().toString());
-        params.put("issuer", stub.issuer());
-        params.put("jwksUri", stub.jwksUri());
+        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
         params.put("accessTokenCookie", "AT");
-        params.put("cognitoTimeout", "20s");
         return TestWars.app("noway", params);
     }
 
