@@ -129,20 +129,30 @@ public final class AccessTokenVerifier {
             keySource.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
             keysFetchedOnce = true; // fetched and parsed as a key set
         } catch (KeySourceException | RuntimeException e) {
-            warnings.warn("jwks:" + e.getClass().getName(), "cognito-revoke: cannot fetch the user pool's"
-                    + " signing keys from " + jwksUri + ": " + describe(e) + "; logouts answer 503 until"
-                    + " they can be fetched (check the region, userPoolId, issuer and jwksUri init-params and"
-                    + " this server's outbound network access)");
+            warnOutage(e);
         }
         return keysFetchedOnce;
     }
 
-    /** The innermost cause's class and message: no token ever reaches a key-set fetch. */
-    static String describe(Throwable e) {
+    /** Once per root cause, however Nimbus wraps it (the prefetch, a fetch, a rate-limited retry). */
+    private void warnOutage(Throwable failure) {
+        warnings.warn("jwks:" + root(failure).getClass().getName(), "cognito-revoke: cannot fetch the user pool's"
+                + " signing keys from " + jwksUri + ": " + describe(failure) + "; logouts answer 503 until"
+                + " they can be fetched (check the region, userPoolId, issuer and jwksUri init-params and"
+                + " this server's outbound network access)");
+    }
+
+    private static Throwable root(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    /** The innermost cause's class and message: no token ever reaches a key-set fetch. */
+    static String describe(Throwable e) {
+        Throwable root = root(e);
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
@@ -213,10 +223,7 @@ public final class AccessTokenVerifier {
             if (!rateLimited(e)) {
                 retriever.lastFailure = e; // fetched but unusable (not a key set): the same outage
             }
-            warnings.warn("jwks:" + cause.getClass().getName(), "cognito-revoke: cannot fetch the user pool's"
-                    + " signing keys from " + jwksUri + ": " + describe(cause) + "; logouts answer 503 until"
-                    + " they can be fetched (check the region, userPoolId, issuer and jwksUri init-params and"
-                    + " this server's outbound network access)");
+            warnOutage(cause);
             throw new RevocationUnavailableException(
                     "The identity provider's signing keys cannot be fetched; try again later", e);
         }
