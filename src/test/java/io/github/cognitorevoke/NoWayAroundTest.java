@@ -187,10 +187,8 @@ class NoWayAroundTest {
         assertThat(RawHttp.send(base + "/app", "GET", "/api/data", List.of(Map.entry("Cookie", "AT=" + t.accessToken())),
                 null).status()).isEqualTo(200);
 
-        String self = base.substring("http://".length());
         assertThat(logout("/app", "", "Cookie", cookies, "Origin", base).status()).isEqualTo(204);
         assertThat(stub.isRevoked(t.refreshToken())).isTrue();
-        assertThat(self).contains(":");
     }
 
     @Test
