@@ -20,7 +20,11 @@ public record LogoutResult(Status status, boolean accessTokenDenylisted, Optiona
     public enum Status {
         /** Everything is done: Cognito revoked the refresh token, or none was presented. */
         COMPLETED,
-        /** Cognito could not be reached or throttled; the revocation is retried in the background. */
+        /**
+         * Cognito could not be reached or throttled, or the shared denylist (init-param
+         * {@code redisUri}) did not confirm the entries in time: the entries stand on this node and
+         * the unfinished part is retried in the background.
+         */
         PENDING,
         /** Cognito refused for a reason that retrying will not fix; see {@link #refusal()}. */
         REFUSED

@@ -206,8 +206,8 @@ public final class RevocationFilter implements Filter {
                 }
             }
             case PENDING -> json(response, HttpServletResponse.SC_ACCEPTED, "{\"status\":\"pending\","
-                    + "\"description\":\"Logged out here; the revocation at the identity provider is pending"
-                    + " and will be retried\"}");
+                    + "\"description\":\"Logged out here; the revocation at the identity provider, or its spread to"
+                    + " the other servers, is pending and will be retried\"}");
             case REFUSED -> {
                 LogoutResult.Refusal r = result.refusal().orElseThrow();
                 switch (r.reason()) {

@@ -84,13 +84,54 @@ public final class RevocationSettings {
      * or {@code false}, default {@code true}.
      */
     public static final String AUDIT_LOG = "auditLog";
+    /**
+     * The Redis or Valkey server that nodes of this application share their denylist through:
+     * {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS). Absent: the
+     * denylist is this node's alone. Needs {@code io.lettuce:lettuce-core} in the WAR.
+     */
+    public static final String REDIS_URI = "redisUri";
+    /**
+     * The prefix of every key the library writes to Redis; default {@code cognito-revoke:}. Nodes of
+     * one application use the same prefix; another application or pool on the same Redis uses another.
+     */
+    public static final String REDIS_KEY_PREFIX = "redisKeyPrefix";
+    /**
+     * A base64 AES-256 key (32 bytes) that encrypts what is secret in Redis: the refresh tokens of
+     * pending revocations. Without it nothing secret is written to Redis and pending revocations stay
+     * on the node that accepted them.
+     */
+    public static final String REDIS_ENCRYPTION_KEY = "redisEncryptionKey";
+    /**
+     * How long a logout waits for Redis to confirm its entries before it answers 202 (the entry
+     * stands on this node and is replayed to Redis later); also the time limit of every Redis
+     * command. Default 500 ms.
+     */
+    public static final String REDIS_TIMEOUT = "redisTimeout";
+    /**
+     * How long a deployment waits for the first sync of the shared denylist before it serves
+     * requests anyway (not ready until the sync completes); default 10 seconds.
+     */
+    public static final String REDIS_SYNC_TIMEOUT = "redisSyncTimeout";
+    /**
+     * The most denylist writes kept while Redis is unreachable, replayed when it returns; default
+     * 100000. Beyond it the oldest writes are dropped from the replay (with a warning); the entries
+     * stay on this node.
+     */
+    public static final String REDIS_MAX_BUFFERED_WRITES = "redisMaxBufferedWrites";
+    /**
+     * How long a node's claim on its pending revocations in Redis lasts without renewal (renewed
+     * every second); when a node dies, another takes its pending revocations over after this.
+     * Default 10 seconds.
+     */
+    public static final String REDIS_LEASE = "redisLease";
 
     /** Every init-param name the library knows; any other name fails the deployment. */
     public static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
             REGION, USER_POOL_ID, CLIENT_ID, CLIENT_SECRET, ENDPOINT, ISSUER, JWKS_URI, LOGOUT_PATHS,
             LOGOUT_REDIRECT, ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, TOKEN_RESOLVER, CLOCK_SKEW,
             COGNITO_TIMEOUT, MAX_TOKEN_LIFETIME, PENDING_DEADLINE, MAX_PENDING_REVOCATIONS, MAX_PENDING_BYTES,
-            AUDIT_LOG)));
+            AUDIT_LOG, REDIS_URI, REDIS_KEY_PREFIX, REDIS_ENCRYPTION_KEY, REDIS_TIMEOUT, REDIS_SYNC_TIMEOUT,
+            REDIS_MAX_BUFFERED_WRITES, REDIS_LEASE)));
 
     private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern POOL_SUFFIX = Pattern.compile("[0-9A-Za-z]+");
@@ -107,6 +148,8 @@ public final class RevocationSettings {
     private static final int MAX_PENDING_COUNT_LIMIT = 10_000_000;
     private static final long MIN_PENDING_BYTES = 16 * 1024;
     private static final long MAX_PENDING_BYTES_LIMIT = 1024L * 1024 * 1024;
+    private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern REDIS_PATH = Pattern.compile("(/\\d{0,5})?");
 
     private final String region;
     private final String userPoolId;
@@ -127,6 +170,13 @@ public final class RevocationSettings {
     private final int maxPendingRevocations;
     private final long maxPendingBytes;
     private final boolean auditLog;
+    private final URI redisUri;
+    private final String redisKeyPrefix;
+    private final byte[] redisEncryptionKey;
+    private final Duration redisTimeout;
+    private final Duration redisSyncTimeout;
+    private final int redisMaxBufferedWrites;
+    private final Duration redisLease;
 
     private RevocationSettings(Builder b) {
         this.region = b.region;
@@ -150,6 +200,13 @@ public final class RevocationSettings {
         this.maxPendingRevocations = b.maxPendingRevocations;
         this.maxPendingBytes = b.maxPendingBytes;
         this.auditLog = b.auditLog;
+        this.redisUri = b.redisUri;
+        this.redisKeyPrefix = b.redisKeyPrefix;
+        this.redisEncryptionKey = b.redisEncryptionKey;
+        this.redisTimeout = b.redisTimeout;
+        this.redisSyncTimeout = b.redisSyncTimeout;
+        this.redisMaxBufferedWrites = b.redisMaxBufferedWrites;
+        this.redisLease = b.redisLease;
     }
 
     /**
@@ -259,6 +316,57 @@ public final class RevocationSettings {
         return auditLog;
     }
 
+    /** @return the Redis server the denylist is shared through, if any (it may carry a password) */
+    public Optional<URI> redisUri() {
+        return Optional.ofNullable(redisUri);
+    }
+
+    /** @return {@link #redisUri()} without its password, for messages */
+    public Optional<String> redisServer() {
+        return redisUri().map(RevocationSettings::withoutPassword);
+    }
+
+    /** @return the prefix of every key written to Redis */
+    public String redisKeyPrefix() {
+        return redisKeyPrefix;
+    }
+
+    /** @return a copy of the AES-256 key that encrypts secrets stored in Redis, if set */
+    public Optional<byte[]> redisEncryptionKey() {
+        return Optional.ofNullable(redisEncryptionKey).map(byte[]::clone);
+    }
+
+    /** @return how long a logout waits for Redis, and the limit of each Redis command */
+    public Duration redisTimeout() {
+        return redisTimeout;
+    }
+
+    /** @return how long a deployment waits for the first sync of the shared denylist */
+    public Duration redisSyncTimeout() {
+        return redisSyncTimeout;
+    }
+
+    /** @return the most denylist writes kept while Redis is unreachable */
+    public int redisMaxBufferedWrites() {
+        return redisMaxBufferedWrites;
+    }
+
+    /** @return how long a node's claim on its pending revocations lasts without renewal */
+    public Duration redisLease() {
+        return redisLease;
+    }
+
+    private static String withoutPassword(URI uri) {
+        String info = uri.getRawUserInfo();
+        if (info == null) {
+            return uri.toString();
+        }
+        int colon = info.indexOf(':');
+        String shown = colon < 0 ? "***" : info.substring(0, colon) + ":***";
+        return uri.getScheme() + "://" + shown + "@" + uri.getRawAuthority().substring(info.length() + 1)
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
     @Override
     public String toString() {
         return "RevocationSettings[region=" + region + ", userPoolId=" + userPoolId + ", clientId=" + clientId
@@ -269,7 +377,11 @@ public final class RevocationSettings {
                 + ", tokenResolver=" + tokenResolver + ", clockSkew=" + clockSkew
                 + ", cognitoTimeout=" + cognitoTimeout + ", maxTokenLifetime=" + maxTokenLifetime
                 + ", pendingDeadline=" + pendingDeadline + ", maxPendingRevocations=" + maxPendingRevocations
-                + ", maxPendingBytes=" + maxPendingBytes + ", auditLog=" + auditLog + "]";
+                + ", maxPendingBytes=" + maxPendingBytes + ", auditLog=" + auditLog
+                + (redisUri == null ? "" : ", redisUri=" + withoutPassword(redisUri) + ", redisKeyPrefix=" + redisKeyPrefix
+                + ", redisEncryptionKey=" + (redisEncryptionKey == null ? "(none)" : "(set)")
+                + ", redisTimeout=" + redisTimeout + ", redisSyncTimeout=" + redisSyncTimeout
+                + ", redisMaxBufferedWrites=" + redisMaxBufferedWrites + ", redisLease=" + redisLease) + "]";
     }
 
     private static URI uri(String parameter, String value) {
@@ -321,6 +433,13 @@ public final class RevocationSettings {
         private int maxPendingRevocations = 10_000;
         private long maxPendingBytes = 8L * 1024 * 1024;
         private boolean auditLog = true;
+        private URI redisUri;
+        private String redisKeyPrefix = "cognito-revoke:";
+        private byte[] redisEncryptionKey;
+        private Duration redisTimeout = Duration.ofMillis(500);
+        private Duration redisSyncTimeout = Duration.ofSeconds(10);
+        private int redisMaxBufferedWrites = 100_000;
+        private Duration redisLease = Duration.ofSeconds(10);
 
         private Builder(String region, String userPoolId, String clientId) {
             this.region = required(REGION, region);
@@ -524,6 +643,120 @@ public final class RevocationSettings {
          */
         public Builder auditLog(boolean enabled) {
             this.auditLog = enabled;
+            return this;
+        }
+
+        /**
+         * @param uri {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...}; the
+         *            password is never shown in a message
+         * @return this builder
+         */
+        public Builder redisUri(String uri) {
+            String value = required(REDIS_URI, uri);
+            String problem = "is not redis://[user:password@]host[:port][/db] or rediss://...";
+            URI parsed;
+            try {
+                parsed = new URI(value);
+            } catch (URISyntaxException e) {
+                throw new RevocationConfigurationException(REDIS_URI, problem);
+            }
+            String scheme = parsed.getScheme();
+            if (!("redis".equalsIgnoreCase(scheme) || "rediss".equalsIgnoreCase(scheme))) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (the scheme must be redis or rediss)");
+            }
+            if (parsed.getHost() == null) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (no host, or a malformed one)");
+            }
+            if (parsed.getPort() == 0 || parsed.getPort() > 65535) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (the port must lie between 1 and 65535)");
+            }
+            if (parsed.getRawQuery() != null || parsed.getRawFragment() != null
+                    || !REDIS_PATH.matcher(parsed.getRawPath() == null ? "" : parsed.getRawPath()).matches()) {
+                throw new RevocationConfigurationException(REDIS_URI, problem
+                        + " (after the host only a database number such as /0 may follow)");
+            }
+            this.redisUri = parsed;
+            return this;
+        }
+
+        /**
+         * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters;
+         *               default {@code cognito-revoke:}
+         * @return this builder
+         */
+        public Builder redisKeyPrefix(String prefix) {
+            String value = required(REDIS_KEY_PREFIX, prefix);
+            if (!KEY_PREFIX.matcher(value).matches()) {
+                throw new RevocationConfigurationException(REDIS_KEY_PREFIX,
+                        "'" + value + "' must be 1 to 128 visible ASCII characters (no spaces)");
+            }
+            this.redisKeyPrefix = value;
+            return this;
+        }
+
+        /**
+         * @param base64Key a base64 (standard or URL-safe) AES-256 key of 32 bytes, e.g. from
+         *                  {@code openssl rand -base64 32}; never shown in a message
+         * @return this builder
+         */
+        public Builder redisEncryptionKey(String base64Key) {
+            String value = required(REDIS_ENCRYPTION_KEY, base64Key);
+            byte[] key;
+            try {
+                key = (value.indexOf('-') >= 0 || value.indexOf('_') >= 0 ? java.util.Base64.getUrlDecoder()
+                        : java.util.Base64.getDecoder()).decode(value);
+            } catch (IllegalArgumentException e) {
+                throw new RevocationConfigurationException(REDIS_ENCRYPTION_KEY,
+                        "is not base64; make one with: openssl rand -base64 32");
+            }
+            if (key.length != 32) {
+                throw new RevocationConfigurationException(REDIS_ENCRYPTION_KEY, "decodes to " + key.length
+                        + " bytes, not the 32 of an AES-256 key; make one with: openssl rand -base64 32");
+            }
+            this.redisEncryptionKey = key;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a logout waits for Redis and the limit of each Redis command,
+         *                10 ms to 10 s; default 500 ms
+         * @return this builder
+         */
+        public Builder redisTimeout(Duration timeout) {
+            this.redisTimeout = between(REDIS_TIMEOUT, timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
+            return this;
+        }
+
+        /**
+         * @param timeout how long a deployment waits for the first sync, 0 to 5 minutes; default 10 s
+         * @return this builder
+         */
+        public Builder redisSyncTimeout(Duration timeout) {
+            this.redisSyncTimeout = between(REDIS_SYNC_TIMEOUT, timeout, Duration.ZERO, Duration.ofMinutes(5));
+            return this;
+        }
+
+        /**
+         * @param max the most denylist writes kept while Redis is unreachable, 1 to 10,000,000;
+         *            default 100,000
+         * @return this builder
+         */
+        public Builder redisMaxBufferedWrites(int max) {
+            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
+                throw new RevocationConfigurationException(REDIS_MAX_BUFFERED_WRITES,
+                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
+            }
+            this.redisMaxBufferedWrites = max;
+            return this;
+        }
+
+        /**
+         * @param lease how long a node's claim on its pending revocations lasts without renewal,
+         *              2 seconds to 5 minutes; default 10 s
+         * @return this builder
+         */
+        public Builder redisLease(Duration lease) {
+            this.redisLease = between(REDIS_LEASE, lease, Duration.ofSeconds(2), Duration.ofMinutes(5));
             return this;
         }
 

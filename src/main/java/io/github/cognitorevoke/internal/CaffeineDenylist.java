@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The in-memory denylist: two Caffeine caches with per-entry expiry driven by a {@link Clock}.
@@ -108,18 +109,19 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     @Override
-    public void add(String id, Instant until) {
+    public CompletableFuture<Void> add(String id, Instant until) {
         Long key = hash(id);
         synchronized (writeLock) {
             Duration wanted = remaining(until);
             if (wanted.isZero()) {
-                return;
+                return LOCAL;
             }
             Optional<Duration> current = idEnds.getExpiresAfter(key);
             if (current.isEmpty() || current.get().compareTo(wanted) < 0) {
                 idEnds.put(key, PRESENT, wanted);
             }
         }
+        return LOCAL;
     }
 
     @Override
@@ -128,10 +130,11 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     @Override
-    public void cutOff(String subject, Instant notBefore, Instant until) {
+    public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
         CutOff next = new CutOff(notBefore.getEpochSecond(), until);
         subjects.asMap().merge(subject, next, (old, now) -> new CutOff(
                 Math.max(old.notBefore(), now.notBefore()), old.until().isAfter(now.until()) ? old.until() : now.until()));
+        return LOCAL;
     }
 
     @Override

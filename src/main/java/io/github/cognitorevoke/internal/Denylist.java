@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where revoked token ids and per-user sign-out cut-offs are kept.
@@ -10,8 +11,15 @@ import java.time.Instant;
  * changes. Every entry carries its own end; an entry is never dropped before it (no size bound)
  * and never shortened: a second {@link #add} of the same id keeps the later end, so no request
  * can cancel or shorten an entry another request made.
+ *
+ * <p>Writes take effect on this node at once; the future each returns completes when every node can
+ * know the entry (at once for a node-local denylist). A shared tier that cannot reach its store keeps
+ * the write and replays it: the future then completes late, never exceptionally.
  */
 public interface Denylist {
+
+    /** What a node-local write returns: known everywhere it matters as soon as it is made. */
+    CompletableFuture<Void> LOCAL = CompletableFuture.completedFuture(null);
 
     /**
      * Denylists a token id until the given instant, keeping a later end already there: an entry's
@@ -19,8 +27,9 @@ public interface Denylist {
      *
      * @param id    a {@code jti} or {@code origin_jti}
      * @param until when the entry may go
+     * @return completes when every node can know the entry
      */
-    void add(String id, Instant until);
+    CompletableFuture<Void> add(String id, Instant until);
 
     /**
      * Tells whether a token id is denylisted now.
@@ -36,8 +45,9 @@ public interface Denylist {
      * @param subject   the {@code sub} claim
      * @param notBefore tokens issued before this instant are rejected
      * @param until     when the cut-off may go (when every token it covers has expired)
+     * @return completes when every node can know the cut-off
      */
-    void cutOff(String subject, Instant notBefore, Instant until);
+    CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until);
 
     /**
      * Returns the subject's cut-off in epoch seconds.
@@ -54,5 +64,29 @@ public interface Denylist {
      */
     default long size() {
         return -1;
+    }
+
+    /**
+     * Tells whether this node's view is complete: always for a node-local denylist; for a shared one,
+     * only once its first sync has completed and while it is connected and caught up.
+     *
+     * @return whether every entry known anywhere is known here
+     */
+    default boolean inSync() {
+        return true;
+    }
+
+    /**
+     * Describes where entries are kept and the state of the view, for health details; never a
+     * password or a token.
+     *
+     * @return a short description
+     */
+    default String describe() {
+        return "denylist on this node only";
+    }
+
+    /** Releases connections and threads, if any. */
+    default void close() {
     }
 }

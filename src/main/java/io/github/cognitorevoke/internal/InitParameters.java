@@ -32,6 +32,10 @@ public final class InitParameters {
     private static final Set<String> REQUIRED = Set.of(RevocationSettings.REGION, RevocationSettings.USER_POOL_ID,
             RevocationSettings.CLIENT_ID);
 
+    // Parameters whose values may be secret: never echoed, not even as a mistyped variable name.
+    private static final Set<String> SECRETS = Set.of(RevocationSettings.CLIENT_SECRET,
+            RevocationSettings.REDIS_ENCRYPTION_KEY, RevocationSettings.REDIS_URI);
+
     private InitParameters() {
     }
 
@@ -108,6 +112,29 @@ public final class InitParameters {
         }
         if (v.has(RevocationSettings.AUDIT_LOG)) {
             b.auditLog(bool(RevocationSettings.AUDIT_LOG, v.get(RevocationSettings.AUDIT_LOG)));
+        }
+        if (v.has(RevocationSettings.REDIS_URI)) {
+            b.redisUri(v.get(RevocationSettings.REDIS_URI));
+        }
+        if (v.has(RevocationSettings.REDIS_KEY_PREFIX)) {
+            b.redisKeyPrefix(v.get(RevocationSettings.REDIS_KEY_PREFIX));
+        }
+        if (v.has(RevocationSettings.REDIS_ENCRYPTION_KEY)) {
+            b.redisEncryptionKey(v.get(RevocationSettings.REDIS_ENCRYPTION_KEY));
+        }
+        if (v.has(RevocationSettings.REDIS_TIMEOUT)) {
+            b.redisTimeout(duration(RevocationSettings.REDIS_TIMEOUT, v.get(RevocationSettings.REDIS_TIMEOUT)));
+        }
+        if (v.has(RevocationSettings.REDIS_SYNC_TIMEOUT)) {
+            b.redisSyncTimeout(duration(RevocationSettings.REDIS_SYNC_TIMEOUT,
+                    v.get(RevocationSettings.REDIS_SYNC_TIMEOUT)));
+        }
+        if (v.has(RevocationSettings.REDIS_MAX_BUFFERED_WRITES)) {
+            b.redisMaxBufferedWrites(count(RevocationSettings.REDIS_MAX_BUFFERED_WRITES,
+                    v.get(RevocationSettings.REDIS_MAX_BUFFERED_WRITES)));
+        }
+        if (v.has(RevocationSettings.REDIS_LEASE)) {
+            b.redisLease(duration(RevocationSettings.REDIS_LEASE, v.get(RevocationSettings.REDIS_LEASE)));
         }
         return b.build();
     }
@@ -314,7 +341,7 @@ public final class InitParameters {
                 if (value == null) {
                     // The secret's placeholder is echoed only when it names a variable the usual way:
                     // a secret pasted in as the variable's name must not leak into the log.
-                    if (RevocationSettings.CLIENT_SECRET.equals(name) && !CONVENTIONAL_NAME.matcher(key).matches()) {
+                    if (SECRETS.contains(name) && !CONVENTIONAL_NAME.matcher(key).matches()) {
                         throw new RevocationConfigurationException(name, "its ${" + m.group(1) + ":...} placeholder"
                                 + " names a variable that is not set; name it as variables are named (MY_SECRET)");
                     }

@@ -18,12 +18,17 @@ import io.github.cognitorevoke.internal.PendingRevocations.Trust;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The decisions of cognito-revoke, with no servlet API in sight: what to verify, what to denylist
@@ -169,12 +174,13 @@ public final class RevocationEngine implements AutoCloseable {
         // Admit before denylisting anything: a refusal at the cap then changes nothing.
         Admission admission = refreshToken == null ? null : admit(refreshToken, token, now);
         boolean denylisted = false;
+        List<CompletableFuture<Void>> writes = new ArrayList<>(3);
         if (token != null) {
-            denylisted = denylistJti(token);
+            denylisted = denylistJti(token, writes);
             if (token.originJti() != null) {
                 Duration lifetime = Duration.between(token.issuedAt(), token.expiresAt());
-                denylist.add(token.originJti(), now.plus(longer(settings.maxTokenLifetime(), lifetime))
-                        .plus(settings.clockSkew()));
+                writes.add(denylist.add(token.originJti(), now.plus(longer(settings.maxTokenLifetime(), lifetime))
+                        .plus(settings.clockSkew())));
             } else if (denylisted) {
                 warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                         + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
@@ -182,14 +188,42 @@ public final class RevocationEngine implements AutoCloseable {
             }
         }
         if (admission == null) {
-            return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
+            return shared(new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty()), writes);
         }
         if (!admission.fresh()) {
             // The same refresh token is already pending: no second call; hold the family as long.
-            holdFamily(token, admission.entry());
+            holdFamily(token, admission.entry(), writes);
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
-        return firstAttempt(admission.entry(), token, denylisted);
+        return shared(firstAttempt(admission.entry(), token, denylisted, writes), writes);
+    }
+
+    /**
+     * A completed logout whose entries other nodes cannot know yet (the shared denylist did not
+     * confirm them within {@code redisTimeout}) is answered as pending: it stands here, and the
+     * shared tier replays it when it can.
+     */
+    private LogoutResult shared(LogoutResult result, List<CompletableFuture<Void>> writes) {
+        if (result.status() != LogoutResult.Status.COMPLETED || confirmed(writes)) {
+            return result;
+        }
+        return new LogoutResult(LogoutResult.Status.PENDING, result.accessTokenDenylisted(), Optional.empty());
+    }
+
+    private boolean confirmed(List<CompletableFuture<Void>> writes) {
+        if (writes.stream().allMatch(w -> w.isDone() && !w.isCompletedExceptionally())) {
+            return true;
+        }
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                    .get(settings.redisTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Admission admit(String refreshToken, AccessTokenVerifier.Verified token, Instant now) {
@@ -220,9 +254,10 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     /** Until the pending entry's deadline the refresh token may mint siblings: keep the family past it. */
-    private void holdFamily(AccessTokenVerifier.Verified token, Entry entry) {
+    private void holdFamily(AccessTokenVerifier.Verified token, Entry entry, List<CompletableFuture<Void>> writes) {
         if (token != null && token.originJti() != null) {
-            denylist.add(token.originJti(), entry.deadline().plus(settings.maxTokenLifetime()).plus(settings.clockSkew()));
+            writes.add(denylist.add(token.originJti(),
+                    entry.deadline().plus(settings.maxTokenLifetime()).plus(settings.clockSkew())));
         }
     }
 
@@ -243,23 +278,24 @@ public final class RevocationEngine implements AutoCloseable {
     private LogoutResult signOutEverywhere(AccessTokenVerifier.Verified token, String accessToken) {
         // GlobalSignOut is authorized by the access token itself: retrying after it expires is futile.
         Admission admission = pending.admitSignOut(token.sub(), accessToken, clock.instant(), token.expiresAt());
-        boolean denylisted = denylistJti(token);
-        cutOff(token.sub());
+        List<CompletableFuture<Void>> writes = new ArrayList<>(2);
+        boolean denylisted = denylistJti(token, writes);
+        writes.add(cutOff(token.sub()));
         if (!admission.fresh()) {
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
-        return firstAttempt(admission.entry(), null, denylisted);
+        return shared(firstAttempt(admission.entry(), null, denylisted, writes), writes);
     }
 
     /** Denylists a verified token's own {@code jti} until a verifier with the skew stops accepting it. */
-    private boolean denylistJti(AccessTokenVerifier.Verified token) {
+    private boolean denylistJti(AccessTokenVerifier.Verified token, List<CompletableFuture<Void>> writes) {
         if (token.jti() == null) {
             warnings.warn("no-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                     + " carry no jti, so a logout cannot denylist them; enable token revocation on the app"
                     + " client (UpdateUserPoolClient, EnableTokenRevocation=true)");
             return false;
         }
-        denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew()));
+        writes.add(denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew())));
         return true;
     }
 
@@ -267,11 +303,12 @@ public final class RevocationEngine implements AutoCloseable {
      * Rejects every token of a subject issued until now (no call to Cognito).
      *
      * @param subject the {@code sub} claim
+     * @return completes when every node can know the cut-off
      */
-    public void cutOff(String subject) {
+    public CompletableFuture<Void> cutOff(String subject) {
         Instant now = clock.instant();
         // Tokens carry whole seconds: reject the current second too, so none issued before slips by.
-        denylist.cutOff(subject, Instant.ofEpochSecond(now.getEpochSecond() + 1),
+        return denylist.cutOff(subject, Instant.ofEpochSecond(now.getEpochSecond() + 1),
                 now.plus(settings.maxTokenLifetime()).plus(settings.clockSkew()).plusSeconds(1));
     }
 
@@ -380,10 +417,12 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public RevocationHealth health() {
         boolean live = retryWorkerAlive();
-        boolean ready = keysFetchedOnce();
+        boolean keys = keysFetchedOnce();
+        boolean inSync = denylist.inSync();
         String detail = (live ? "retry worker running" : "retry worker not running")
-                + (ready ? "; signing keys fetched" : "; signing keys not fetched yet from " + settings.jwksUri())
-                + "; " + pending.size() + " pending";
+                + (keys ? "; signing keys fetched" : "; signing keys not fetched yet from " + settings.jwksUri())
+                + "; " + denylist.describe() + "; " + pending.size() + " pending";
+        boolean ready = keys && inSync;
         return new RevocationHealth(live, ready, detail);
     }
 
@@ -408,10 +447,11 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     /** The first call of a fresh entry, made on the caller's thread. */
-    private LogoutResult firstAttempt(Entry entry, AccessTokenVerifier.Verified token, boolean denylisted) {
+    private LogoutResult firstAttempt(Entry entry, AccessTokenVerifier.Verified token, boolean denylisted,
+                                      List<CompletableFuture<Void>> writes) {
         Outcome outcome = attempt(entry);
         if (outcome instanceof Retry) {
-            holdFamily(token, entry);
+            holdFamily(token, entry, writes);
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
         if (outcome instanceof Refused r) {
@@ -537,5 +577,6 @@ public final class RevocationEngine implements AutoCloseable {
                     left);
         }
         cognito.close();
+        denylist.close();
     }
 }

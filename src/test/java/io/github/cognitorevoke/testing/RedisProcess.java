@@ -1,0 +1,211 @@
+package io.github.cognitorevoke.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} for tests, started as a child process and stopped by its PID.
+ *
+ * <p>The binary is Redis 6.2 for Linux x86-64, taken from Maven Central's
+ * {@code com.github.codemonstur:embedded-redis} jar (a test dependency; only the binary is used).
+ * Set {@code -Dredis.server=/usr/bin/redis-server} (or the environment variable
+ * {@code REDIS_SERVER}) to test against another build, e.g. Debian's Redis 7 or a Valkey.
+ *
+ * <p>Nothing is persisted ({@code --save ''}, no AOF): a restart is an empty server, like a
+ * failed-over cache without persistence. {@link #stop()} then {@link #start()} keeps the port.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private static final String BINARY_RESOURCE = "/redis-server-6.2.6-v5-linux-amd64";
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisProcess(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /**
+     * Starts a server on a free loopback port.
+     *
+     * @param name a name for its working directory under {@code target/redis}
+     * @return the running server
+     */
+    public static RedisProcess start(String name) {
+        RedisProcess redis = new RedisProcess(freePort(), workDir(name));
+        redis.start();
+        return redis;
+    }
+
+    /**
+     * Starts a server on a given loopback port.
+     *
+     * @param name a name for its working directory under {@code target/redis}
+     * @param port the port
+     * @return the running server
+     */
+    public static RedisProcess startOn(String name, int port) {
+        RedisProcess redis = new RedisProcess(port, workDir(name));
+        redis.start();
+        return redis;
+    }
+
+    /** Starts (or restarts) the process on this server's port and waits until it answers PING. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            ProcessBuilder pb = new ProcessBuilder(List.of(binary().toString(),
+                    "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.out").toFile());
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting redis-server", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir);
+            }
+            if ("+PONG".equals(command("PING"))) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        stop();
+        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within 20 s; see " + dir);
+    }
+
+    /** Stops the process (by its PID) and waits for it to end; the port is free afterwards. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** @return whether the process runs */
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** @return the PID of the running process */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    /** @return the port */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:port} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Sends one inline command (space-separated words, no quoting) and returns the first reply line,
+     * e.g. {@code +PONG}, {@code :3}, {@code $-1}; null if the server cannot be reached.
+     *
+     * @param inline the command
+     * @return the first reply line, or null
+     */
+    public String command(String inline) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The binary: {@code -Dredis.server}, {@code REDIS_SERVER}, or extracted from the embedded-redis jar. */
+    static synchronized Path binary() throws IOException {
+        String configured = System.getProperty("redis.server", System.getenv("REDIS_SERVER"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path target = Path.of(System.getProperty("redis.dir", "target/redis")).resolve("redis-server-6.2");
+        if (!Files.isExecutable(target)) {
+            Files.createDirectories(target.getParent());
+            try (InputStream in = RedisProcess.class.getResourceAsStream(BINARY_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("no " + BINARY_RESOURCE + " on the test classpath:"
+                            + " com.github.codemonstur:embedded-redis is a test dependency");
+                }
+                Path tmp = Files.createTempFile(target.getParent(), "redis-server", ".tmp");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                tmp.toFile().setExecutable(true);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        return target;
+    }
+
+    private static Path workDir(String name) {
+        return Path.of(System.getProperty("redis.dir", "target/redis")).resolve(name + "-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()).toAbsolutePath();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return a default wait for tests: long enough for a loaded 2-core CI machine */
+    public static Duration patience() {
+        return Duration.ofSeconds(15);
+    }
+}
