@@ -125,6 +125,23 @@ public final class TestWars {
         }
     }
 
+    /**
+     * Lettuce and its dependencies ({@code dependency:copy-dependencies} into
+     * {@code it.war-lib-lettuce.dir}), for WARs that set {@code redisUri}: the library's jars
+     * ({@link #libraryJars()}) leave them out, as a user's WAR does unless it adds Lettuce.
+     *
+     * @return the jars for {@code WEB-INF/lib}
+     */
+    public static File[] lettuceJars() {
+        Path dir = Path.of(System.getProperty("it.war-lib-lettuce.dir", "target/it-war-lib-lettuce"));
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().map(Path::toFile).toArray(File[]::new);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Lettuce jars at " + dir.toAbsolutePath()
+                    + " (the build copies them in pre-integration-test: run mvn verify)", e);
+        }
+    }
+
     private static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
