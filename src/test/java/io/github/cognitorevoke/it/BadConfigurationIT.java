@@ -24,6 +24,7 @@ class BadConfigurationIT {
 
     private static final String MISSING_CLIENT_ID = "missing-client-id";
     private static final String ABSOLUTE_REDIRECT = "absolute-logout-redirect";
+    private static final String REDIS_WITHOUT_LETTUCE = "redis-without-lettuce";
 
     @ArquillianResource
     private Deployer deployer;
@@ -50,6 +51,20 @@ class BadConfigurationIT {
         Map<String, String> params = validParams();
         params.put("logoutRedirect", "https://evil.example/");
         return TestWars.app(ABSOLUTE_REDIRECT, params);
+    }
+
+    @Deployment(name = REDIS_WITHOUT_LETTUCE, managed = false, testable = false)
+    static WebArchive redisUriWithoutLettuce() {
+        Map<String, String> params = validParams();
+        // never contacted either: the missing dependency is found first
+        params.put("redisUri", "redis://127.0.0.1:9");
+        return TestWars.app(REDIS_WITHOUT_LETTUCE, params);
+    }
+
+    @Test
+    void redisUriWithoutLettuceInTheWar_failsTheDeployment_namingTheDependency() {
+        String why = DeploymentFailures.deployFailure(deployer, REDIS_WITHOUT_LETTUCE);
+        assertThat(why).contains("init-param 'redisUri'").contains("io.lettuce:lettuce-core");
     }
 
     @Test
