@@ -4,6 +4,7 @@
 --   BENCH_FILTER   "1": revoked tokens must get 401 (the WAR with RevocationFilter);
 --                  "0": every token must get 200 (the WAR without it)
 --   BENCH_RESULT   file the counts are appended to, as one line of key=value pairs
+--   BENCH_VARIANT  the WAR's name, written into that line
 -- Each request carries one token, chosen uniformly, and its index in X-Idx; the WAR echoes X-Idx
 -- in the answer, so every response is classified, not a sample.
 
@@ -65,8 +66,8 @@ function done(summary, latency, requests)
   local errors = e.connect + e.read + e.write + e.timeout
   local rps = summary.requests / (summary.duration / 1e6)
   local line = string.format(
-    "filter=%s requests=%d responses=%d live_ok=%d revoked_ok=%d wrong=%d unmatched=%d socket_errors=%d rps=%.1f p50_us=%d p99_us=%d",
-    filter and 1 or 0, summary.requests, l + r + w, l, r, w, u, errors, rps,
+    "variant=%s filter=%s requests=%d responses=%d live_ok=%d revoked_ok=%d wrong=%d unmatched=%d socket_errors=%d rps=%.1f p50_us=%d p99_us=%d",
+    os.getenv("BENCH_VARIANT") or "?", filter and 1 or 0, summary.requests, l + r + w, l, r, w, u, errors, rps,
     latency:percentile(50), latency:percentile(99))
   print(line)
   local f = io.open(os.getenv("BENCH_RESULT"), "a")

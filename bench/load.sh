@@ -7,6 +7,9 @@
 #
 #   bench/load.sh                 5 + 5 alternating runs of DURATION (default 60s) each
 #   RUNS=1 DURATION=20s bench/load.sh   a quick try
+#   TIER=1 bench/load.sh          issue 7: both WARs have the filter; "shared" also shares its denylist
+#                                 through a real redis-server (redisUri), "local" does not. The revoked
+#                                 tokens are logged out on both, so both do the same work per request.
 #
 # Prints the results table (markdown) and PASS/FAIL; exits non-zero on FAIL. PASS needs, over the
 # runs with the filter: every revoked token answered 401 and every live one 200 (0 wrong), no
@@ -23,12 +26,17 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 TOKENS=${TOKENS:-1000}
 MIN_REQUESTS=${MIN_REQUESTS:-1000000}
+TIER=${TIER:-0}
 OFFSET=300
+REDIS_PORT=6391
 HTTP_PORT=$((8080 + OFFSET))
 MGMT_PORT=$((9990 + OFFSET))
 WILDFLY_VERSION=39.0.1.Final
 out=$root/target/bench/load
 wf=$out/wildfly-$WILDFLY_VERSION
+if [[ $TIER == 1 ]]; then a=shared; b=local; la="filter + shared tier (Redis)"; lb="filter, node-local denylist"
+else a=with; b=without; la="with RevocationFilter"; lb="without"; fi
+lettuce_groups=io.lettuce,io.netty,io.projectreactor,redis.clients.authentication
 
 pids=()
 cleanup() {
@@ -54,12 +62,16 @@ need wrk wrk
 need gnuplot gnuplot-nox
 need curl curl
 
-rm -rf "$out/with" "$out/without" "$out"/*.war "$out"/*.txt "$out"/*.log "$out/cognito.env" "$out/plot.dat"
+rm -rf "$out/with" "$out/without" "$out/shared" "$out/local" "$out"/*.war "$out"/*.txt "$out"/*.log "$out/cognito.env" "$out/plot.dat"
 mkdir -p "$out"
 
 echo "== build: library jar, its runtime dependencies, test classpath, WildFly $WILDFLY_VERSION"
 mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip=true package
-mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/war-lib"
+rm -rf "$out/war-lib" "$out/war-lib-lettuce"
+mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=$lettuce_groups \
+  -DoutputDirectory="$out/war-lib"
+mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds=$lettuce_groups \
+  -DoutputDirectory="$out/war-lib-lettuce"
 mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-cp.txt"
 if [[ ! -x $wf/bin/standalone.sh ]]; then
   # The same zip the integration tests unpack, fetched into the local repository, then unzipped here.
@@ -78,13 +90,30 @@ for _ in $(seq 1 120); do [[ -f $out/cognito.env ]] && grep -q READY "$out/stub.
 # shellcheck disable=SC1091
 source "$out/cognito.env"
 
-echo "== WARs: /with (RevocationFilter in web.xml) and /without"
-for variant in with without; do
+if [[ $TIER == 1 ]]; then
+  echo "== redis-server 6.2 (from Maven Central's embedded-redis jar) on port $REDIS_PORT"
+  repo=${MAVEN_REPO:-$HOME/.m2/repository}
+  mvn -B -ntp -q dependency:get -Dartifact=com.github.codemonstur:embedded-redis:1.4.3 -Dtransitive=false
+  unzip -p "$repo/com/github/codemonstur/embedded-redis/1.4.3/embedded-redis-1.4.3.jar" \
+    redis-server-6.2.6-v5-linux-amd64 > "$out/redis-server"
+  chmod +x "$out/redis-server"
+  "$out/redis-server" --bind 127.0.0.1 --port $REDIS_PORT --save '' --appendonly no --dir "$out" \
+    > "$out/redis.log" 2>&1 &
+  pids+=($!)
+fi
+
+echo "== WARs: /$a and /$b"
+for variant in $a $b; do
   dir=$out/$variant
   mkdir -p "$dir/WEB-INF/classes" "$dir/WEB-INF/lib"
   javac -d "$dir/WEB-INF/classes" -cp "$(cat "$out/test-cp.txt")" bench/war/io/github/cognitorevoke/bench/*.java
-  if [[ $variant == with ]]; then
+  if [[ $variant != without ]]; then
     cp "$library" "$out"/war-lib/*.jar "$dir/WEB-INF/lib/"
+    redis=""
+    if [[ $variant == shared ]]; then
+      cp "$out"/war-lib-lettuce/*.jar "$dir/WEB-INF/lib/"
+      redis="<init-param><param-name>redisUri</param-name><param-value>redis://127.0.0.1:$REDIS_PORT</param-value></init-param>"
+    fi
     revocation_filter="  <filter>
     <filter-name>cognito-revoke</filter-name>
     <filter-class>io.github.cognitorevoke.RevocationFilter</filter-class>
@@ -95,6 +124,7 @@ for variant in with without; do
     <init-param><param-name>issuer</param-name><param-value>$COGNITO_ISSUER</param-value></init-param>
     <init-param><param-name>jwksUri</param-name><param-value>$COGNITO_JWKS_URI</param-value></init-param>
     <init-param><param-name>logoutPaths</param-name><param-value>/logout</param-value></init-param>
+    $redis
   </filter>
   <filter-mapping><filter-name>cognito-revoke</filter-name><url-pattern>/*</url-pattern></filter-mapping>"
   else
@@ -118,30 +148,34 @@ done
 
 echo "== WildFly on port $HTTP_PORT (offset $OFFSET)"
 rm -rf "$wf/standalone/deployments/"*.war* "$wf/standalone/data" "$wf/standalone/tmp" "$wf/standalone/log"
-cp "$out/with.war" "$out/without.war" "$wf/standalone/deployments/"
+cp "$out/$a.war" "$out/$b.war" "$wf/standalone/deployments/"
 JAVA_OPTS="-Xms1g -Xmx1g -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true -Djboss.modules.system.pkgs=org.jboss.byteman" \
   "$wf/bin/standalone.sh" -Djboss.socket.binding.port-offset=$OFFSET -b 127.0.0.1 -bmanagement 127.0.0.1 \
   > "$out/wildfly.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 180); do
-  [[ -f $wf/standalone/deployments/with.war.deployed && -f $wf/standalone/deployments/without.war.deployed ]] && break
+  [[ -f $wf/standalone/deployments/$a.war.deployed && -f $wf/standalone/deployments/$b.war.deployed ]] && break
   if ls "$wf/standalone/deployments/"*.failed >/dev/null 2>&1; then echo "deployment failed"; tail -50 "$out/wildfly.log"; exit 1; fi
   sleep 1
 done
-[[ -f $wf/standalone/deployments/with.war.deployed ]] || { echo "WildFly did not deploy the WARs"; tail -50 "$out/wildfly.log"; exit 1; }
+[[ -f $wf/standalone/deployments/$a.war.deployed ]] || { echo "WildFly did not deploy the WARs"; tail -50 "$out/wildfly.log"; exit 1; }
 # standalone.sh runs java as a child: remember that PID too, so the trap stops the server itself.
 java_pid=$(pgrep -P "${pids[-1]}" java || true)
 [[ -n $java_pid ]] && pids+=("$java_pid")
 
 base=http://127.0.0.1:$HTTP_PORT
-echo "== logout of 10 % of the tokens through the filter (POST /with/logout)"
+logout_wars=$a; [[ $TIER == 1 ]] && logout_wars="$a $b"
+echo "== logout of 10 % of the tokens through the filter (POST /logout on: $logout_wars)"
 : > "$out/revoked.txt"
 revoked=0
 while read -r idx access refresh; do
   if (( idx % 10 == 3 )); then
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/with/logout" \
-      -H "Authorization: Bearer $access" --data-urlencode "refresh_token=$refresh")
-    [[ $code == 204 ]] || { echo "logout of token $idx answered $code"; exit 1; }
+    for war in $logout_wars; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/$war/logout" \
+        -H "Authorization: Bearer $access" --data-urlencode "refresh_token=$refresh")
+      # the second logout of the same refresh token: Cognito answers it as well (RevokeToken is idempotent)
+      [[ $code == 204 ]] || { echo "logout of token $idx on /$war answered $code"; exit 1; }
+    done
     echo "$idx" >> "$out/revoked.txt"
     revoked=$((revoked + 1))
   fi
@@ -150,24 +184,26 @@ echo "revoked $revoked of $TOKENS"
 # sanity: one live and one revoked token on each WAR
 first_live=$(awk '$1 % 10 != 3 {print $2; exit}' "$out/tokens.txt")
 first_revoked=$(awk '$1 % 10 == 3 {print $2; exit}' "$out/tokens.txt")
-for check in "with $first_live 200" "with $first_revoked 401" "without $first_live 200" "without $first_revoked 200"; do
+b_revoked=200; [[ $TIER == 1 ]] && b_revoked=401
+for check in "$a $first_live 200" "$a $first_revoked 401" "$b $first_live 200" "$b $first_revoked $b_revoked"; do
   set -- $check
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "$base/$1/api/hello")
   [[ $code == "$3" ]] || { echo "sanity: /$1 answered $code, expected $3"; exit 1; }
 done
 
 echo "== warm-up: 20 s each"
-run() { # $1 = with|without, $2 = duration, $3 = result file
-  BENCH_TOKENS=$out/tokens.txt BENCH_REVOKED=$out/revoked.txt BENCH_FILTER=$([[ $1 == with ]] && echo 1 || echo 0) \
+run() { # $1 = the WAR, $2 = duration, $3 = result file
+  BENCH_TOKENS=$out/tokens.txt BENCH_REVOKED=$out/revoked.txt BENCH_FILTER=$([[ $1 != without ]] && echo 1 || echo 0) \
+  BENCH_VARIANT=$1 \
   BENCH_RESULT=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --timeout 10s --latency -s bench/load.lua \
     "$base/$1/api/hello" > "$out/wrk-last.txt"
 }
-run with 20s "$out/warmup.txt"
-run without 20s "$out/warmup.txt"
+run $a 20s "$out/warmup.txt"
+run $b 20s "$out/warmup.txt"
 
 echo "== $RUNS alternating runs of $DURATION each, -t$THREADS -c$CONNECTIONS"
 for r in $(seq 1 "$RUNS"); do
-  for variant in with without; do
+  for variant in $a $b; do
     run "$variant" "$DURATION" "$out/results.txt"
     echo "run $r $variant: $(tail -1 "$out/results.txt")"
   done
@@ -175,11 +211,12 @@ done
 
 echo "== results"
 status=0
-python3 - "$out/results.txt" "$out/plot.dat" "$MIN_REQUESTS" <<'PY' || status=$?
+python3 - "$out/results.txt" "$out/plot.dat" "$MIN_REQUESTS" "$a" "$b" "$la" "$lb" <<'PY' || status=$?
 import statistics, sys
 rows = [dict(kv.split("=") for kv in line.split()) for line in open(sys.argv[1]) if line.strip()]
-def pick(flag): return [r for r in rows if r["filter"] == flag]
-w, wo = pick("1"), pick("0")
+def pick(variant): return [r for r in rows if r["variant"] == variant]
+w, wo = pick(sys.argv[4]), pick(sys.argv[5])
+la, lb = sys.argv[6], sys.argv[7]
 def med(rs, k): return statistics.median(float(r[k]) for r in rs)
 def tot(rs, k): return sum(int(r[k]) for r in rs)
 ratio = med(w, "rps") / med(wo, "rps")
@@ -188,11 +225,11 @@ socket = tot(w, "socket_errors") + tot(wo, "socket_errors")
 unclassified = sum(int(r["requests"]) - int(r["responses"]) for r in rows)
 print("| WAR | runs | requests (all runs) | live → 200 | revoked → 401 | wrong | socket errors | median req/s | median p50 | median p99 |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for name, rs in (("with RevocationFilter", w), ("without", wo)):
+for name, rs in ((la, w), (lb, wo)):
     print(f"| {name} | {len(rs)} | {tot(rs,'requests'):,} | {tot(rs,'live_ok'):,} | {tot(rs,'revoked_ok'):,} | {tot(rs,'wrong')} "
           f"| {tot(rs,'socket_errors')} | {med(rs,'rps'):,.0f} | {med(rs,'p50_us')/1000:.2f} ms | {med(rs,'p99_us')/1000:.2f} ms |")
 print()
-print("| run | with: req/s | without: req/s | with: p50 / p99 (ms) | without: p50 / p99 (ms) |")
+print(f"| run | {la}: req/s | {lb}: req/s | {la}: p50 / p99 (ms) | {lb}: p50 / p99 (ms) |")
 print("|---:|---:|---:|---:|---:|")
 with open(sys.argv[2], "w") as dat:
     for i, (a, b) in enumerate(zip(w, wo), 1):
@@ -205,15 +242,16 @@ def check(cond, text):
     global ok
     ok &= cond
     print(f"{'PASS' if cond else 'FAIL'}: {text}")
-check(wrong == 0, f"wrong decisions: {wrong} (every revoked → 401 and every live → 200 with the filter; every token → 200 without)")
+check(wrong == 0, f"wrong decisions: {wrong} (every revoked → 401 and every live → 200 with the filter; every token → 200 without it)")
 check(unclassified == 0 and socket == 0, f"every request answered and classified (unclassified {unclassified}, socket errors {socket})")
-check(tot(w, "requests") >= int(sys.argv[3]), f"requests with the filter: {tot(w,'requests'):,} (>= {int(sys.argv[3]):,})")
-check(tot(w, "revoked_ok") > 0, f"revoked tokens seen with the filter: {tot(w,'revoked_ok'):,}")
-check(ratio >= 0.97, f"median throughput with the filter / without: {ratio:.3f} (>= 0.97)")
+check(tot(w, "requests") >= int(sys.argv[3]), f"requests on {la}: {tot(w,'requests'):,} (>= {int(sys.argv[3]):,})")
+check(tot(w, "revoked_ok") > 0, f"revoked tokens seen on {la}: {tot(w,'revoked_ok'):,}")
+check(ratio >= 0.97, f"median throughput {la} / {lb}: {ratio:.3f} (>= 0.97)")
 sys.exit(0 if ok else 1)
 PY
 
-gnuplot -e "dat='$out/plot.dat'; png='$root/bench/load.png'; title='cognito-revoke on WildFly $WILDFLY_VERSION: wrk -t$THREADS -c$CONNECTIONS, $DURATION a run, $TOKENS tokens (10 % revoked)'" bench/plot.gp
-echo "plot: bench/load.png"
+png=bench/load.png; [[ $TIER == 1 ]] && png=bench/load-tier.png
+gnuplot -e "dat='$out/plot.dat'; png='$root/$png'; a='$la'; b='$lb'; title='cognito-revoke on WildFly $WILDFLY_VERSION: wrk -t$THREADS -c$CONNECTIONS, $DURATION a run, $TOKENS tokens (10 % revoked)'" bench/plot.gp
+echo "plot: $png"
 if [[ $status -ne 0 ]]; then echo FAIL; exit 1; fi
 echo PASS
