@@ -214,6 +214,10 @@ public final class RevocationEngine implements AutoCloseable {
         if (writes.stream().allMatch(w -> w.isDone() && !w.isCompletedExceptionally())) {
             return true;
         }
+        if (!denylist.inSync()) {
+            // Known to be cut off from the shared store: say so at once instead of waiting for nothing.
+            return false;
+        }
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                     .get(settings.redisTimeout().toNanos(), TimeUnit.NANOSECONDS);
