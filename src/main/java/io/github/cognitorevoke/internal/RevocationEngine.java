@@ -15,6 +15,7 @@ import io.github.cognitorevoke.internal.PendingRevocations.Digest;
 import io.github.cognitorevoke.internal.PendingRevocations.Entry;
 import io.github.cognitorevoke.internal.PendingRevocations.Kind;
 import io.github.cognitorevoke.internal.PendingRevocations.Trust;
+import io.github.cognitorevoke.internal.redis.SharedDenylists;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,14 +123,20 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     /**
-     * Builds the default engine: Caffeine denylist, Nimbus verifier, SDK client, system clock.
+     * Builds the default engine: Caffeine denylist (shared through Redis when {@code redisUri} is set:
+     * waits for its first sync at most {@code redisSyncTimeout}), Nimbus verifier, SDK client, system clock.
      *
      * @param settings the settings
      * @return the engine
+     * @throws io.github.cognitorevoke.RevocationConfigurationException if {@code redisUri} is set and
+     *         Lettuce is not on the class path
      */
     public static RevocationEngine create(RevocationSettings settings) {
         Clock clock = Clock.systemUTC();
-        RevocationEngine engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
+        CaffeineDenylist local = new CaffeineDenylist(clock);
+        // Shared through Redis when redisUri is set; only then is a Lettuce class ever loaded.
+        Denylist denylist = settings.redisUri().isPresent() ? SharedDenylists.start(settings, clock, local) : local;
+        RevocationEngine engine = new RevocationEngine(settings, clock, denylist,
                 new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true);
         if (settings.auditLog()) {
             engine.observers().add(new AuditLog());

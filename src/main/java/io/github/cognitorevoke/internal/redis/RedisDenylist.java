@@ -1,0 +1,658 @@
+package io.github.cognitorevoke.internal.redis;
+
+import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.internal.Denylist;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The shared denylist tier: this node's {@link CaffeineDenylist}, written through to Redis or Valkey
+ * and kept up to date from it.
+ *
+ * <p>Every check ({@link #contains}, {@link #notBeforeEpochSecond}) reads only the local Caffeine
+ * cache: the request path never touches the network. A write applies locally at once, then goes to
+ * Redis as one Lua script that keeps the later end (an entry's end never moves earlier), gives the key
+ * that end as its expiry ({@code PXAT}) and publishes the change on the channel {@code P events}.
+ * Every node subscribes to that channel and applies what it hears, keep-later, to its own cache.
+ *
+ * <p>Keys (P = {@code redisKeyPrefix}): {@code P j:<id>} = end in epoch ms; {@code P s:<sub>} =
+ * {@code "<notBefore epoch s> <until epoch ms>"}. Messages: {@code j <endMs> <id>} and
+ * {@code s <notBefore> <untilMs> <sub>}. Only Redis 6.2 commands (no {@code EXPIRE GT}, no
+ * {@code PEXPIRETIME}): the same scripts run on Redis 6.2+ and Valkey 7.2+.
+ *
+ * <p>Nothing is missed across a dropped connection: at start and after every loss of the
+ * subscription the node subscribes first, then replays the writes Redis did not confirm, then loads
+ * every live entry (SCAN and pipelined MGET); it is {@link #inSync()} only once that completed and
+ * until the subscription is lost again.
+ *
+ * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
+ * after {@code redisTimeout}); writes Redis did not confirm are kept in a bounded buffer, one slot
+ * per key, and replayed when Redis answers again. One warning when an outage starts, one line when
+ * it ends. No id, token or password is ever logged.
+ *
+ * <p>Threads: Lettuce's I/O threads apply published entries and complete write futures (chain only
+ * quick work on them); one daemon thread ({@code cognito-revoke-redis}) connects, replays and syncs.
+ */
+public final class RedisDenylist implements Denylist, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    /** Keys per SCAN page, each page fetched by one MGET while the next page is scanned. */
+    static final int SCAN_COUNT = 5_000;
+    /** Replayed writes in flight at once. */
+    private static final int REPLAY_BATCH = 1_000;
+    /** How often the worker checks whether there is anything to connect, replay or sync. */
+    private static final Duration TICK = Duration.ofMillis(100);
+    /** Longest wait between attempts after a failure; Lettuce's own reconnects use the same cap. */
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+
+    /**
+     * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
+     * GET of a missing key is false in Lua, and tonumber(false) is nil.
+     */
+    static final String ID_SCRIPT = """
+            local cur = tonumber(redis.call('GET', KEYS[1]))
+            if cur and cur >= tonumber(ARGV[1]) then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+            redis.call('PUBLISH', ARGV[3], 'j ' .. ARGV[1] .. ' ' .. ARGV[2])
+            return 1
+            """;
+
+    /**
+     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub. Keeps the later of each field
+     * as written (strings: no float formatting of large numbers in Lua).
+     */
+    static final String SUBJECT_SCRIPT = """
+            local nb, u = ARGV[1], ARGV[2]
+            local cur = redis.call('GET', KEYS[1])
+            if cur then
+              local cnb, cu = string.match(cur, '^(-?%d+) (%d+)$')
+              if cnb then
+                local keepNb = tonumber(cnb) >= tonumber(nb)
+                local keepU = tonumber(cu) >= tonumber(u)
+                if keepNb and keepU then return 0 end
+                if keepNb then nb = cnb end
+                if keepU then u = cu end
+              end
+            end
+            local v = nb .. ' ' .. u
+            redis.call('SET', KEYS[1], v, 'PXAT', u)
+            redis.call('PUBLISH', ARGV[3], 's ' .. v .. ' ' .. ARGV[4])
+            return 1
+            """;
+
+    private final CaffeineDenylist local;
+    private final Clock clock;
+    private final String server;
+    private final String secret;
+    private final Duration timeout;
+    private final Duration syncTimeout;
+    private final int maxBuffered;
+    private final String idPrefix;
+    private final String subjectPrefix;
+    private final String channel;
+    private final String pattern;
+    private final RedisURI uri;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final WriteBuffer buffer;
+    private final ScheduledExecutorService worker;
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+
+    private volatile StatefulRedisConnection<String, String> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> events;
+    private volatile boolean subscribed;
+    private volatile boolean inSync;
+    private volatile Instant outOfSyncSince;
+    private volatile boolean closed;
+    /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
+    private final AtomicLong losses = new AtomicLong();
+
+    // Worker thread only.
+    private int failures;
+    private long nextAttemptNanos;
+
+    // Outage bookkeeping, under the lock of `this`.
+    private Instant outageSince;
+    private int replayedInOutage;
+    private boolean overflowWarned;
+
+    private RedisDenylist(RevocationSettings settings, Clock clock, CaffeineDenylist local) {
+        this.local = local;
+        this.clock = clock;
+        this.server = settings.redisServer().orElseThrow();
+        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
+        this.timeout = settings.redisTimeout();
+        this.syncTimeout = settings.redisSyncTimeout();
+        this.maxBuffered = settings.redisMaxBufferedWrites();
+        String prefix = settings.redisKeyPrefix();
+        this.idPrefix = prefix + "j:";
+        this.subjectPrefix = prefix + "s:";
+        this.channel = prefix + "events";
+        this.pattern = glob(prefix) + "[js]:*";
+        this.buffer = new WriteBuffer(maxBuffered);
+        this.outOfSyncSince = clock.instant();
+        try {
+            this.uri = RedisURI.create(settings.redisUri().orElseThrow());
+        } catch (RuntimeException e) {
+            // Lettuce's message may quote the URI, password included: name the parameter only.
+            throw new RevocationConfigurationException(RevocationSettings.REDIS_URI,
+                    "Lettuce cannot use " + server + " (" + e.getClass().getSimpleName() + ")");
+        }
+        uri.setTimeout(timeout);
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), LONGEST_RETRY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Never queue while disconnected: a write fails at once and goes to our bounded buffer.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(Math.max(10_000, maxBuffered))
+                .timeoutOptions(TimeoutOptions.builder().fixedTimeout(timeout).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout)
+                        // A peer that vanished without a FIN is noticed within about 20 s, then resynced.
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                                .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(5)).count(3).build())
+                        .build())
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+                    lost();
+                }
+            }
+        });
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cognito-revoke-redis");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Connects and waits for the first sync, at most {@code redisSyncTimeout}; an unreachable Redis
+     * does not fail: the tier serves from the local cache, is not in sync, and keeps trying.
+     *
+     * @param settings the settings ({@code redisUri} must be set)
+     * @param clock    the time source of entry ends
+     * @param local    this node's cache, which every check reads
+     * @return the running tier
+     * @throws RevocationConfigurationException if Lettuce cannot use the URI
+     */
+    public static RedisDenylist start(RevocationSettings settings, Clock clock, CaffeineDenylist local) {
+        RedisDenylist tier = new RedisDenylist(settings, clock, local);
+        tier.worker.scheduleWithFixedDelay(tier::recoverQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            tier.firstSync.get(tier.syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (!tier.inOutage()) {
+                LOG.log(System.Logger.Level.WARNING, "cognito-revoke: the first load of the shared denylist from "
+                        + tier.server + " did not complete within redisSyncTimeout (" + tier.syncTimeout
+                        + "); serving from this node's entries, not ready until it completes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: firstSync never fails", e);
+        }
+        return tier;
+    }
+
+    // ------------------------------------------------------------------ Denylist
+
+    @Override
+    public CompletableFuture<Void> add(String id, Instant until) {
+        local.add(id, until);
+        long end = until.toEpochMilli();
+        if (end <= clock.millis()) {
+            return LOCAL;
+        }
+        return send(new DenylistWrite(idPrefix + id, false, id, 0, end));
+    }
+
+    @Override
+    public boolean contains(String id) {
+        return local.contains(id);
+    }
+
+    @Override
+    public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
+        local.cutOff(subject, notBefore, until);
+        long end = until.toEpochMilli();
+        if (end <= clock.millis()) {
+            return LOCAL;
+        }
+        return send(new DenylistWrite(subjectPrefix + subject, true, subject, notBefore.getEpochSecond(), end));
+    }
+
+    @Override
+    public long notBeforeEpochSecond(String subject) {
+        return local.notBeforeEpochSecond(subject);
+    }
+
+    @Override
+    public long size() {
+        return local.size();
+    }
+
+    @Override
+    public boolean inSync() {
+        return inSync;
+    }
+
+    @Override
+    public String describe() {
+        String where = "denylist shared through " + server;
+        int waiting = buffer.size();
+        String writes = waiting == 0 ? "" : ", " + waiting + " writes waiting for Redis";
+        if (inSync) {
+            return where + ", in sync" + writes;
+        }
+        return where + ", not in sync since " + outOfSyncSince + writes;
+    }
+
+    /** Stops the worker and Lettuce (connections, event loops, timer) within about two seconds. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.shutdownNow();
+        int unconfirmed = buffer.size();
+        if (unconfirmed > 0) {
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: closing with " + unconfirmed
+                    + " denylist writes that " + server + " never confirmed; other nodes have not learnt them");
+        }
+        try {
+            client.shutdown(Duration.ZERO, LONGEST_RETRY);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: closing the Redis client: " + e);
+        }
+        resources.shutdown(0, LONGEST_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(LONGEST_RETRY.toMillis() + 500);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    private CompletableFuture<Void> send(DenylistWrite write) {
+        StatefulRedisConnection<String, String> c = commands;
+        if (c == null) {
+            return kept(write, "not connected yet");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        RedisFuture<Long> sent;
+        try {
+            sent = eval(c.async(), write);
+        } catch (RuntimeException e) {
+            return kept(write, describe(e));
+        }
+        sent.whenComplete((changed, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                kept(write, describe(failure)).thenRun(() -> done.complete(null));
+            }
+        });
+        return done;
+    }
+
+    private RedisFuture<Long> eval(RedisAsyncCommands<String, String> c, DenylistWrite w) {
+        String[] key = {w.key()};
+        if (w.subject()) {
+            return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
+                    Long.toString(w.notBefore()), Long.toString(w.endMs()), channel, w.name());
+        }
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, Long.toString(w.endMs()), w.name(), channel);
+    }
+
+    /** Keeps a write Redis did not take, to be replayed; the outage begins if it had not. */
+    private CompletableFuture<Void> kept(DenylistWrite write, String cause) {
+        WriteBuffer.Kept kept = buffer.keep(write);
+        outage(cause);
+        if (kept.droppedOldest()) {
+            boolean warn;
+            synchronized (this) {
+                warn = !overflowWarned;
+                overflowWarned = true;
+            }
+            if (warn) {
+                LOG.log(System.Logger.Level.WARNING, "cognito-revoke: more than redisMaxBufferedWrites (" + maxBuffered
+                        + ") denylist writes wait for " + server + "; the oldest are dropped from the replay (they"
+                        + " still hold on this node until they end, other nodes will not learn them)");
+            }
+        }
+        return kept.confirmed();
+    }
+
+    // ------------------------------------------------------------------ propagation
+
+    private final class Events extends RedisPubSubAdapter<String, String> {
+        @Override
+        public void subscribed(String ch, long count) {
+            if (channel.equals(ch)) {
+                subscribed = true;
+                resetBackoff();
+                wake();
+            }
+        }
+
+        @Override
+        public void message(String ch, String message) {
+            if (channel.equals(ch)) {
+                apply(message);
+            }
+        }
+    }
+
+    /** Applies a published change ({@code j <endMs> <id>} or {@code s <nb> <untilMs> <sub>}), keep-later. */
+    void apply(String message) {
+        try {
+            if (message.startsWith("j ")) {
+                int space = message.indexOf(' ', 2);
+                local.add(message.substring(space + 1), Instant.ofEpochMilli(Long.parseLong(message, 2, space, 10)));
+            } else if (message.startsWith("s ")) {
+                int first = message.indexOf(' ', 2);
+                int second = message.indexOf(' ', first + 1);
+                local.cutOff(message.substring(second + 1),
+                        Instant.ofEpochSecond(Long.parseLong(message, 2, first, 10)),
+                        Instant.ofEpochMilli(Long.parseLong(message, first + 1, second, 10)));
+            }
+        } catch (RuntimeException malformed) {
+            // Not ours (another writer on the channel): nothing to apply.
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: ignored a malformed denylist message");
+        }
+    }
+
+    /** The subscription is gone: until resubscribed and resynced, this node may miss entries. */
+    private void lost() {
+        if (closed) {
+            return;
+        }
+        subscribed = false;
+        losses.incrementAndGet();
+        if (inSync) {
+            outOfSyncSince = clock.instant();
+            inSync = false;
+        }
+        outage("connection lost");
+    }
+
+    // ------------------------------------------------------------------ connect, replay, sync
+
+    private void wake() {
+        if (!closed) {
+            try {
+                worker.execute(this::recoverQuietly);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // Closed meanwhile: nothing to do.
+            }
+        }
+    }
+
+    private void resetBackoff() {
+        // Read and written by the worker only, except this reset; a lost update only delays one retry.
+        nextAttemptNanos = 0;
+        failures = 0;
+    }
+
+    private void recoverQuietly() {
+        try {
+            recover();
+        } catch (RuntimeException | Error e) {
+            // Never let the scheduled task die; the next tick tries again.
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: Redis recovery step failed: " + e);
+        }
+    }
+
+    /** Worker thread: connect if needed, then replay, then sync; each step only once the previous holds. */
+    private void recover() {
+        if (closed || (inSync && buffer.isEmpty() && !inOutage())) {
+            return;
+        }
+        if (System.nanoTime() - nextAttemptNanos < 0) {
+            return;
+        }
+        try {
+            if (!connect()) {
+                return;
+            }
+            long loss = losses.get();
+            int replayed = replay();
+            synchronized (this) {
+                replayedInOutage += replayed;
+            }
+            if (!inSync) {
+                long start = System.nanoTime();
+                int loaded = sync();
+                if (losses.get() != loss || !subscribed) {
+                    return;
+                }
+                inSync = true;
+                if (!firstSync.isDone()) {
+                    LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
+                            + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    firstSync.complete(null);
+                }
+            }
+            if (buffer.isEmpty()) {
+                outageOver();
+            }
+            failures = 0;
+        } catch (Exception e) {
+            outage(describe(e));
+            failures++;
+            long wait = Math.min(LONGEST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(failures - 1, 10));
+            nextAttemptNanos = System.nanoTime() + wait;
+        }
+    }
+
+    /** @return whether both connections exist and the subscription holds */
+    private boolean connect() throws Exception {
+        if (events == null) {
+            StatefulRedisPubSubConnection<String, String> e = client.connectPubSub(StringCodec.UTF8, uri);
+            e.addListener(new Events());
+            events = e;
+        }
+        if (!subscribed) {
+            // Lettuce resubscribes on reconnect by itself; this covers the first time and a failed resubscribe.
+            if (!events.isOpen()) {
+                return false;
+            }
+            await(events.async().subscribe(channel));
+            subscribed = true;
+        }
+        if (commands == null) {
+            commands = client.connect(StringCodec.UTF8, uri);
+        }
+        return true;
+    }
+
+    /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
+    private int replay() throws Exception {
+        List<WriteBuffer.Slot> slots = buffer.snapshot();
+        RedisAsyncCommands<String, String> c = commands.async();
+        int replayed = 0;
+        for (int from = 0; from < slots.size(); from += REPLAY_BATCH) {
+            List<WriteBuffer.Slot> batch = slots.subList(from, Math.min(slots.size(), from + REPLAY_BATCH));
+            List<RedisFuture<Long>> sent = new ArrayList<>(batch.size());
+            for (WriteBuffer.Slot slot : batch) {
+                sent.add(eval(c, slot.write()));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                await(sent.get(i));
+                if (buffer.confirmed(batch.get(i).write())) {
+                    replayed++;
+                }
+            }
+        }
+        return replayed;
+    }
+
+    /**
+     * Loads every live entry: SCAN pages of {@link #SCAN_COUNT}, each page's values fetched by MGET
+     * while the next page is scanned and the previous page's values are applied here.
+     *
+     * @return the number of entries loaded
+     */
+    int sync() throws Exception {
+        RedisAsyncCommands<String, String> c = commands.async();
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
+        RedisFuture<KeyScanCursor<String>> next = c.scan(ScanCursor.INITIAL, args);
+        RedisFuture<List<KeyValue<String, String>>> fetching = null;
+        int loaded = 0;
+        while (next != null) {
+            KeyScanCursor<String> page = await(next);
+            next = page.isFinished() ? null : c.scan(page, args);
+            RedisFuture<List<KeyValue<String, String>>> fetched =
+                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(String[]::new));
+            if (fetching != null) {
+                loaded += load(await(fetching));
+            }
+            fetching = fetched;
+        }
+        if (fetching != null) {
+            loaded += load(await(fetching));
+        }
+        return loaded;
+    }
+
+    private int load(List<KeyValue<String, String>> values) {
+        int loaded = 0;
+        for (KeyValue<String, String> kv : values) {
+            if (!kv.hasValue()) {
+                continue; // expired between SCAN and MGET
+            }
+            String key = kv.getKey();
+            String value = kv.getValue();
+            try {
+                if (key.startsWith(idPrefix)) {
+                    local.add(key.substring(idPrefix.length()), Instant.ofEpochMilli(Long.parseLong(value)));
+                    loaded++;
+                } else if (key.startsWith(subjectPrefix)) {
+                    int space = value.indexOf(' ');
+                    local.cutOff(key.substring(subjectPrefix.length()),
+                            Instant.ofEpochSecond(Long.parseLong(value, 0, space, 10)),
+                            Instant.ofEpochMilli(Long.parseLong(value, space + 1, value.length(), 10)));
+                    loaded++;
+                }
+            } catch (RuntimeException malformed) {
+                // A value not written by these scripts: nothing to load.
+            }
+        }
+        return loaded;
+    }
+
+    /** Waits for a command; Lettuce itself fails it after {@code redisTimeout}, this bound is a backstop. */
+    private <T> T await(RedisFuture<T> command) throws Exception {
+        try {
+            return command.get(timeout.toMillis() * 4 + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    // ------------------------------------------------------------------ outage log lines
+
+    private synchronized boolean inOutage() {
+        return outageSince != null;
+    }
+
+    private void outage(String cause) {
+        synchronized (this) {
+            if (outageSince != null || closed) {
+                return;
+            }
+            outageSince = clock.instant();
+            replayedInOutage = 0;
+            overflowWarned = false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " cannot be reached or did not"
+                + " answer within redisTimeout (" + cause + "); this node keeps denylisting locally and keeps up to "
+                + maxBuffered + " writes to replay when Redis answers again, and resynchronizes then");
+        wake();
+    }
+
+    private void outageOver() {
+        Instant since;
+        int replayed;
+        synchronized (this) {
+            if (outageSince == null) {
+                return;
+            }
+            since = outageSince;
+            replayed = replayedInOutage;
+            outageSince = null;
+        }
+        LOG.log(System.Logger.Level.INFO, "cognito-revoke: Redis at " + server + " answers again after "
+                + Duration.between(since, clock.instant()).toMillis() + " ms; " + replayed
+                + " denylist writes replayed, this node is in sync again");
+    }
+
+    /** The kind and message of a failure, with the URI's user info blanked out should Lettuce quote it. */
+    private String describe(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String text = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        if (secret != null && !secret.isEmpty()) {
+            text = text.replace(secret, "***");
+            int colon = secret.indexOf(':');
+            if (colon >= 0 && colon + 1 < secret.length()) {
+                text = text.replace(secret.substring(colon + 1), "***");
+            }
+        }
+        return text;
+    }
+
+    /** Escapes Redis glob characters, so that a prefix matches only itself. */
+    static String glob(String literal) {
+        StringBuilder b = new StringBuilder(literal.length() + 8);
+        for (int i = 0; i < literal.length(); i++) {
+            char ch = literal.charAt(i);
+            if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+                b.append('\\');
+            }
+            b.append(ch);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.cognitorevoke.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cognitorevoke.testing.RedisProcess;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two tier nodes (each its own Lettuce client and Caffeine cache) sharing one real redis-server. */
+class RedisDenylistTest {
+
+    private static RedisProcess redis;
+    private static RedisClient inspector;
+    private static StatefulRedisConnection<String, String> inspection;
+    private static RedisCommands<String, String> r;
+
+    private String prefix;
+    private final List<RedisDenylist> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start("tier");
+        inspector = RedisClient.create(redis.uri());
+        inspection = inspector.connect();
+        r = inspection.sync();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        inspection.close();
+        inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.stop();
+    }
+
+    @BeforeEach
+    void freshPrefix() {
+        prefix = Tiers.prefix();
+    }
+
+    @AfterEach
+    void closeNodes() {
+        nodes.forEach(RedisDenylist::close);
+    }
+
+    private RedisDenylist node() {
+        RedisDenylist n = Tiers.node(redis.uri(), prefix);
+        nodes.add(n);
+        return n;
+    }
+
+    private static void confirmed(CompletableFuture<Void> write) throws Exception {
+        write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void addOnA_isContainedOnB_andConfirmed() throws Exception {
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+        assertThat(a.inSync()).isTrue();
+        assertThat(b.inSync()).isTrue();
+
+        CompletableFuture<Void> write = a.add("jti-1", Instant.now().plusSeconds(60));
+
+        assertThat(a.contains("jti-1")).isTrue();
+        confirmed(write);
+        await().atMost(RedisProcess.patience()).until(() -> b.contains("jti-1"));
+        assertThat(b.contains("jti-2")).isFalse();
+    }
+
+    @Test
+    void cutOffOnA_appliesOnB() throws Exception {
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+        Instant nb = Instant.ofEpochSecond(Instant.now().getEpochSecond());
+
+        confirmed(a.cutOff("alice", nb, Instant.now().plusSeconds(60)));
+
+        await().atMost(RedisProcess.patience()).until(() -> b.notBeforeEpochSecond("alice") == nb.getEpochSecond());
+        assertThat(b.notBeforeEpochSecond("bob")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void shorterEnd_neverShortensAnEntry_inRedisOrOnAnyNode() throws Exception {
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+        long longEnd = Instant.now().plusSeconds(600).toEpochMilli();
+        confirmed(a.add("jti-1", Instant.ofEpochMilli(longEnd)));
+        long nb = Instant.now().getEpochSecond();
+        long cutUntil = Instant.now().plusSeconds(600).toEpochMilli();
+        confirmed(a.cutOff("alice", Instant.ofEpochSecond(nb), Instant.ofEpochMilli(cutUntil)));
+
+        confirmed(b.add("jti-1", Instant.now().plusSeconds(5)));
+        confirmed(b.cutOff("alice", Instant.ofEpochSecond(nb - 100), Instant.now().plusSeconds(5)));
+
+        assertThat(r.get(prefix + "j:jti-1")).isEqualTo(Long.toString(longEnd));
+        assertThat(r.pttl(prefix + "j:jti-1")).isGreaterThan(Duration.ofSeconds(590).toMillis());
+        assertThat(r.get(prefix + "s:alice")).isEqualTo(nb + " " + cutUntil);
+        assertThat(r.pttl(prefix + "s:alice")).isGreaterThan(Duration.ofSeconds(590).toMillis());
+        await().atMost(RedisProcess.patience()).until(() -> b.notBeforeEpochSecond("alice") == nb);
+    }
+
+    @Test
+    void laterCutOffFields_mergeFieldByField() throws Exception {
+        RedisDenylist a = node();
+        long nb = Instant.now().getEpochSecond();
+        long shortUntil = Instant.now().plusSeconds(100).toEpochMilli();
+        long longUntil = Instant.now().plusSeconds(600).toEpochMilli();
+        confirmed(a.cutOff("alice", Instant.ofEpochSecond(nb), Instant.ofEpochMilli(shortUntil)));
+
+        // An older cut-off that must stay longer: the later notBefore and the later until both stand.
+        confirmed(a.cutOff("alice", Instant.ofEpochSecond(nb - 10), Instant.ofEpochMilli(longUntil)));
+
+        assertThat(r.get(prefix + "s:alice")).isEqualTo(nb + " " + longUntil);
+        assertThat(r.pttl(prefix + "s:alice")).isGreaterThan(Duration.ofSeconds(590).toMillis());
+    }
+
+    @Test
+    void everyKeyWritten_carriesAnExpiry() throws Exception {
+        RedisDenylist a = node();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            writes.add(a.add("jti-" + i, Instant.now().plusSeconds(60 + i)));
+            writes.add(a.cutOff("sub-" + i, Instant.now(), Instant.now().plusSeconds(60 + i)));
+        }
+        for (CompletableFuture<Void> w : writes) {
+            confirmed(w);
+        }
+
+        List<String> keys = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+            keys.addAll(page.getKeys());
+            cursor = page;
+        } while (!cursor.isFinished());
+
+        assertThat(keys).hasSize(40);
+        assertThat(keys).allSatisfy(k -> assertThat(r.pttl(k)).as(k).isPositive());
+    }
+
+    @Test
+    void entryEnd_passes_keyGoneFromRedis_andFromEveryNode() throws Exception {
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+        confirmed(a.add("jti-short", Instant.now().plusMillis(700)));
+        await().atMost(RedisProcess.patience()).until(() -> b.contains("jti-short"));
+
+        await().atMost(RedisProcess.patience()).until(() -> r.exists(prefix + "j:jti-short") == 0);
+        await().atMost(RedisProcess.patience()).until(() -> !a.contains("jti-short") && !b.contains("jti-short"));
+    }
+
+    @Test
+    void entriesWrittenBeforeANodeStarts_areThereWhenItsStartReturns() throws Exception {
+        RedisDenylist a = node();
+        long nb = Instant.now().getEpochSecond();
+        // More than two SCAN pages; written a page at a time, as logouts come, not 12,000 at once.
+        for (int page = 0; page < 12; page++) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = page * 1000; i < (page + 1) * 1000; i++) {
+                writes.add(a.add("jti-" + i, Instant.now().plusSeconds(60)));
+            }
+            for (CompletableFuture<Void> w : writes) {
+                confirmed(w);
+            }
+        }
+        confirmed(a.cutOff("alice", Instant.ofEpochSecond(nb), Instant.now().plusSeconds(60)));
+
+        RedisDenylist b = node();
+
+        assertThat(b.inSync()).isTrue();
+        assertThat(b.size()).isEqualTo(12_000);
+        assertThat(b.contains("jti-0")).isTrue();
+        assertThat(b.contains("jti-11999")).isTrue();
+        assertThat(b.notBeforeEpochSecond("alice")).isEqualTo(nb);
+        assertThat(b.describe()).isEqualTo("denylist shared through " + redis.uri() + ", in sync");
+    }
+
+    @Test
+    void keysOfOtherPrefixes_areNeitherLoadedNorHeard() throws Exception {
+        RedisDenylist a = node();
+        String otherPrefix = Tiers.prefix();
+        RedisDenylist other = Tiers.node(redis.uri(), otherPrefix);
+        nodes.add(other);
+        confirmed(a.add("jti-1", Instant.now().plusSeconds(60)));
+        confirmed(other.add("jti-2", Instant.now().plusSeconds(60)));
+
+        RedisDenylist b = node();
+
+        assertThat(b.contains("jti-1")).isTrue();
+        assertThat(b.contains("jti-2")).isFalse();
+        assertThat(other.contains("jti-1")).isFalse();
+    }
+
+    @Test
+    void globCharactersInThePrefix_matchOnlyThemselves() {
+        assertThat(RedisDenylist.glob("a*b?c[d]e\\f:")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f:");
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.cognitorevoke.internal.redis;
+
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.internal.CaffeineDenylist;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Builds tier nodes for tests (each its own Lettuce client and Caffeine cache) and captures their log lines. */
+final class Tiers {
+
+    /** Small, so that outage tests are quick. */
+    static final Duration TIMEOUT = Duration.ofMillis(200);
+
+    private Tiers() {
+    }
+
+    /** @return a key prefix no other test uses */
+    static String prefix() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    static RevocationSettings.Builder settings(String uri, String prefix) {
+        return RevocationSettings.builder("eu-west-1", "eu-west-1_Abc123", "client")
+                .redisUri(uri).redisKeyPrefix(prefix).redisTimeout(TIMEOUT).redisSyncTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Starts a node: returns once it synced or its sync timeout passed. */
+    static RedisDenylist node(String uri, String prefix) {
+        return node(uri, prefix, UnaryOperator.identity());
+    }
+
+    static RedisDenylist node(String uri, String prefix, UnaryOperator<RevocationSettings.Builder> more) {
+        Clock clock = Clock.systemUTC();
+        return RedisDenylist.start(more.apply(settings(uri, prefix)).build(), clock, new CaffeineDenylist(clock));
+    }
+
+    /** Records what the tier logs at INFO and above, until closed. */
+    static final class Captured implements AutoCloseable {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        private final Logger logger = Logger.getLogger(RedisDenylist.class.getName());
+        private final Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.INFO.intValue()) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        Captured() {
+            logger.addHandler(handler);
+        }
+
+        List<String> messages(Level level, String containing) {
+            return records.stream().filter(r -> r.getLevel() == level && r.getMessage().contains(containing))
+                    .map(LogRecord::getMessage).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(handler);
+        }
+    }
+}
