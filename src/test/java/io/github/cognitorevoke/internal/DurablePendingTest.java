@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +172,14 @@ class DurablePendingTest {
             engine.retryDue();
         }
 
+        /** Logs out refresh tokens alone while Cognito throttles: each becomes pending here. */
+        List<String> pendingRefreshTokens(String... names) {
+            cognito.onRevoke(t -> THROTTLED);
+            List<String> tokens = Arrays.stream(names).map(DurablePendingTest.this::refreshToken).toList();
+            tokens.forEach(t -> assertThat(engine.logout(null, t).status()).isEqualTo(Status.PENDING));
+            return tokens;
+        }
+
         void close() {
             if (!closed) {
                 closed = true;
@@ -287,11 +296,9 @@ class DurablePendingTest {
     @Test
     void blobCopiedUnderAnotherName_orNodeWithAnotherKey_opensNowhere_leftInRedis() {
         Node a = node();
-        String x = refreshToken("x");
-        String y = refreshToken("y");
-        a.cognito.onRevoke(t -> THROTTLED);
-        a.engine.logout(null, x);
-        a.engine.logout(null, y);
+        List<String> xy = a.pendingRefreshTokens("x", "y");
+        String x = xy.get(0);
+        String y = xy.get(1);
         String xName = PREFIX + "p:" + PendingRevocations.Digest.of(x).hex();
         String yName = PREFIX + "p:" + PendingRevocations.Digest.of(y).hex();
         redisSync().set(yName, redisSync().get(xName), SetArgs.Builder.keepttl());
@@ -339,9 +346,7 @@ class DurablePendingTest {
     void nodeStopsSweeping_takenOverOnlyOnceItsLeaseRanOut() {
         Node a = node();
         Node b = node();
-        String token = refreshToken("t");
-        a.cognito.onRevoke(t -> THROTTLED);
-        a.engine.logout(null, token);
+        String token = a.pendingRefreshTokens("t").get(0);
 
         clock.advance(LEASE.minusMillis(1));
         b.sweep();
@@ -359,8 +364,7 @@ class DurablePendingTest {
     void nodeStillSweeping_keepsItsEntries() {
         Node a = node();
         Node b = node();
-        a.cognito.onRevoke(t -> THROTTLED);
-        a.engine.logout(null, refreshToken("t"));
+        a.pendingRefreshTokens("t");
         for (int i = 0; i < 5; i++) {
             clock.advance(LEASE.minusMillis(500));
             a.sweep();
@@ -374,9 +378,7 @@ class DurablePendingTest {
     @Test
     void twoLiveNodesSweepingAtOnce_neverTakeTheSameEntry() throws Exception {
         Node a = node();
-        a.cognito.onRevoke(t -> THROTTLED);
-        List<String> tokens = IntStream.range(0, 250).mapToObj(i -> refreshToken("n" + i)).toList();
-        tokens.forEach(t -> a.engine.logout(null, t));
+        List<String> tokens = a.pendingRefreshTokens(IntStream.range(0, 250).mapToObj(i -> "n" + i).toArray(String[]::new));
         assertThat(entryKeys()).hasSize(250);
         a.close();
 
@@ -412,9 +414,7 @@ class DurablePendingTest {
     @Test
     void takeOverBeyondTheUnverifiedCap_leavesTheRestInRedisForAnotherNode() {
         Node a = node();
-        a.cognito.onRevoke(t -> THROTTLED);
-        List<String> tokens = IntStream.range(0, 5).mapToObj(i -> refreshToken("c" + i)).toList();
-        tokens.forEach(t -> a.engine.logout(null, t));
+        List<String> tokens = a.pendingRefreshTokens("c0", "c1", "c2", "c3", "c4");
         a.close();
 
         Node small = node(b -> b.maxPendingRevocations(2));
@@ -447,9 +447,7 @@ class DurablePendingTest {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
         Node a = node(b -> b.pendingDeadline(Duration.ofMinutes(1)));
-        String token = refreshToken("late");
-        a.cognito.onRevoke(t -> THROTTLED);
-        a.engine.logout(null, token);
+        a.pendingRefreshTokens("late");
         String name = entryKeys().get(0);
         assertThat(redisSync().pttl(name)).isBetween(1L, 3000L);
         assertEveryKeyExpires();

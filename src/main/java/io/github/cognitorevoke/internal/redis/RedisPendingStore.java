@@ -53,6 +53,8 @@ public final class RedisPendingStore implements PendingStore {
     static final int TAKEOVER_BATCH = 100;
     /** Most dead nodes one sweep looks at, oldest heartbeat first. */
     static final int DEAD_NODES_PER_SWEEP = 16;
+    /** Most writes that Redis did not take retried per sweep (saves, and forgetting what ended). */
+    static final int RETRIES_PER_SWEEP = 1000;
     /** How many leases the node list outlives the last heartbeat when no entry needs it longer. */
     private static final int NODES_TTL_LEASES = 3;
 
@@ -387,9 +389,11 @@ public final class RedisPendingStore implements PendingStore {
         if (c == null) {
             return List.of();
         }
-        // What Redis did not take earlier goes first: saves, then forgetting what ended meanwhile.
-        unsaved.values().forEach(this::write);
-        unforgotten.keySet().forEach(this::sendForget);
+        if (c.isOpen()) {
+            // What Redis did not take earlier goes first: saves, then forgetting what ended meanwhile.
+            unsaved.values().stream().limit(RETRIES_PER_SWEEP).forEach(this::write);
+            unforgotten.keySet().stream().limit(RETRIES_PER_SWEEP).forEach(this::sendForget);
+        }
         CompletableFuture<List<Object>> swept;
         synchronized (writes) {
             if (closed) {
@@ -461,6 +465,11 @@ public final class RedisPendingStore implements PendingStore {
 
     @Override
     public void close() {
+        synchronized (writes) {
+            if (closed) {
+                return;
+            }
+        }
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) {
             // A last chance for what Redis did not take, then the lease goes: others take over at their next sweep.
