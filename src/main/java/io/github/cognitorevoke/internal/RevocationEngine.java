@@ -57,6 +57,11 @@ import java.util.concurrent.TimeoutException;
  * first), and when Cognito answers again makes every verified entry due at once. Unverified entries
  * get at most {@link #UNVERIFIED_CALLS_PER_SWEEP} calls per sweep, none once a call of the sweep
  * was asked to retry, so junk never delays a genuine user's revocation.
+ *
+ * <p>With a {@link PendingStore} (Redis, when {@code redisEncryptionKey} is set) an entry is saved
+ * there when it first goes pending and forgotten when it ends; each sweep, right after dropping what
+ * is past its deadline, renews this node's lease and takes over what nodes that went away left;
+ * {@link #close()} hands this node's entries to the others.
  */
 public final class RevocationEngine implements AutoCloseable {
 

@@ -160,10 +160,11 @@ class DurablePendingTest {
         final RevocationEngine engine;
         boolean closed;
 
-        Node(UnaryOperator<RevocationSettings.Builder> tune) {
+        Node(UnaryOperator<RevocationSettings.Builder> tune, boolean heartbeatInBackground) {
             RevocationSettings settings = settings(tune, stub);
             connection = client.connect(StringCodec.UTF8);
-            store = new RedisPendingStore(connection, settings, clock, RedisPendingStore.newNodeId(), false);
+            store = new RedisPendingStore(connection, settings, clock, RedisPendingStore.newNodeId(),
+                    heartbeatInBackground);
             engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
                     new AccessTokenVerifier(settings, clock), cognito, false, store);
         }
@@ -194,7 +195,7 @@ class DurablePendingTest {
     }
 
     private Node node(UnaryOperator<RevocationSettings.Builder> tune) {
-        Node n = new Node(tune);
+        Node n = new Node(tune, false);
         nodes.add(n);
         return n;
     }
@@ -372,6 +373,24 @@ class DurablePendingTest {
         }
         assertThat(b.cognito.revokeCallCount()).isZero();
         assertThat(a.engine.pendingCount()).isEqualTo(1);
+        assertThat(entryKeys()).hasSize(1);
+    }
+
+    @Test
+    void nodeInALongSweep_keepsItsLeaseByItsBackgroundHeartbeat() {
+        Node a = new Node(x -> x, true);
+        nodes.add(a);
+        Node b = node();
+        a.pendingRefreshTokens("slow");
+
+        // A's retry thread is busy (no sweep), its time moves on: only the background heartbeat speaks for it.
+        clock.advance(LEASE.multipliedBy(3));
+        double now = clock.millis();
+        await().atMost(RedisProcess.patience())
+                .until(() -> redisSync().zscore(PREFIX + "nodes", a.store.node()) == now);
+        b.sweep();
+
+        assertThat(b.cognito.revokeCallCount()).isZero();
         assertThat(entryKeys()).hasSize(1);
     }
 
