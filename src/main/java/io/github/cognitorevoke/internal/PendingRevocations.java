@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -67,6 +68,12 @@ final class PendingRevocations {
                 throw new IllegalStateException("every Java platform has SHA-256", e);
             }
         }
+
+        /** @return the 64 hex digits of the digest */
+        String hex() {
+            HexFormat hex = HexFormat.of();
+            return hex.toHexDigits(a) + hex.toHexDigits(b) + hex.toHexDigits(c) + hex.toHexDigits(d);
+        }
     }
 
     /** One pending call. Fields other than the finals are guarded by the store's lock. */
@@ -82,6 +89,8 @@ final class PendingRevocations {
         Instant nextAttempt;
         int attempts;
         List<String> families;
+        // Whether the shared store was told about this entry (saved, or taken over from another node).
+        volatile boolean shared;
 
         Entry(Kind kind, Object key, String credential, Instant admitted, Instant deadline, Trust trust, long seq) {
             this.kind = kind;
@@ -114,6 +123,26 @@ final class PendingRevocations {
         int attempts() {
             return attempts;
         }
+
+        /**
+         * @return the entry's name in a shared store: the refresh token's digest, or for a
+         * GlobalSignOut {@code g} and the access token's (another space: hex has no {@code g})
+         */
+        String id() {
+            return kind == Kind.REVOKE ? ((Digest) key).hex() : "g" + Digest.of(credential).hex();
+        }
+    }
+
+    /** What became of an entry another node left. */
+    enum Adoption {
+        /** A new entry here, due now. */
+        ADOPTED,
+        /** The same call is pending here: it now stands for the stored one too. */
+        MERGED,
+        /** A GlobalSignOut of the same subject is pending here: the stored one adds nothing. */
+        REDUNDANT,
+        /** Unverified and a cap is reached: leave it to another node. */
+        NO_ROOM
     }
 
     /**
@@ -268,6 +297,63 @@ final class PendingRevocations {
         byAdmission.add(e);
         count(e, 1);
         return new Admission(e, true);
+    }
+
+    /**
+     * Takes over an entry another node left, with its original kind, trust and deadline, due now.
+     * It counts against the caps like any entry: an unverified one over a cap is not admitted.
+     *
+     * @param kind       the call
+     * @param key        the refresh token's digest, or the subject of a GlobalSignOut
+     * @param id         the entry's name in the shared store
+     * @param credential the token the call sends
+     * @param trust      its lane
+     * @param deadline   its deadline
+     * @param now        the time
+     * @return what became of it
+     */
+    synchronized Adoption adopt(Kind kind, Object key, String id, String credential, Trust trust, Instant deadline,
+                                Instant now) {
+        Entry existing = kind == Kind.REVOKE ? revokes.get(key) : signOuts.get(key);
+        if (existing != null) {
+            if (!existing.id().equals(id)) {
+                return Adoption.REDUNDANT;
+            }
+            existing.shared = true;
+            return Adoption.MERGED;
+        }
+        Entry e = new Entry(kind, key, credential, now, deadline, trust, seq++);
+        if (trust == Trust.UNVERIFIED
+                && (unverifiedCount + 1 > maxUnverified || unverifiedBytes + e.bytes > maxUnverifiedBytes)) {
+            return Adoption.NO_ROOM;
+        }
+        // It was tried at least once where it came from; the backoff goes on from there.
+        e.attempts = 1;
+        e.shared = true;
+        if (kind == Kind.REVOKE) {
+            revokes.put((Digest) key, e);
+        } else {
+            signOuts.put((String) key, e);
+        }
+        byAdmission.add(e);
+        count(e, 1);
+        e.nextAttempt = now;
+        lanes.get(trust).add(e);
+        return Adoption.ADOPTED;
+    }
+
+    /**
+     * Marks an entry as told to the shared store.
+     *
+     * @param e the entry
+     * @return true if it was not yet: the caller saves it
+     */
+    synchronized boolean share(Entry e) {
+        if (e.shared) {
+            return false;
+        }
+        e.shared = true;
+        return true;
     }
 
     /**

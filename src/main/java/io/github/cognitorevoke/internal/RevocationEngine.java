@@ -58,6 +58,11 @@ import java.util.concurrent.TimeoutException;
  * first), and when Cognito answers again makes every verified entry due at once. Unverified entries
  * get at most {@link #UNVERIFIED_CALLS_PER_SWEEP} calls per sweep, none once a call of the sweep
  * was asked to retry, so junk never delays a genuine user's revocation.
+ *
+ * <p>With a {@link PendingStore} (Redis, when {@code redisEncryptionKey} is set) an entry is saved
+ * there when it first goes pending and forgotten when it ends; each sweep, right after dropping what
+ * is past its deadline, renews this node's lease and takes over what nodes that went away left;
+ * {@link #close()} hands this node's entries to the others.
  */
 public final class RevocationEngine implements AutoCloseable {
 
@@ -78,6 +83,7 @@ public final class RevocationEngine implements AutoCloseable {
     private final CognitoGateway cognito;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private final PendingRevocations pending;
+    private final PendingStore store;
     private final Observers observers = new Observers();
     private final PeekCache peeked = new PeekCache();
     private final ScheduledExecutorService retrier;
@@ -98,7 +104,24 @@ public final class RevocationEngine implements AutoCloseable {
      */
     public RevocationEngine(RevocationSettings settings, Clock clock, Denylist denylist, AccessTokenVerifier verifier,
                             CognitoGateway cognito, boolean retryInBackground) {
+        this(settings, clock, denylist, verifier, cognito, retryInBackground, PendingStore.NONE);
+    }
+
+    /**
+     * Wires an engine whose pending revocations outlive it in a shared store.
+     *
+     * @param settings          the settings
+     * @param clock             the time source for expiry, verification, deadlines and backoff
+     * @param denylist          where revoked ids are kept
+     * @param verifier          verifies access tokens
+     * @param cognito           calls Cognito
+     * @param retryInBackground whether to start the retry thread (tests drive {@link #retryDue()})
+     * @param store             where pending revocations are kept for other nodes; closed with the engine
+     */
+    public RevocationEngine(RevocationSettings settings, Clock clock, Denylist denylist, AccessTokenVerifier verifier,
+                            CognitoGateway cognito, boolean retryInBackground, PendingStore store) {
         this.settings = settings;
+        this.store = store;
         this.clock = clock;
         this.denylist = denylist;
         this.verifier = verifier;
@@ -134,10 +157,12 @@ public final class RevocationEngine implements AutoCloseable {
     public static RevocationEngine create(RevocationSettings settings) {
         Clock clock = Clock.systemUTC();
         CaffeineDenylist local = new CaffeineDenylist(clock);
-        // Shared through Redis when redisUri is set; only then is a Lettuce class ever loaded.
+        // Shared through Redis when redisUri is set; only then is a Lettuce class ever loaded (and the
+        // denylist's check that Lettuce is there runs before the pending store touches it).
         Denylist denylist = settings.redisUri().isPresent() ? SharedDenylists.start(settings, clock, local) : local;
         RevocationEngine engine = new RevocationEngine(settings, clock, denylist,
-                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true);
+                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true,
+                PendingStore.open(settings, clock));
         if (settings.auditLog()) {
             engine.observers().add(new AuditLog());
         }
@@ -488,6 +513,10 @@ public final class RevocationEngine implements AutoCloseable {
             cognitoFailing = true;
             entry.attempts++;
             Instant next = clock.instant().plus(backoff(entry.attempts));
+            // Saved while still in flight, so that no sweep can finish it (and remove it) before it is saved.
+            if (pending.share(entry)) {
+                store.save(stored(entry));
+            }
             pending.requeue(entry, next);
             warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
                     + "; the revocation is kept and retried in the background until its deadline"
@@ -496,6 +525,9 @@ public final class RevocationEngine implements AutoCloseable {
         }
         cognitoFailing = false;
         pending.finish(entry);
+        if (entry.shared) {
+            store.remove(entry.id());
+        }
         if (outcome instanceof Refused r && r.operator() != null) {
             warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
         }
@@ -518,8 +550,12 @@ public final class RevocationEngine implements AutoCloseable {
     public void retryDue() {
         Instant now = clock.instant();
         for (Entry dropped : pending.expire(now)) {
+            if (dropped.shared) {
+                store.release(dropped.id());
+            }
             warnDropped(dropped);
         }
+        takeOver(now);
         int calls = 0;
         boolean retried = false;
         Entry e;
@@ -545,6 +581,31 @@ public final class RevocationEngine implements AutoCloseable {
                 && (e = pending.pollDue(Trust.UNVERIFIED, now)) != null) {
             unverifiedCalls++;
             retried = attempt(e) instanceof Retry;
+        }
+    }
+
+    private static PendingStore.Pending stored(Entry e) {
+        boolean signOut = e.kind() == Kind.GLOBAL_SIGN_OUT;
+        return new PendingStore.Pending(e.id(), signOut, e.trust() == Trust.VERIFIED, signOut ? (String) e.key : null,
+                e.credential(), e.deadline());
+    }
+
+    /** Renews this node's lease and takes over what nodes that went away left, as their caps allow. */
+    private void takeOver(Instant now) {
+        for (PendingStore.Pending p : store.sweep(now)) {
+            if (!p.deadline().isAfter(now)) {
+                store.release(p.id());
+                continue;
+            }
+            Kind kind = p.globalSignOut() ? Kind.GLOBAL_SIGN_OUT : Kind.REVOKE;
+            Object key = p.globalSignOut() ? p.subject() : Digest.of(p.credential());
+            Trust trust = p.verified() ? Trust.VERIFIED : Trust.UNVERIFIED;
+            switch (pending.adopt(kind, key, p.id(), p.credential(), trust, p.deadline(), now)) {
+                case NO_ROOM -> store.giveBack(p);
+                case REDUNDANT -> store.remove(p.id());
+                default -> {
+                }
+            }
         }
     }
 
@@ -582,10 +643,12 @@ public final class RevocationEngine implements AutoCloseable {
         if (retrier != null) {
             retrier.shutdownNow();
         }
+        // Lets another node take over, at its next sweep, what this one saved.
+        store.close();
         int left = pending.size();
         if (left > 0) {
-            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: stopping with {0} revocations still pending at Cognito",
-                    left);
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: stopping with {0} revocations still pending at Cognito"
+                    + (store == PendingStore.NONE ? "" : "; those saved in Redis are finished by another node"), left);
         }
         cognito.close();
         denylist.close();

@@ -1,0 +1,548 @@
+package io.github.cognitorevoke.internal.redis;
+
+import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.internal.PendingStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Pending revocations in Redis, encrypted, owned by one live node at a time and taken over by
+ * another when their node goes away. Keys (P = {@code redisKeyPrefix}), each with an expiry:
+ * <ul>
+ *   <li>{@code P p:<id>}: the entry, sealed by {@link PendingCipher}; expires at the entry's deadline.</li>
+ *   <li>{@code P owned:<node>}: the ids a node works on, a set; expires with its latest entry.</li>
+ *   <li>{@code P nodes}: node → last heartbeat (epoch ms of the nodes' clocks), a sorted set; expires
+ *   with the latest owned set, and at least three leases after the last heartbeat.</li>
+ * </ul>
+ * A node renews its lease (its heartbeat) every sweep and every third of {@code redisLease} in the
+ * background; a node silent for a lease, or closed (heartbeat 0), is dead. A sweep moves a batch of
+ * a dead node's ids to the sweeping node's set in one script, so two live nodes never take the same
+ * entry. Every expiry is kept-later in Lua (Redis 6.2 has neither EXPIRE GT nor PEXPIRETIME). The
+ * scripts name keys they derive from the prefix and a node id: a standalone Redis or Valkey, not a
+ * cluster.
+ *
+ * <p>Nothing here blocks longer than {@code redisTimeout} or throws: a write Redis did not take is
+ * kept and retried every sweep (entries stay pending on this node regardless), and an entry that
+ * ended while Redis was away is forgotten there when it answers.
+ */
+public final class RedisPendingStore implements PendingStore {
+
+    private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
+    /** Most entries one sweep takes over. */
+    static final int TAKEOVER_BATCH = 100;
+    /** Most dead nodes one sweep looks at, oldest heartbeat first. */
+    static final int DEAD_NODES_PER_SWEEP = 16;
+    /** Most writes that Redis did not take retried per sweep (saves, and forgetting what ended). */
+    static final int RETRIES_PER_SWEEP = 1000;
+    /** How many leases the node list outlives the last heartbeat when no entry needs it longer. */
+    private static final int NODES_TTL_LEASES = 3;
+
+    private static final String KEEP_LATER = """
+            local function keepLater(key, ttl)
+              if ttl > 0 and redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+            end
+            """;
+    // KEYS: entry, mine, nodes. ARGV: blob, deadline ms, id, node, now ms, nodes ttl ms.
+    private static final String SAVE = KEEP_LATER + """
+            local oldTtl = redis.call('PTTL', KEYS[1])
+            local oldBlob = oldTtl > 0 and redis.call('GET', KEYS[1])
+            redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+            local ttl = redis.call('PTTL', KEYS[1])
+            if oldTtl > ttl then
+              redis.call('SET', KEYS[1], oldBlob, 'PX', oldTtl)
+              ttl = oldTtl
+            end
+            if ttl <= 0 then
+              redis.call('DEL', KEYS[1])
+              return 0
+            end
+            redis.call('SADD', KEYS[2], ARGV[3])
+            keepLater(KEYS[2], ttl)
+            redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+            keepLater(KEYS[3], math.max(ttl, tonumber(ARGV[6])))
+            return 1
+            """;
+    // KEYS: nodes, mine. ARGV: node, now ms, nodes ttl ms.
+    private static final String HEARTBEAT = KEEP_LATER + """
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            keepLater(KEYS[1], math.max(redis.call('PTTL', KEYS[2]), tonumber(ARGV[3])))
+            return 1
+            """;
+    // KEYS: nodes, mine. ARGV: node, now ms, nodes ttl ms, dead if heartbeat <= this ms, batch, prefix, most nodes.
+    // Returns node, id, blob for each entry taken over.
+    private static final String SWEEP = KEEP_LATER + """
+            local nodes, mine, me, prefix = KEYS[1], KEYS[2], ARGV[1], ARGV[6]
+            local room = tonumber(ARGV[5])
+            redis.call('ZADD', nodes, ARGV[2], me)
+            local out = {}
+            for _, node in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[7]))) do
+              if node ~= me then
+                local owned = prefix .. 'owned:' .. node
+                if room > 0 then
+                  for _, id in ipairs(redis.call('SPOP', owned, room)) do
+                    local entry = prefix .. 'p:' .. id
+                    local blob = redis.call('GET', entry)
+                    if blob then
+                      redis.call('SADD', mine, id)
+                      keepLater(mine, redis.call('PTTL', entry))
+                      out[#out + 1] = node
+                      out[#out + 1] = id
+                      out[#out + 1] = blob
+                      room = room - 1
+                    end
+                  end
+                end
+                if redis.call('EXISTS', owned) == 0 then redis.call('ZREM', nodes, node) end
+              end
+            end
+            keepLater(nodes, math.max(redis.call('PTTL', mine), tonumber(ARGV[3])))
+            return out
+            """;
+    // KEYS: mine, theirs, nodes, entry. ARGV: id, their node.
+    private static final String GIVE_BACK = KEEP_LATER + """
+            if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+            local ttl = redis.call('PTTL', KEYS[4])
+            if ttl <= 0 then return 0 end
+            redis.call('SADD', KEYS[2], ARGV[1])
+            keepLater(KEYS[2], ttl)
+            redis.call('ZADD', KEYS[3], 'NX', 0, ARGV[2])
+            keepLater(KEYS[3], ttl)
+            return 1
+            """;
+    // KEYS: mine, and the entry if it is to go too. ARGV: id.
+    private static final String FORGET = """
+            redis.call('SREM', KEYS[1], ARGV[1])
+            if KEYS[2] then redis.call('DEL', KEYS[2]) end
+            return 1
+            """;
+    // KEYS: nodes, mine. ARGV: node. A heartbeat of 0: dead now, its entries go at the next sweep of another node.
+    private static final String RELEASE = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('ZADD', KEYS[1], 0, ARGV[1])
+            else redis.call('ZREM', KEYS[1], ARGV[1]) end
+            return 1
+            """;
+
+    private final String prefix;
+    private final String node;
+    private final String nodesKey;
+    private final String mine;
+    private final Duration timeout;
+    private final Duration lease;
+    private final long nodesTtl;
+    private final Clock clock;
+    private final PendingCipher cipher;
+    private final String server;
+    // Set when this store made its own client (open); null when it was given a connection.
+    private final RedisClient client;
+    private final RedisURI uri;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private CompletableFuture<StatefulRedisConnection<String, String>> connecting;
+    private ScheduledFuture<?> heartbeat;
+    // Orders writes: every command is dispatched under it, so a save never overtakes a later removal.
+    private final Object writes = new Object();
+    private boolean closed;
+    private final Map<String, Pending> unsaved = new ConcurrentHashMap<>();
+    private final Set<String> saving = ConcurrentHashMap.newKeySet();
+    // id -> whether its entry goes too (true) or only this node's claim (false), until Redis took it.
+    private final Map<String, Boolean> unforgotten = new ConcurrentHashMap<>();
+    // The node each entry of the last sweep came from, to hand it back there.
+    private final Map<String, String> origins = new ConcurrentHashMap<>();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean warnedSeal = new AtomicBoolean();
+
+    /**
+     * A store on a given connection, which it does not close.
+     *
+     * @param connection            a connection whose commands fail at once while disconnected and time
+     *                              out after {@code redisTimeout} ({@link #clientOptions})
+     * @param settings              the settings; {@code redisEncryptionKey} must be set
+     * @param clock                 the time of heartbeats and deadlines (the nodes' clocks must agree
+     *                              within a fraction of {@code redisLease})
+     * @param node                  this node's id, unique per start (see {@link #newNodeId()})
+     * @param heartbeatInBackground whether to renew the lease on Lettuce's timer as well as every sweep,
+     *                              so that a long sweep does not let it run out (tests drive sweeps only)
+     */
+    public RedisPendingStore(StatefulRedisConnection<String, String> connection, RevocationSettings settings,
+                             Clock clock, String node, boolean heartbeatInBackground) {
+        this(settings, clock, node, null, null);
+        this.connection = connection;
+        if (heartbeatInBackground) {
+            startHeartbeat(connection);
+        }
+    }
+
+    private RedisPendingStore(RevocationSettings settings, Clock clock, String node, RedisClient client,
+                              RedisURI uri) {
+        byte[] key = settings.redisEncryptionKey().orElseThrow(() -> new IllegalArgumentException(
+                RevocationSettings.REDIS_ENCRYPTION_KEY + " is required to keep pending revocations in Redis"));
+        try {
+            this.cipher = new PendingCipher(key);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+        this.prefix = settings.redisKeyPrefix();
+        this.node = node;
+        this.nodesKey = prefix + "nodes";
+        this.mine = prefix + "owned:" + node;
+        this.timeout = settings.redisTimeout();
+        this.lease = settings.redisLease();
+        this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
+        this.clock = clock;
+        this.server = settings.redisServer().orElse("Redis");
+        this.client = client;
+        this.uri = uri;
+    }
+
+    /**
+     * Opens the store of a deployment on its own connection, made in the background: an
+     * unreachable Redis fails nothing, and the connection is retried every sweep until it is made.
+     *
+     * @param settings the settings; {@code redisUri} and {@code redisEncryptionKey} must be set
+     * @param clock    the time of heartbeats and deadlines
+     * @return the store
+     */
+    public static RedisPendingStore open(RevocationSettings settings, Clock clock) {
+        RedisURI uri = RedisURI.create(settings.redisUri().orElseThrow(() -> new IllegalArgumentException(
+                RevocationSettings.REDIS_URI + " is required")));
+        uri.setTimeout(settings.redisTimeout());
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(clientOptions(settings));
+        RedisPendingStore store = new RedisPendingStore(settings, clock, newNodeId(), client, uri);
+        store.connection();
+        return store;
+    }
+
+    /**
+     * The client options the store expects: commands fail at once while disconnected (they never
+     * queue in Lettuce) and time out after {@code redisTimeout}.
+     *
+     * @param settings the settings
+     * @return the options
+     */
+    public static ClientOptions clientOptions(RevocationSettings settings) {
+        return ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
+                .build();
+    }
+
+    /** @return a new random node id */
+    public static String newNodeId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** @return this node's id */
+    public String node() {
+        return node;
+    }
+
+    /** The connection, or null while it is being made (a new attempt starts when the last one failed). */
+    private StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null || client == null) {
+            return c;
+        }
+        synchronized (writes) {
+            if (closed || (connecting != null && !connecting.isDone())) {
+                return null;
+            }
+            connecting = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            connecting.whenComplete((made, failure) -> {
+                if (failure != null) {
+                    failed(failure);
+                    return;
+                }
+                synchronized (writes) {
+                    if (closed) {
+                        made.closeAsync();
+                        return;
+                    }
+                    connection = made;
+                    startHeartbeat(made);
+                }
+            });
+        }
+        return null;
+    }
+
+    private void startHeartbeat(StatefulRedisConnection<String, String> c) {
+        long period = Math.max(1, lease.toMillis() / 3);
+        heartbeat = c.getResources().eventExecutorGroup()
+                .scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        StatefulRedisConnection<String, String> c = connection;
+        synchronized (writes) {
+            if (closed || c == null) {
+                return;
+            }
+            c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {nodesKey, mine},
+                    node, millis(clock.instant()), Long.toString(nodesTtl));
+        }
+    }
+
+    @Override
+    public void save(Pending pending) {
+        if (!pending.deadline().isAfter(clock.instant())) {
+            return;
+        }
+        unsaved.put(pending.id(), pending);
+        await(write(pending));
+    }
+
+    /** Sends a save unless one for the same entry is on its way; it leaves {@link #unsaved} once Redis took it. */
+    private CompletableFuture<?> write(Pending pending) {
+        StatefulRedisConnection<String, String> c = connection();
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected yet"));
+        }
+        String name = entryKey(pending.id());
+        CompletableFuture<Long> sent;
+        synchronized (writes) {
+            // Checked under the lock: a removal made meanwhile must not be overtaken by this save.
+            if (closed || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
+                return CompletableFuture.completedFuture(null);
+            }
+            sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, mine, nodesKey},
+                    cipher.seal(name, pending), millis(pending.deadline()), pending.id(), node,
+                    millis(clock.instant()), Long.toString(nodesTtl)).toCompletableFuture();
+        }
+        return sent.whenComplete((r, failure) -> {
+            saving.remove(pending.id());
+            if (failure == null) {
+                unsaved.remove(pending.id(), pending);
+                answered();
+            } else {
+                failed(failure);
+            }
+        });
+    }
+
+    @Override
+    public void remove(String id) {
+        forget(id, true);
+    }
+
+    @Override
+    public void release(String id) {
+        forget(id, false);
+    }
+
+    private void forget(String id, boolean entryToo) {
+        synchronized (writes) {
+            unsaved.remove(id);
+            unforgotten.merge(id, entryToo, Boolean::logicalOr);
+        }
+        sendForget(id);
+    }
+
+    private void sendForget(String id) {
+        StatefulRedisConnection<String, String> c = connection();
+        Boolean entryToo = unforgotten.get(id);
+        if (c == null || entryToo == null) {
+            return;
+        }
+        CompletableFuture<Long> sent;
+        synchronized (writes) {
+            if (closed) {
+                return;
+            }
+            String[] keys = entryToo ? new String[] {mine, entryKey(id)} : new String[] {mine};
+            sent = c.async().<Long>eval(FORGET, ScriptOutputType.INTEGER, keys, id).toCompletableFuture();
+        }
+        sent.whenComplete((r, failure) -> {
+            if (failure == null) {
+                unforgotten.remove(id, entryToo);
+                answered();
+            } else {
+                failed(failure);
+            }
+        });
+    }
+
+    @Override
+    public List<Pending> sweep(Instant now) {
+        origins.clear();
+        StatefulRedisConnection<String, String> c = connection();
+        if (c == null) {
+            return List.of();
+        }
+        if (c.isOpen()) {
+            // What Redis did not take earlier goes first: saves, then forgetting what ended meanwhile.
+            unsaved.values().stream().limit(RETRIES_PER_SWEEP).forEach(this::write);
+            unforgotten.keySet().stream().limit(RETRIES_PER_SWEEP).forEach(this::sendForget);
+        }
+        CompletableFuture<List<Object>> swept;
+        synchronized (writes) {
+            if (closed) {
+                return List.of();
+            }
+            swept = c.async().<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] {nodesKey, mine},
+                    node, millis(now), Long.toString(nodesTtl), millis(now.minus(lease)),
+                    Integer.toString(TAKEOVER_BATCH), prefix, Integer.toString(DEAD_NODES_PER_SWEEP))
+                    .toCompletableFuture();
+        }
+        List<Object> taken = await(swept);
+        if (taken == null) {
+            // Redis may still move entries to this node: hand them back when it does, since no one works them here.
+            swept.thenAccept(late -> forEachTaken(late, (from, id, blob) -> giveBack(id, from)));
+            return List.of();
+        }
+        List<Pending> adopted = new ArrayList<>(taken.size() / 3);
+        forEachTaken(taken, (from, id, blob) -> {
+            try {
+                adopted.add(cipher.open(entryKey(id), id, blob));
+                origins.put(id, from);
+            } catch (PendingCipher.SealBroken e) {
+                if (warnedSeal.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "cognito-revoke: a pending revocation in Redis at " + server
+                            + " " + e.getMessage() + ": do all nodes use the same " + RevocationSettings.REDIS_ENCRYPTION_KEY
+                            + "? It is left in Redis for another node (until its deadline)");
+                }
+                giveBack(id, from);
+            }
+        });
+        if (!adopted.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: took over {0} pending revocations from Redis at {1},"
+                    + " left by nodes that stopped or stopped renewing their lease", adopted.size(), server);
+        }
+        return adopted;
+    }
+
+    @FunctionalInterface
+    private interface TakenEntry {
+        void accept(String from, String id, String blob);
+    }
+
+    private static void forEachTaken(List<Object> taken, TakenEntry action) {
+        for (int i = 0; i + 2 < taken.size(); i += 3) {
+            action.accept((String) taken.get(i), (String) taken.get(i + 1), (String) taken.get(i + 2));
+        }
+    }
+
+    @Override
+    public void giveBack(Pending pending) {
+        String from = origins.remove(pending.id());
+        if (from != null) {
+            giveBack(pending.id(), from);
+        }
+    }
+
+    private void giveBack(String id, String from) {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            return;
+        }
+        synchronized (writes) {
+            if (!closed) {
+                c.async().<Long>eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                        new String[] {mine, prefix + "owned:" + from, nodesKey, entryKey(id)}, id, from);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writes) {
+            if (closed) {
+                return;
+            }
+        }
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            // A last chance for what Redis did not take, then the lease goes: others take over at their next sweep.
+            CompletableFuture<?>[] last = unsaved.values().stream().map(this::write).toArray(CompletableFuture[]::new);
+            await(CompletableFuture.allOf(last));
+        }
+        CompletableFuture<Long> released = null;
+        synchronized (writes) {
+            closed = true;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            if (c != null) {
+                released = c.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {nodesKey, mine}, node)
+                        .toCompletableFuture();
+            }
+        }
+        if (released != null) {
+            await(released);
+        }
+        if (!unsaved.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: {0} pending revocations could not be saved in Redis"
+                    + " at {1} before this node stopped; no other node will finish them", unsaved.size(), server);
+        }
+        if (client != null) {
+            if (c != null) {
+                c.close();
+            }
+            client.shutdown(Duration.ZERO, timeout.multipliedBy(4));
+        }
+    }
+
+    private String entryKey(String id) {
+        return prefix + "p:" + id;
+    }
+
+    private static String millis(Instant t) {
+        return Long.toString(t.toEpochMilli());
+    }
+
+    /** Waits at most {@code redisTimeout}; null if Redis did not answer in time or failed. */
+    private <T> T await(CompletableFuture<T> f) {
+        try {
+            T value = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            answered();
+            return value;
+        } catch (TimeoutException | ExecutionException e) {
+            failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void answered() {
+        if (failing.compareAndSet(true, false)) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: Redis at {0} answers again; pending revocations are"
+                    + " saved there again ({1} still to save)", server, unsaved.size());
+        }
+    }
+
+    private void failed(Throwable cause) {
+        // The denylist tier warns about an outage; this is the pending side of the same story.
+        if (failing.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: pending revocations cannot be saved in Redis at {0}"
+                    + " ({1}); they stay on this node and are saved when Redis answers", server, describe(cause));
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null ? ""
+                : ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message));
+    }
+}
