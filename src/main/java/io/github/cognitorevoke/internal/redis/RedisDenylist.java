@@ -17,6 +17,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -24,7 +25,6 @@ import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -76,7 +77,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private static final int REPLAY_BATCH = 1_000;
     /** How often the worker checks whether there is anything to connect, replay or sync. */
     private static final Duration TICK = Duration.ofMillis(100);
-    /** Longest wait between attempts after a failure; Lettuce's own reconnects use the same cap. */
+    /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
@@ -141,6 +142,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private volatile boolean closed;
     /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
     private final AtomicLong losses = new AtomicLong();
+    private final AtomicBoolean woken = new AtomicBoolean();
 
     // Worker thread only.
     private int failures;
@@ -178,11 +180,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), LONGEST_RETRY, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                // This tier reconnects by itself (worker thread, backoff up to LONGEST_RETRY): it must resubscribe,
+                // replay and resync in that order anyway, and Lettuce's own reconnect logs a warning every 5 s of
+                // an outage, which would break "one warning per outage".
+                .autoReconnect(false)
                 // Never queue while disconnected: a write fails at once and goes to our bounded buffer.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(Math.max(10_000, maxBuffered))
@@ -197,9 +201,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                // Without auto-reconnect a closed connection stays closed: the worker makes a new one.
                 if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
                     lost();
                 }
+                wake();
             }
         });
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -225,7 +231,10 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         try {
             tier.firstSync.get(tier.syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            if (!tier.inOutage()) {
+            if (!tier.subscribed) {
+                // Not even connected: that is the outage, warned once (a failed attempt may have warned already).
+                tier.outage("no connection within redisSyncTimeout, " + tier.syncTimeout);
+            } else if (!tier.inOutage()) {
                 LOG.log(System.Logger.Level.WARNING, "cognito-revoke: the first load of the shared denylist from "
                         + tier.server + " did not complete within redisSyncTimeout (" + tier.syncTimeout
                         + "); serving from this node's entries, not ready until it completes");
@@ -366,15 +375,6 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     private final class Events extends RedisPubSubAdapter<String, String> {
         @Override
-        public void subscribed(String ch, long count) {
-            if (channel.equals(ch)) {
-                subscribed = true;
-                resetBackoff();
-                wake();
-            }
-        }
-
-        @Override
         public void message(String ch, String message) {
             if (channel.equals(ch)) {
                 apply(message);
@@ -418,7 +418,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     // ------------------------------------------------------------------ connect, replay, sync
 
     private void wake() {
-        if (!closed) {
+        // Coalesced: a burst of failed writes queues one recovery, not one each.
+        if (!closed && !woken.getAndSet(true)) {
             try {
                 worker.execute(this::recoverQuietly);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -427,13 +428,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
-    private void resetBackoff() {
-        // Read and written by the worker only, except this reset; a lost update only delays one retry.
-        nextAttemptNanos = 0;
-        failures = 0;
-    }
-
     private void recoverQuietly() {
+        woken.set(false);
         try {
             recover();
         } catch (RuntimeException | Error e) {
@@ -444,17 +440,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /** Worker thread: connect if needed, then replay, then sync; each step only once the previous holds. */
     private void recover() {
-        if (closed || (inSync && buffer.isEmpty() && !inOutage())) {
+        if (closed || (inSync && buffer.isEmpty() && open(commands) && !inOutage())) {
             return;
         }
         if (System.nanoTime() - nextAttemptNanos < 0) {
             return;
         }
+        // Read before subscribing: a loss at any point of connect, replay or sync voids this sync.
+        long loss = losses.get();
         try {
-            if (!connect()) {
-                return;
-            }
-            long loss = losses.get();
+            connect();
             int replayed = replay();
             synchronized (this) {
                 replayedInOutage += replayed;
@@ -484,25 +479,36 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
-    /** @return whether both connections exist and the subscription holds */
-    private boolean connect() throws Exception {
+    private static boolean open(StatefulConnection<?, ?> connection) {
+        return connection != null && connection.isOpen();
+    }
+
+    /** Makes sure both connections are open and the subscription holds: subscribe first, then anything else. */
+    private void connect() throws Exception {
+        StatefulRedisPubSubConnection<String, String> e = events;
+        if (e != null && !e.isOpen()) {
+            lost(); // already known from the listener, unless it closed before it was ours
+            events = null;
+            e.closeAsync();
+        }
         if (events == null) {
-            StatefulRedisPubSubConnection<String, String> e = client.connectPubSub(StringCodec.UTF8, uri);
+            subscribed = false;
+            e = client.connectPubSub(StringCodec.UTF8, uri);
             e.addListener(new Events());
             events = e;
         }
         if (!subscribed) {
-            // Lettuce resubscribes on reconnect by itself; this covers the first time and a failed resubscribe.
-            if (!events.isOpen()) {
-                return false;
-            }
             await(events.async().subscribe(channel));
             subscribed = true;
+        }
+        StatefulRedisConnection<String, String> c = commands;
+        if (c != null && !c.isOpen()) {
+            commands = null;
+            c.closeAsync();
         }
         if (commands == null) {
             commands = client.connect(StringCodec.UTF8, uri);
         }
-        return true;
     }
 
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
