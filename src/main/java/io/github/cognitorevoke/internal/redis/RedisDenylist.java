@@ -192,7 +192,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 .requestQueueSize(Math.max(10_000, maxBuffered))
                 .timeoutOptions(TimeoutOptions.builder().fixedTimeout(timeout).build())
                 .socketOptions(SocketOptions.builder()
-                        .connectTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout)
+                        // A JVM's first connection loads and starts Netty: give it time, or start-up warns for nothing.
+                        .connectTimeout(timeout.compareTo(LONGEST_RETRY) < 0 ? LONGEST_RETRY : timeout)
                         // A peer that vanished without a FIN is noticed within about 20 s, then resynced.
                         .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
                                 .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(5)).count(3).build())
@@ -406,11 +407,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         if (closed) {
             return;
         }
-        subscribed = false;
-        losses.incrementAndGet();
-        if (inSync) {
-            outOfSyncSince = clock.instant();
-            inSync = false;
+        synchronized (this) {
+            subscribed = false;
+            losses.incrementAndGet();
+            if (inSync) {
+                outOfSyncSince = clock.instant();
+                inSync = false;
+            }
         }
         outage("connection lost");
     }
@@ -440,12 +443,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /** Worker thread: connect if needed, then replay, then sync; each step only once the previous holds. */
     private void recover() {
-        if (closed || (inSync && buffer.isEmpty() && open(commands) && !inOutage())) {
+        // The common case, every tick: nothing to do. Also catches a closed connection whose event went missing.
+        if (closed || (inSync && buffer.isEmpty() && open(events) && open(commands) && !inOutage())) {
             return;
         }
         if (System.nanoTime() - nextAttemptNanos < 0) {
             return;
         }
+        dropClosed();
         // Read before subscribing: a loss at any point of connect, replay or sync voids this sync.
         long loss = losses.get();
         try {
@@ -457,10 +462,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             if (!inSync) {
                 long start = System.nanoTime();
                 int loaded = sync();
-                if (losses.get() != loss || !subscribed) {
-                    return;
+                synchronized (this) {
+                    // Under the lock that lost() takes: no loss can slip between this check and the flag.
+                    if (losses.get() != loss || !subscribed) {
+                        return;
+                    }
+                    inSync = true;
                 }
-                inSync = true;
                 if (!firstSync.isDone()) {
                     LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                             + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -483,28 +491,32 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return connection != null && connection.isOpen();
     }
 
-    /** Makes sure both connections are open and the subscription holds: subscribe first, then anything else. */
-    private void connect() throws Exception {
+    /** Forgets closed connections (without auto-reconnect they stay closed), to be made anew. */
+    private void dropClosed() {
         StatefulRedisPubSubConnection<String, String> e = events;
         if (e != null && !e.isOpen()) {
             lost(); // already known from the listener, unless it closed before it was ours
             events = null;
             e.closeAsync();
         }
+        StatefulRedisConnection<String, String> c = commands;
+        if (c != null && !c.isOpen()) {
+            commands = null;
+            c.closeAsync();
+        }
+    }
+
+    /** Makes sure both connections are open and the subscription holds: subscribe first, then anything else. */
+    private void connect() throws Exception {
         if (events == null) {
             subscribed = false;
-            e = client.connectPubSub(StringCodec.UTF8, uri);
+            StatefulRedisPubSubConnection<String, String> e = client.connectPubSub(StringCodec.UTF8, uri);
             e.addListener(new Events());
             events = e;
         }
         if (!subscribed) {
             await(events.async().subscribe(channel));
             subscribed = true;
-        }
-        StatefulRedisConnection<String, String> c = commands;
-        if (c != null && !c.isOpen()) {
-            commands = null;
-            c.closeAsync();
         }
         if (commands == null) {
             commands = client.connect(StringCodec.UTF8, uri);
