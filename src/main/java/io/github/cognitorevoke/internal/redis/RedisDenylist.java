@@ -22,6 +22,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -80,6 +82,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** The time limit of one SCAN or MGET page of the sync (at least {@code redisTimeout}). */
+    static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
@@ -190,7 +194,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 // Never queue while disconnected: a write fails at once and goes to our bounded buffer.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(Math.max(10_000, maxBuffered))
-                .timeoutOptions(TimeoutOptions.builder().fixedTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new Timeouts(timeout)).build())
                 .socketOptions(SocketOptions.builder()
                         // A JVM's first connection loads and starts Netty: give it time, or start-up warns for nothing.
                         .connectTimeout(timeout.compareTo(LONGEST_RETRY) < 0 ? LONGEST_RETRY : timeout)
@@ -318,6 +322,29 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
         resources.shutdown(0, LONGEST_RETRY.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(LONGEST_RETRY.toMillis() + 500);
+    }
+
+    /**
+     * Every command fails after {@code redisTimeout}, except the sync's SCAN and MGET pages: on a busy
+     * machine a page of thousands of entries may take longer, and one late page would restart a sync
+     * of a million entries from the beginning.
+     */
+    private static final class Timeouts extends TimeoutOptions.TimeoutSource {
+        private final long commandMs;
+        private final long pageMs;
+
+        Timeouts(Duration timeout) {
+            this.commandMs = timeout.toMillis();
+            this.pageMs = Math.max(commandMs, SYNC_PAGE_TIMEOUT.toMillis());
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            if (command != null && (command.getType() == CommandType.SCAN || command.getType() == CommandType.MGET)) {
+                return pageMs;
+            }
+            return commandMs;
+        }
     }
 
     // ------------------------------------------------------------------ writes
@@ -598,10 +625,10 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return loaded;
     }
 
-    /** Waits for a command; Lettuce itself fails it after {@code redisTimeout}, this bound is a backstop. */
+    /** Waits for a command; Lettuce itself fails it after its time limit, this bound is a backstop. */
     private <T> T await(RedisFuture<T> command) throws Exception {
         try {
-            return command.get(timeout.toMillis() * 4 + 1_000, TimeUnit.MILLISECONDS);
+            return command.get(Math.max(timeout.toMillis(), SYNC_PAGE_TIMEOUT.toMillis()) * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.testing.RedisProcess;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,10 +62,6 @@ class RedisDenylistTest {
         RedisDenylist n = Tiers.node(redis.uri(), prefix);
         nodes.add(n);
         return n;
-    }
-
-    private static void confirmed(CompletableFuture<Void> write) throws Exception {
-        write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test
