@@ -20,6 +20,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.CommandType;
@@ -27,10 +28,12 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -130,6 +133,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final String idPrefix;
     private final String subjectPrefix;
     private final String channel;
+    private final byte[] channelBytes;
+    private final byte[] idPrefixBytes;
+    private final byte[] subjectPrefixBytes;
     private final String pattern;
     private final RedisURI uri;
     private final ClientResources resources;
@@ -138,7 +144,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final ScheduledExecutorService worker;
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
-    private volatile StatefulRedisConnection<String, String> commands;
+    // Bytes, not strings: a sync of a million keys would otherwise decode each key, encode it again for
+    // MGET and cut the prefix off a third copy.
+    private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
     private volatile boolean inSync;
@@ -169,6 +177,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.idPrefix = prefix + "j:";
         this.subjectPrefix = prefix + "s:";
         this.channel = prefix + "events";
+        this.channelBytes = bytes(channel);
+        this.idPrefixBytes = bytes(idPrefix);
+        this.subjectPrefixBytes = bytes(subjectPrefix);
         this.pattern = glob(prefix) + "[js]:*";
         this.buffer = new WriteBuffer(maxBuffered);
         this.outOfSyncSince = clock.instant();
@@ -350,7 +361,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     // ------------------------------------------------------------------ writes
 
     private CompletableFuture<Void> send(DenylistWrite write) {
-        StatefulRedisConnection<String, String> c = commands;
+        StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             return kept(write, "not connected yet");
         }
@@ -371,13 +382,18 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return done;
     }
 
-    private RedisFuture<Long> eval(RedisAsyncCommands<String, String> c, DenylistWrite w) {
-        String[] key = {w.key()};
+    private RedisFuture<Long> eval(RedisAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
+        byte[][] key = {bytes(w.key())};
+        byte[] end = bytes(Long.toString(w.endMs()));
         if (w.subject()) {
             return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
-                    Long.toString(w.notBefore()), Long.toString(w.endMs()), channel, w.name());
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()));
         }
-        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, Long.toString(w.endMs()), w.name(), channel);
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Keeps a write Redis did not take, to be replayed; the outage begins if it had not. */
@@ -526,7 +542,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             events = null;
             e.closeAsync();
         }
-        StatefulRedisConnection<String, String> c = commands;
+        StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c != null && !c.isOpen()) {
             commands = null;
             c.closeAsync();
@@ -546,14 +562,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             subscribed = true;
         }
         if (commands == null) {
-            commands = client.connect(StringCodec.UTF8, uri);
+            commands = client.connect(ByteArrayCodec.INSTANCE, uri);
         }
     }
 
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
     private int replay() throws Exception {
         List<WriteBuffer.Slot> slots = buffer.snapshot();
-        RedisAsyncCommands<String, String> c = commands.async();
+        RedisAsyncCommands<byte[], byte[]> c = commands.async();
         int replayed = 0;
         for (int from = 0; from < slots.size(); from += REPLAY_BATCH) {
             List<WriteBuffer.Slot> batch = slots.subList(from, Math.min(slots.size(), from + REPLAY_BATCH));
@@ -578,16 +594,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
      * @return the number of entries loaded
      */
     int sync() throws Exception {
-        RedisAsyncCommands<String, String> c = commands.async();
+        RedisAsyncCommands<byte[], byte[]> c = commands.async();
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
-        RedisFuture<KeyScanCursor<String>> next = c.scan(ScanCursor.INITIAL, args);
-        RedisFuture<List<KeyValue<String, String>>> fetching = null;
+        RedisFuture<KeyScanCursor<byte[]>> next = c.scan(ScanCursor.INITIAL, args);
+        RedisFuture<List<KeyValue<byte[], byte[]>>> fetching = null;
         int loaded = 0;
         while (next != null) {
-            KeyScanCursor<String> page = await(next);
+            KeyScanCursor<byte[]> page = await(next);
             next = page.isFinished() ? null : c.scan(page, args);
-            RedisFuture<List<KeyValue<String, String>>> fetched =
-                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(String[]::new));
+            RedisFuture<List<KeyValue<byte[], byte[]>>> fetched =
+                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(byte[][]::new));
             if (fetching != null) {
                 loaded += load(await(fetching));
             }
@@ -599,23 +615,22 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return loaded;
     }
 
-    private int load(List<KeyValue<String, String>> values) {
+    private int load(List<KeyValue<byte[], byte[]>> values) {
         int loaded = 0;
-        for (KeyValue<String, String> kv : values) {
+        for (KeyValue<byte[], byte[]> kv : values) {
             if (!kv.hasValue()) {
                 continue; // expired between SCAN and MGET
             }
-            String key = kv.getKey();
-            String value = kv.getValue();
+            byte[] key = kv.getKey();
+            byte[] value = kv.getValue();
             try {
-                if (key.startsWith(idPrefix)) {
-                    local.add(key.substring(idPrefix.length()), Instant.ofEpochMilli(Long.parseLong(value)));
+                if (startsWith(key, idPrefixBytes)) {
+                    local.add(name(key, idPrefixBytes), Instant.ofEpochMilli(digits(value, 0, value.length)));
                     loaded++;
-                } else if (key.startsWith(subjectPrefix)) {
-                    int space = value.indexOf(' ');
-                    local.cutOff(key.substring(subjectPrefix.length()),
-                            Instant.ofEpochSecond(Long.parseLong(value, 0, space, 10)),
-                            Instant.ofEpochMilli(Long.parseLong(value, space + 1, value.length(), 10)));
+                } else if (startsWith(key, subjectPrefixBytes)) {
+                    int space = indexOf(value, (byte) ' ');
+                    local.cutOff(name(key, subjectPrefixBytes), Instant.ofEpochSecond(digits(value, 0, space)),
+                            Instant.ofEpochMilli(digits(value, space + 1, value.length)));
                     loaded++;
                 }
             } catch (RuntimeException malformed) {
@@ -623,6 +638,41 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static String name(byte[] key, byte[] prefix) {
+        return new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] value, byte b) {
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no separator");
+    }
+
+    /** Parses an optionally negative decimal without making a String of it. */
+    static long digits(byte[] b, int from, int to) {
+        boolean negative = from < to && b[from] == '-';
+        int i = negative ? from + 1 : from;
+        if (i == to || to - i > 18) {
+            throw new NumberFormatException("not a number of up to 18 digits");
+        }
+        long n = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new NumberFormatException("not a digit");
+            }
+            n = n * 10 + d;
+        }
+        return negative ? -n : n;
     }
 
     /** Waits for a command; Lettuce itself fails it after its time limit, this bound is a backstop. */

@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -201,6 +203,20 @@ class RedisDenylistTest {
         assertThat(b.contains("jti-1")).isTrue();
         assertThat(b.contains("jti-2")).isFalse();
         assertThat(other.contains("jti-1")).isFalse();
+    }
+
+    @Test
+    void storedNumbers_parsedFromBytes_anythingElseRefused() {
+        byte[] b = "x 1764275073123 -42 12a".getBytes(StandardCharsets.US_ASCII);
+        assertThat(RedisDenylist.digits(b, 2, 15)).isEqualTo(1764275073123L);
+        assertThat(RedisDenylist.digits(b, 16, 19)).isEqualTo(-42);
+        assertThatThrownBy(() -> RedisDenylist.digits(b, 20, 23))
+                .isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> RedisDenylist.digits(b, 2, 2))
+                .isInstanceOf(NumberFormatException.class);
+        byte[] tooLong = "1234567890123456789".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> RedisDenylist.digits(tooLong, 0, tooLong.length))
+                .isInstanceOf(NumberFormatException.class);
     }
 
     @Test
