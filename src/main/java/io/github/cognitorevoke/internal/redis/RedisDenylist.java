@@ -247,6 +247,10 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         try {
             tier.firstSync.get(tier.syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            if (tier.syncTimeout.isZero()) {
+                // Asked not to wait: readiness tells when the first sync is done; a failed connection still warns.
+                return tier;
+            }
             if (!tier.subscribed) {
                 // Not even connected: that is the outage, warned once (a failed attempt may have warned already).
                 tier.outage("no connection within redisSyncTimeout, " + tier.syncTimeout);

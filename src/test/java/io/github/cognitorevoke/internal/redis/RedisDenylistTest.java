@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,6 +204,17 @@ class RedisDenylistTest {
         assertThat(b.contains("jti-1")).isTrue();
         assertThat(b.contains("jti-2")).isFalse();
         assertThat(other.contains("jti-1")).isFalse();
+    }
+
+    @Test
+    void syncTimeoutZero_startReturnsAtOnce_syncsInTheBackground_withoutAWarning() {
+        try (Tiers.Captured log = new Tiers.Captured()) {
+            RedisDenylist a = Tiers.node(redis.uri(), prefix, s -> s.redisSyncTimeout(Duration.ZERO));
+            nodes.add(a);
+
+            await().atMost(RedisProcess.patience()).until(a::inSync);
+            assertThat(log.records).noneMatch(r -> r.getLevel() == Level.WARNING);
+        }
     }
 
     @Test
