@@ -67,8 +67,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
  * after {@code redisTimeout}); writes Redis did not confirm are kept in a bounded buffer, one slot
- * per key, and replayed when Redis answers again. One warning when an outage starts, one line when
- * it ends. No id, token or password is ever logged.
+ * per key, and replayed when Redis answers again. Lettuce's auto-reconnect is off: the worker makes
+ * new connections (backoff 100 ms to 2 s), which keeps subscribe, replay and sync in that order and
+ * Lettuce's reconnect log lines out of the server log. One warning when an outage starts, one line
+ * when it ends. No id, token or password is ever logged.
  *
  * <p>Threads: Lettuce's I/O threads apply published entries and complete write futures (chain only
  * quick work on them); one daemon thread ({@code cognito-revoke-redis}) connects, replays and syncs.
