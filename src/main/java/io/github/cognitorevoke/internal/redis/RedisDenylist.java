@@ -17,18 +17,23 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,8 +67,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
  * after {@code redisTimeout}); writes Redis did not confirm are kept in a bounded buffer, one slot
- * per key, and replayed when Redis answers again. One warning when an outage starts, one line when
- * it ends. No id, token or password is ever logged.
+ * per key, and replayed when Redis answers again. Lettuce's auto-reconnect is off: the worker makes
+ * new connections (backoff 100 ms to 2 s), which keeps subscribe, replay and sync in that order and
+ * Lettuce's reconnect log lines out of the server log. One warning when an outage starts, one line
+ * when it ends. No id, token or password is ever logged.
  *
  * <p>Threads: Lettuce's I/O threads apply published entries and complete write futures (chain only
  * quick work on them); one daemon thread ({@code cognito-revoke-redis}) connects, replays and syncs.
@@ -76,9 +84,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private static final int REPLAY_BATCH = 1_000;
     /** How often the worker checks whether there is anything to connect, replay or sync. */
     private static final Duration TICK = Duration.ofMillis(100);
-    /** Longest wait between attempts after a failure; Lettuce's own reconnects use the same cap. */
+    /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** The time limit of one SCAN or MGET page of the sync (at least {@code redisTimeout}). */
+    static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
@@ -125,6 +135,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final String idPrefix;
     private final String subjectPrefix;
     private final String channel;
+    private final byte[] channelBytes;
+    private final byte[] idPrefixBytes;
+    private final byte[] subjectPrefixBytes;
     private final String pattern;
     private final RedisURI uri;
     private final ClientResources resources;
@@ -133,7 +146,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final ScheduledExecutorService worker;
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
-    private volatile StatefulRedisConnection<String, String> commands;
+    // Bytes, not strings: a sync of a million keys would otherwise decode each key, encode it again for
+    // MGET and cut the prefix off a third copy.
+    private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
     private volatile boolean inSync;
@@ -141,6 +156,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private volatile boolean closed;
     /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
     private final AtomicLong losses = new AtomicLong();
+    private final AtomicBoolean woken = new AtomicBoolean();
 
     // Worker thread only.
     private int failures;
@@ -163,6 +179,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.idPrefix = prefix + "j:";
         this.subjectPrefix = prefix + "s:";
         this.channel = prefix + "events";
+        this.channelBytes = bytes(channel);
+        this.idPrefixBytes = bytes(idPrefix);
+        this.subjectPrefixBytes = bytes(subjectPrefix);
         this.pattern = glob(prefix) + "[js]:*";
         this.buffer = new WriteBuffer(maxBuffered);
         this.outOfSyncSince = clock.instant();
@@ -178,17 +197,20 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), LONGEST_RETRY, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                // This tier reconnects by itself (worker thread, backoff up to LONGEST_RETRY): it must resubscribe,
+                // replay and resync in that order anyway, and Lettuce's own reconnect logs a warning every 5 s of
+                // an outage, which would break "one warning per outage".
+                .autoReconnect(false)
                 // Never queue while disconnected: a write fails at once and goes to our bounded buffer.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(Math.max(10_000, maxBuffered))
-                .timeoutOptions(TimeoutOptions.builder().fixedTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new Timeouts(timeout)).build())
                 .socketOptions(SocketOptions.builder()
-                        .connectTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout)
+                        // A JVM's first connection loads and starts Netty: give it time, or start-up warns for nothing.
+                        .connectTimeout(timeout.compareTo(LONGEST_RETRY) < 0 ? LONGEST_RETRY : timeout)
                         // A peer that vanished without a FIN is noticed within about 20 s, then resynced.
                         .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
                                 .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(5)).count(3).build())
@@ -197,9 +219,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                // Without auto-reconnect a closed connection stays closed: the worker makes a new one.
                 if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
                     lost();
                 }
+                wake();
             }
         });
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -225,7 +249,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         try {
             tier.firstSync.get(tier.syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            if (!tier.inOutage()) {
+            if (tier.syncTimeout.isZero()) {
+                // Asked not to wait: readiness tells when the first sync is done; a failed connection still warns.
+                return tier;
+            }
+            if (!tier.subscribed) {
+                // Not even connected: that is the outage, warned once (a failed attempt may have warned already).
+                tier.outage("no connection within redisSyncTimeout, " + tier.syncTimeout);
+            } else if (!tier.inOutage()) {
                 LOG.log(System.Logger.Level.WARNING, "cognito-revoke: the first load of the shared denylist from "
                         + tier.server + " did not complete within redisSyncTimeout (" + tier.syncTimeout
                         + "); serving from this node's entries, not ready until it completes");
@@ -310,10 +341,33 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 .awaitUninterruptibly(LONGEST_RETRY.toMillis() + 500);
     }
 
+    /**
+     * Every command fails after {@code redisTimeout}, except the sync's SCAN and MGET pages: on a busy
+     * machine a page of thousands of entries may take longer, and one late page would restart a sync
+     * of a million entries from the beginning.
+     */
+    private static final class Timeouts extends TimeoutOptions.TimeoutSource {
+        private final long commandMs;
+        private final long pageMs;
+
+        Timeouts(Duration timeout) {
+            this.commandMs = timeout.toMillis();
+            this.pageMs = Math.max(commandMs, SYNC_PAGE_TIMEOUT.toMillis());
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            if (command != null && (command.getType() == CommandType.SCAN || command.getType() == CommandType.MGET)) {
+                return pageMs;
+            }
+            return commandMs;
+        }
+    }
+
     // ------------------------------------------------------------------ writes
 
     private CompletableFuture<Void> send(DenylistWrite write) {
-        StatefulRedisConnection<String, String> c = commands;
+        StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             return kept(write, "not connected yet");
         }
@@ -334,13 +388,18 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return done;
     }
 
-    private RedisFuture<Long> eval(RedisAsyncCommands<String, String> c, DenylistWrite w) {
-        String[] key = {w.key()};
+    private RedisFuture<Long> eval(RedisAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
+        byte[][] key = {bytes(w.key())};
+        byte[] end = bytes(Long.toString(w.endMs()));
         if (w.subject()) {
             return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
-                    Long.toString(w.notBefore()), Long.toString(w.endMs()), channel, w.name());
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()));
         }
-        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, Long.toString(w.endMs()), w.name(), channel);
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Keeps a write Redis did not take, to be replayed; the outage begins if it had not. */
@@ -365,15 +424,6 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     // ------------------------------------------------------------------ propagation
 
     private final class Events extends RedisPubSubAdapter<String, String> {
-        @Override
-        public void subscribed(String ch, long count) {
-            if (channel.equals(ch)) {
-                subscribed = true;
-                resetBackoff();
-                wake();
-            }
-        }
-
         @Override
         public void message(String ch, String message) {
             if (channel.equals(ch)) {
@@ -406,11 +456,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         if (closed) {
             return;
         }
-        subscribed = false;
-        losses.incrementAndGet();
-        if (inSync) {
-            outOfSyncSince = clock.instant();
-            inSync = false;
+        synchronized (this) {
+            subscribed = false;
+            losses.incrementAndGet();
+            if (inSync) {
+                outOfSyncSince = clock.instant();
+                inSync = false;
+            }
         }
         outage("connection lost");
     }
@@ -418,7 +470,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     // ------------------------------------------------------------------ connect, replay, sync
 
     private void wake() {
-        if (!closed) {
+        // Coalesced: a burst of failed writes queues one recovery, not one each.
+        if (!closed && !woken.getAndSet(true)) {
             try {
                 worker.execute(this::recoverQuietly);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -427,13 +480,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
-    private void resetBackoff() {
-        // Read and written by the worker only, except this reset; a lost update only delays one retry.
-        nextAttemptNanos = 0;
-        failures = 0;
-    }
-
     private void recoverQuietly() {
+        woken.set(false);
         try {
             recover();
         } catch (RuntimeException | Error e) {
@@ -444,17 +492,18 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /** Worker thread: connect if needed, then replay, then sync; each step only once the previous holds. */
     private void recover() {
-        if (closed || (inSync && buffer.isEmpty() && !inOutage())) {
+        // The common case, every tick: nothing to do. Also catches a closed connection whose event went missing.
+        if (closed || (inSync && buffer.isEmpty() && open(events) && open(commands) && !inOutage())) {
             return;
         }
         if (System.nanoTime() - nextAttemptNanos < 0) {
             return;
         }
+        dropClosed();
+        // Read before subscribing: a loss at any point of connect, replay or sync voids this sync.
+        long loss = losses.get();
         try {
-            if (!connect()) {
-                return;
-            }
-            long loss = losses.get();
+            connect();
             int replayed = replay();
             synchronized (this) {
                 replayedInOutage += replayed;
@@ -462,10 +511,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             if (!inSync) {
                 long start = System.nanoTime();
                 int loaded = sync();
-                if (losses.get() != loss || !subscribed) {
-                    return;
+                synchronized (this) {
+                    // Under the lock that lost() takes: no loss can slip between this check and the flag.
+                    if (losses.get() != loss || !subscribed) {
+                        return;
+                    }
+                    inSync = true;
                 }
-                inSync = true;
                 if (!firstSync.isDone()) {
                     LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                             + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -484,31 +536,46 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
-    /** @return whether both connections exist and the subscription holds */
-    private boolean connect() throws Exception {
+    private static boolean open(StatefulConnection<?, ?> connection) {
+        return connection != null && connection.isOpen();
+    }
+
+    /** Forgets closed connections (without auto-reconnect they stay closed), to be made anew. */
+    private void dropClosed() {
+        StatefulRedisPubSubConnection<String, String> e = events;
+        if (e != null && !e.isOpen()) {
+            lost(); // already known from the listener, unless it closed before it was ours
+            events = null;
+            e.closeAsync();
+        }
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c != null && !c.isOpen()) {
+            commands = null;
+            c.closeAsync();
+        }
+    }
+
+    /** Makes sure both connections are open and the subscription holds: subscribe first, then anything else. */
+    private void connect() throws Exception {
         if (events == null) {
+            subscribed = false;
             StatefulRedisPubSubConnection<String, String> e = client.connectPubSub(StringCodec.UTF8, uri);
             e.addListener(new Events());
             events = e;
         }
         if (!subscribed) {
-            // Lettuce resubscribes on reconnect by itself; this covers the first time and a failed resubscribe.
-            if (!events.isOpen()) {
-                return false;
-            }
             await(events.async().subscribe(channel));
             subscribed = true;
         }
         if (commands == null) {
-            commands = client.connect(StringCodec.UTF8, uri);
+            commands = client.connect(ByteArrayCodec.INSTANCE, uri);
         }
-        return true;
     }
 
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
     private int replay() throws Exception {
         List<WriteBuffer.Slot> slots = buffer.snapshot();
-        RedisAsyncCommands<String, String> c = commands.async();
+        RedisAsyncCommands<byte[], byte[]> c = commands.async();
         int replayed = 0;
         for (int from = 0; from < slots.size(); from += REPLAY_BATCH) {
             List<WriteBuffer.Slot> batch = slots.subList(from, Math.min(slots.size(), from + REPLAY_BATCH));
@@ -533,16 +600,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
      * @return the number of entries loaded
      */
     int sync() throws Exception {
-        RedisAsyncCommands<String, String> c = commands.async();
+        RedisAsyncCommands<byte[], byte[]> c = commands.async();
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
-        RedisFuture<KeyScanCursor<String>> next = c.scan(ScanCursor.INITIAL, args);
-        RedisFuture<List<KeyValue<String, String>>> fetching = null;
+        RedisFuture<KeyScanCursor<byte[]>> next = c.scan(ScanCursor.INITIAL, args);
+        RedisFuture<List<KeyValue<byte[], byte[]>>> fetching = null;
         int loaded = 0;
         while (next != null) {
-            KeyScanCursor<String> page = await(next);
+            KeyScanCursor<byte[]> page = await(next);
             next = page.isFinished() ? null : c.scan(page, args);
-            RedisFuture<List<KeyValue<String, String>>> fetched =
-                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(String[]::new));
+            RedisFuture<List<KeyValue<byte[], byte[]>>> fetched =
+                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(byte[][]::new));
             if (fetching != null) {
                 loaded += load(await(fetching));
             }
@@ -554,23 +621,22 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return loaded;
     }
 
-    private int load(List<KeyValue<String, String>> values) {
+    private int load(List<KeyValue<byte[], byte[]>> values) {
         int loaded = 0;
-        for (KeyValue<String, String> kv : values) {
+        for (KeyValue<byte[], byte[]> kv : values) {
             if (!kv.hasValue()) {
                 continue; // expired between SCAN and MGET
             }
-            String key = kv.getKey();
-            String value = kv.getValue();
+            byte[] key = kv.getKey();
+            byte[] value = kv.getValue();
             try {
-                if (key.startsWith(idPrefix)) {
-                    local.add(key.substring(idPrefix.length()), Instant.ofEpochMilli(Long.parseLong(value)));
+                if (startsWith(key, idPrefixBytes)) {
+                    local.add(name(key, idPrefixBytes), Instant.ofEpochMilli(digits(value, 0, value.length)));
                     loaded++;
-                } else if (key.startsWith(subjectPrefix)) {
-                    int space = value.indexOf(' ');
-                    local.cutOff(key.substring(subjectPrefix.length()),
-                            Instant.ofEpochSecond(Long.parseLong(value, 0, space, 10)),
-                            Instant.ofEpochMilli(Long.parseLong(value, space + 1, value.length(), 10)));
+                } else if (startsWith(key, subjectPrefixBytes)) {
+                    int space = indexOf(value, (byte) ' ');
+                    local.cutOff(name(key, subjectPrefixBytes), Instant.ofEpochSecond(digits(value, 0, space)),
+                            Instant.ofEpochMilli(digits(value, space + 1, value.length)));
                     loaded++;
                 }
             } catch (RuntimeException malformed) {
@@ -580,10 +646,45 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return loaded;
     }
 
-    /** Waits for a command; Lettuce itself fails it after {@code redisTimeout}, this bound is a backstop. */
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static String name(byte[] key, byte[] prefix) {
+        return new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] value, byte b) {
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no separator");
+    }
+
+    /** Parses an optionally negative decimal without making a String of it. */
+    static long digits(byte[] b, int from, int to) {
+        boolean negative = from < to && b[from] == '-';
+        int i = negative ? from + 1 : from;
+        if (i == to || to - i > 18) {
+            throw new NumberFormatException("not a number of up to 18 digits");
+        }
+        long n = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new NumberFormatException("not a digit");
+            }
+            n = n * 10 + d;
+        }
+        return negative ? -n : n;
+    }
+
+    /** Waits for a command; Lettuce itself fails it after its time limit, this bound is a backstop. */
     private <T> T await(RedisFuture<T> command) throws Exception {
         try {
-            return command.get(timeout.toMillis() * 4 + 1_000, TimeUnit.MILLISECONDS);
+            return command.get(Math.max(timeout.toMillis(), SYNC_PAGE_TIMEOUT.toMillis()) * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

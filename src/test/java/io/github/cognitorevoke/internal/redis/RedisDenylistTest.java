@@ -1,6 +1,8 @@
 package io.github.cognitorevoke.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.testing.RedisProcess;
@@ -10,12 +12,13 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,10 +65,6 @@ class RedisDenylistTest {
         RedisDenylist n = Tiers.node(redis.uri(), prefix);
         nodes.add(n);
         return n;
-    }
-
-    private static void confirmed(CompletableFuture<Void> write) throws Exception {
-        write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -205,6 +204,31 @@ class RedisDenylistTest {
         assertThat(b.contains("jti-1")).isTrue();
         assertThat(b.contains("jti-2")).isFalse();
         assertThat(other.contains("jti-1")).isFalse();
+    }
+
+    @Test
+    void syncTimeoutZero_startReturnsAtOnce_syncsInTheBackground_withoutAWarning() {
+        try (Tiers.Captured log = new Tiers.Captured()) {
+            RedisDenylist a = Tiers.node(redis.uri(), prefix, s -> s.redisSyncTimeout(Duration.ZERO));
+            nodes.add(a);
+
+            await().atMost(RedisProcess.patience()).until(a::inSync);
+            assertThat(log.records).noneMatch(r -> r.getLevel() == Level.WARNING);
+        }
+    }
+
+    @Test
+    void storedNumbers_parsedFromBytes_anythingElseRefused() {
+        byte[] b = "x 1764275073123 -42 12a".getBytes(StandardCharsets.US_ASCII);
+        assertThat(RedisDenylist.digits(b, 2, 15)).isEqualTo(1764275073123L);
+        assertThat(RedisDenylist.digits(b, 16, 19)).isEqualTo(-42);
+        assertThatThrownBy(() -> RedisDenylist.digits(b, 20, 23))
+                .isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> RedisDenylist.digits(b, 2, 2))
+                .isInstanceOf(NumberFormatException.class);
+        byte[] tooLong = "1234567890123456789".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> RedisDenylist.digits(tooLong, 0, tooLong.length))
+                .isInstanceOf(NumberFormatException.class);
     }
 
     @Test

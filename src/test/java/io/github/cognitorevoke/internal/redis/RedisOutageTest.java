@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.testing.RedisProcess;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +33,6 @@ class RedisOutageTest {
     private <T extends AutoCloseable> T opened(T resource) {
         open.add(resource);
         return resource;
-    }
-
-    private static void confirmed(CompletableFuture<Void> write) throws Exception {
-        write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test

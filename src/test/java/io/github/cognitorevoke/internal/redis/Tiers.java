@@ -2,16 +2,20 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.testing.RedisProcess;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /** Builds tier nodes for tests (each its own Lettuce client and Caffeine cache) and captures their log lines. */
 final class Tiers {
@@ -42,24 +46,22 @@ final class Tiers {
         return RedisDenylist.start(more.apply(settings(uri, prefix)).build(), clock, new CaffeineDenylist(clock));
     }
 
+    /** Waits until Redis confirmed a write. */
+    static void confirmed(CompletableFuture<Void> write) throws Exception {
+        write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Records what the tier logs at INFO and above, until closed. */
     static final class Captured implements AutoCloseable {
         final List<LogRecord> records = new CopyOnWriteArrayList<>();
         private final Logger logger = Logger.getLogger(RedisDenylist.class.getName());
-        private final Handler handler = new Handler() {
+        // A StreamHandler without a stream: only publish matters here.
+        private final Handler handler = new StreamHandler() {
             @Override
             public void publish(LogRecord r) {
                 if (r.getLevel().intValue() >= Level.INFO.intValue()) {
                     records.add(r);
                 }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
             }
         };
 
