@@ -3,6 +3,7 @@ package io.github.cognitorevoke.it.cluster;
 import static io.github.cognitorevoke.it.AppClient.REVOKED_CHALLENGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.cognitorevoke.it.AppClient;
 import io.github.cognitorevoke.it.RunSecrets;
@@ -31,6 +32,7 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,9 @@ class SharedDenylistClusterIT {
 
     @BeforeAll
     static void startCluster() {
+        if (!inClusterExecution()) {
+            return; // see skipOutsideTheClusterExecution
+        }
         Path dir = Path.of(System.getProperty("it.build.dir", "target")).resolve("cluster");
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
@@ -117,6 +122,19 @@ class SharedDenylistClusterIT {
             }
         }
         all(stops.toArray(Runnable[]::new));
+    }
+
+    /**
+     * {@code -Dit.test=...} runs a class in every Failsafe execution: this one runs in {@code it-cluster}
+     * only. Skipped per test, not per class, so that the other executions still write their summaries.
+     */
+    @BeforeEach
+    void skipOutsideTheClusterExecution() {
+        assumeTrue(inClusterExecution(), "a cluster test: runs in the Failsafe execution it-cluster");
+    }
+
+    private static boolean inClusterExecution() {
+        return Boolean.getBoolean("it.cluster");
     }
 
     @Test
