@@ -4,10 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +27,7 @@ final class PayaraNode implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> environment;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile String lastPoll = "no answer yet";
     private ServerProcess process;
     private String context;
 
@@ -70,6 +68,7 @@ final class PayaraNode implements AutoCloseable {
             throw new IllegalStateException(name + " runs already");
         }
         this.context = contextRoot;
+        ServerProcess.requireFree(name, port);
         try {
             WildFlyNode.deleteTree(dir);
             Files.createDirectories(dir.resolve("tmp"));
@@ -89,7 +88,7 @@ final class PayaraNode implements AutoCloseable {
                 "--deploy", war.toAbsolutePath().toString(), "--contextroot", contextRoot))
                 .directory(dir.toFile());
         pb.environment().putAll(environment);
-        process = ServerProcess.start(name, pb, dir.resolve("server.log"));
+        process = ServerProcess.start(name, pb, log());
         URI ready = url(contextRoot).resolve(readyPath);
         try {
             await("start of " + name).atMost(WildFlyNode.PATIENCE).pollInterval(Duration.ofMillis(250))
@@ -104,8 +103,13 @@ final class PayaraNode implements AutoCloseable {
                     });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " did not serve " + ready + " within " + WildFlyNode.PATIENCE
-                    + ":\n" + process.tail(30), e);
+                    + " (the last poll: " + lastPoll + "):\n" + process.tail(30), e);
         }
+    }
+
+    /** @return the file its standard output and error go to (Payara Micro logs to the console) */
+    Path log() {
+        return dir.resolve("server.log");
     }
 
     /** Stops Payara Micro (TERM, then KILL after a grace period) and waits for it to end. Idempotent. */
@@ -131,15 +135,27 @@ final class PayaraNode implements AutoCloseable {
         return name + " (Payara Micro, HTTP " + port + (context == null ? "" : ", /" + context) + ")";
     }
 
+    /**
+     * One GET on a connection of its own (HTTP/1.1, closed after the answer): nothing from a poll before
+     * the deployment is reused after it. Remembers the outcome for a timeout's message.
+     */
     private int status(URI uri) {
+        HttpURLConnection c = null;
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            c.setRequestProperty("Connection", "close");
+            int status = c.getResponseCode();
+            lastPoll = "HTTP " + status;
+            return status;
         } catch (IOException e) {
+            lastPoll = e.toString();
             return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 }

@@ -2,6 +2,9 @@ package io.github.cognitorevoke.it.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +56,25 @@ final class ServerProcess {
             return new ServerProcess(name, p, output);
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + name + ": " + builder.command(), e);
+        }
+    }
+
+    /**
+     * Fails unless every port is free on loopback: a server of another run (or another worker) on one of
+     * them would answer this test's requests, or make the new server fail in a less obvious way.
+     *
+     * @param name  what the message calls the server
+     * @param ports its ports
+     */
+    static void requireFree(String name, int... ports) {
+        for (int port : ports) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException e) {
+                throw new IllegalStateException("port " + port + " of " + name + " is taken: is a server of another"
+                        + " run still up? (" + e.getMessage() + ")");
+            }
         }
     }
 

@@ -18,16 +18,19 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -141,7 +144,7 @@ class SharedDenylistClusterIT {
     @Order(1)
     void everyNode_afterItsDeploymentAndFirstSync_isReady() {
         for (AppClient node : List.of(onA, onB, onPayara)) {
-            assertThat(ready(node)).as("health().ready() after the deployment").isTrue();
+            assertThat(ready(node)).as("health().ready() after the deployment, at " + node).isTrue();
         }
     }
 
@@ -264,6 +267,41 @@ class SharedDenylistClusterIT {
         assertRejectedAsRevoked(onB, jay.accessToken());
     }
 
+    @Test
+    @Order(7)
+    void logsOfEveryNode_holdNoTokenAndNotTheEncryptionKey() throws IOException {
+        List<Path> logs = new ArrayList<>();
+        for (WildFlyNode node : List.of(nodeA, nodeB)) {
+            try (Stream<Path> files = Files.list(node.base().resolve("log"))) {
+                files.filter(f -> f.getFileName().toString().endsWith(".log")).forEach(logs::add);
+            }
+        }
+        logs.add(payara.log());
+        Collection<String> secrets = RunSecrets.all();
+        assertThat(secrets).as("tokens this class sent").isNotEmpty();
+        // the search below only means something if the library's own lines reach these files
+        for (Path log : List.of(nodeA.base().resolve("log/server.log"), nodeB.base().resolve("log/server.log"), payara.log())) {
+            assertThat(Files.readString(log, StandardCharsets.ISO_8859_1)).as("the library's deployment line in " + log)
+                    .contains("cognito-revoke: active for");
+        }
+
+        List<String> leaks = new ArrayList<>();
+        for (Path log : logs) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1); // any bytes, no decoding errors
+            if (text.contains(TEST_KEY)) {
+                leaks.add(log + " contains the encryption key");
+            }
+            for (String secret : secrets) {
+                String[] parts = secret.split("\\.");
+                String signature = parts[parts.length - 1]; // a header dump may cut a token elsewhere
+                if (text.contains(secret) || (parts.length >= 3 && signature.length() >= 16 && text.contains(signature))) {
+                    leaks.add(log + " contains a token of " + secret.length() + " chars");
+                }
+            }
+        }
+        assertThat(leaks).isEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     private static StubTokens login(String username) {
@@ -291,7 +329,11 @@ class SharedDenylistClusterIT {
     private static boolean ready(AppClient node) {
         HttpResponse<String> r = node.get("metrics-probe", null);
         assertThat(r.statusCode()).as("GET metrics-probe at " + r.uri() + ": " + r.body()).isEqualTo(200);
-        return Boolean.parseBoolean(AppClient.value(r.body(), "health.ready"));
+        boolean ready = Boolean.parseBoolean(AppClient.value(r.body(), "health.ready"));
+        if (!ready) { // the reason, for a failure's report (the detail names no secret)
+            System.out.println(r.uri() + ": not ready: " + AppClient.value(r.body(), "health.detail"));
+        }
+        return ready;
     }
 
     /**

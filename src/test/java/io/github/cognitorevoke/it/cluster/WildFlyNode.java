@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -92,6 +93,9 @@ final class WildFlyNode implements AutoCloseable {
         if (process != null && process.alive()) {
             throw new IllegalStateException(name + " runs already");
         }
+        // HTTP, HTTPS, AJP, management HTTP and HTTPS, transaction recovery and status, all shifted by the offset
+        ServerProcess.requireFree(name, IntStream.of(8080, 8443, 8009, 9990, 9993, 4712, 4713)
+                .map(p -> p + portOffset).toArray());
         if (starts == 0) {
             prepareBase();
         }
