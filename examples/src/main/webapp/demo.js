@@ -42,7 +42,7 @@ function setState(next) {
   }[state];
   $('status').textContent = text;
   $('status').dataset.state = state;
-  for (const id of ['hello', 'logout', 'compare', 'refresh']) $(id).disabled = !tokens;
+  for (const id of ['hello', 'logout', 'compare', 'refresh', 'peer-hello']) $(id).disabled = !tokens;
 }
 
 // Shows one answer in the box next to the step that asked for it.
@@ -137,7 +137,21 @@ $('refresh').addEventListener('click', async () => {
   }
 });
 
+// Cluster mode (examples/run --cluster): the other node's API, which allows this page's origin (CORS).
+let peer = null;
+
+$('peer-hello').addEventListener('click', async () => {
+  const r = await call('a-peer', peer + 'api/hello', { headers: bearer() });
+  if (r) show('a-peer', r.response, r.body, ['WWW-Authenticate']);
+});
+
 fetch('api/info').then((r) => r.json()).then((info) => {
-  $('info').textContent = `Server: ${info.server} · Cognito: ${info.cognito} · pool ${info.userPoolId} · client ${info.clientId}`;
+  $('info').textContent = `Server: ${info.server} · Cognito: ${info.cognito} · pool ${info.userPoolId} · client ${info.clientId}`
+    + (info.node ? ` · this page is node ${info.node}` : '');
+  if (info.peer) {
+    peer = info.peer;
+    $('peer-url').textContent = peer + 'api/hello';
+    $('peer-step').hidden = false;
+  }
 }).catch(() => { $('info').textContent = 'api/info did not answer'; });
 setState('out');

@@ -146,6 +146,12 @@ public final class AppClient {
                 .orElseThrow(() -> new AssertionError("no " + key + "= in " + body));
     }
 
+    /** @return the deployment's URL */
+    @Override
+    public String toString() {
+        return base.toString();
+    }
+
     private static Map<String, String> form(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(key, value);

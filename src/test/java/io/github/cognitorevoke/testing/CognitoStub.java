@@ -530,6 +530,15 @@ public final class CognitoStub implements AutoCloseable {
         faults.delayNext(times, delay);
     }
 
+    /**
+     * Forgets every failure, connection reset and delay queued by {@link #failNext}, {@link #resetConnectionNext},
+     * {@link #delayNext} and {@link #failJwksNext} that no call has used up yet: from now on the stub
+     * answers normally, as Cognito does once a throttling episode ends.
+     */
+    public void clearFailures() {
+        faults.clear();
+    }
+
     // ---------------------------------------------------------------- observation
 
     /**

@@ -63,6 +63,13 @@ final class FaultInjector {
         jwksFailures += times;
     }
 
+    /** Drops every queued failure, reset and delay (and JWKS failure): Cognito has recovered. */
+    synchronized void clear() {
+        faults.clear();
+        delays.clear();
+        jwksFailures = 0;
+    }
+
     /** The next queued failure or reset, or {@code null} to process the call normally. */
     synchronized Fault nextFault() {
         return faults.poll();

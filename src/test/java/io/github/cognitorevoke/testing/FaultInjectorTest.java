@@ -28,6 +28,20 @@ class FaultInjectorTest {
     }
 
     @Test
+    void clear_withFailuresResetsDelaysAndJwksFailuresQueued_leavesNothingToInject() {
+        faults.failNext(3, "TooManyRequestsException", 400);
+        faults.resetConnectionNext(1);
+        faults.delayNext(1, java.time.Duration.ofMinutes(1));
+        faults.failJwksNext(1);
+
+        faults.clear();
+
+        assertThat(faults.nextFault()).isNull();
+        assertThat(faults.takeJwksFailure()).isFalse();
+        assertThat(faults.awaitNextDelay()).as("no delay left: returns at once, to go on").isTrue();
+    }
+
+    @Test
     void takeJwksFailure_isTrueExactlyAsOftenAsRequested() {
         faults.failJwksNext(2);
 

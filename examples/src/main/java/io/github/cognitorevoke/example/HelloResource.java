@@ -7,6 +7,7 @@ import io.github.cognitorevoke.TokenRevocationService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -52,15 +53,18 @@ public class HelloResource {
                     .build();
         }
         String username = claims.getClaim("username") instanceof String u ? u : claims.getSubject();
-        return Response.ok(Json.createObjectBuilder()
+        JsonObjectBuilder answer = Json.createObjectBuilder()
                 .add("message", "Hello, " + username)
                 .add("username", username)
                 .add("expiresAt", claims.getExpirationTime().toInstant().toString())
                 // The library's CDI bean, from application code. Always false under /api: the filter
                 // has already turned revoked tokens away. True under /unprotected after a logout.
                 .add("revoked", revocations.isRevoked(token))
-                .add("pendingRevocations", revocations.pendingRevocations())
-                .build().toString(), MediaType.APPLICATION_JSON).build();
+                .add("pendingRevocations", revocations.pendingRevocations());
+        if (!DemoNode.name().isEmpty()) {
+            answer.add("node", DemoNode.name()); // which node answered (examples/run --cluster)
+        }
+        return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON).build();
     }
 
     private static Response unauthorized(String challenge, String error, String description) {

@@ -71,7 +71,7 @@ public class LoginResource {
         }
     }
 
-    /** What the page shows in its header: which server, which Cognito. */
+    /** What the page shows in its header: which server and node, which Cognito; the other node, if any. */
     @GET
     @Path("info")
     public Response info() {
@@ -82,6 +82,8 @@ public class LoginResource {
                         ? "AWS Cognito, " + System.getenv().getOrDefault("COGNITO_REGION", "eu-west-1") : endpoint)
                 .add("userPoolId", String.valueOf(System.getenv("COGNITO_USER_POOL_ID")))
                 .add("clientId", cognito.clientId())
+                .add("node", DemoNode.name())
+                .add("peer", DemoNode.peer().map(Object::toString).orElse(""))
                 .build().toString(), MediaType.APPLICATION_JSON).build();
     }
 
