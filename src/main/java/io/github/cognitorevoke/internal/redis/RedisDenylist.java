@@ -84,6 +84,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private static final int REPLAY_BATCH = 1_000;
     /** How often the worker checks whether there is anything to connect, replay or sync. */
     private static final Duration TICK = Duration.ofMillis(100);
+    /** How often the subscription's connection is pinged to find a Redis that vanished silently. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
@@ -152,6 +154,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
     private volatile boolean inSync;
+    /** Worker thread only. */
+    private long lastPingNanos = System.nanoTime();
     private volatile Instant outOfSyncSince;
     private volatile boolean closed;
     /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
@@ -211,9 +215,10 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 .socketOptions(SocketOptions.builder()
                         // A JVM's first connection loads and starts Netty: give it time, or start-up warns for nothing.
                         .connectTimeout(timeout.compareTo(LONGEST_RETRY) < 0 ? LONGEST_RETRY : timeout)
-                        // A peer that vanished without a FIN is noticed within about 20 s, then resynced.
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
-                                .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(5)).count(3).build())
+                        // Plain keepalive only: the extended options (idle, interval) need jdk.net or a native
+                        // transport, which WildFly's module class loader does not give a deployment. A peer
+                        // that vanished without a FIN is found by the heartbeat instead (see heartbeat()).
+                        .keepAlive(true)
                         .build())
                 .build());
         client.addListener(new RedisConnectionStateListener() {
@@ -480,9 +485,29 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
+    /**
+     * Pings on the subscription's connection every {@link #HEARTBEAT}: a Redis that vanished without
+     * closing the connection (a host gone, a network partition) answers nothing, and closing the
+     * connection then makes it a lost subscription like any other, resynced once Redis is back.
+     */
+    private void heartbeat() {
+        StatefulRedisPubSubConnection<String, String> e = events;
+        long now = System.nanoTime();
+        if (e == null || !e.isOpen() || now - lastPingNanos < HEARTBEAT.toNanos()) {
+            return;
+        }
+        lastPingNanos = now;
+        e.async().ping().whenComplete((pong, failure) -> {
+            if (failure != null && e.isOpen()) {
+                e.closeAsync();
+            }
+        });
+    }
+
     private void recoverQuietly() {
         woken.set(false);
         try {
+            heartbeat();
             recover();
         } catch (RuntimeException | Error e) {
             // Never let the scheduled task die; the next tick tries again.

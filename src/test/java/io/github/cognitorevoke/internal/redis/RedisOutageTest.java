@@ -67,6 +67,24 @@ class RedisOutageTest {
     }
 
     @Test
+    void silentRedis_connectionOpenButNoAnswer_nodeGoesOutOfSyncByHeartbeat_andResyncsWhenItAnswers() throws Exception {
+        RedisProcess redis = opened(RedisProcess.start("tier-silent"));
+        RedisDenylist a = opened(Tiers.node(redis.uri(), prefix));
+        RedisDenylist b = opened(Tiers.node(redis.uri(), prefix));
+        assertThat(b.inSync()).isTrue();
+        // SIGSTOP: the process keeps its sockets open and answers nothing, as a vanished host behind a live route.
+        ProcessBuilder stop = new ProcessBuilder("kill", "-STOP", Long.toString(redis.pid()));
+        assertThat(stop.start().waitFor()).isZero();
+        try {
+            await().atMost(RedisProcess.patience()).until(() -> !b.inSync());
+            a.add("while-silent", Instant.now().plusSeconds(60));
+        } finally {
+            assertThat(new ProcessBuilder("kill", "-CONT", Long.toString(redis.pid())).start().waitFor()).isZero();
+        }
+        await().atMost(RedisProcess.patience()).until(() -> a.inSync() && b.inSync() && b.contains("while-silent"));
+    }
+
+    @Test
     void eachOutage_oneWarningWhenItStarts_oneInfoWhenItEnds() throws Exception {
         try (Tiers.Captured log = new Tiers.Captured()) {
             RedisProcess redis = opened(RedisProcess.start("tier-log"));

@@ -349,7 +349,7 @@ class SharedDenylistClusterIT {
         params.put("redisTimeout", "2s");
         params.put("redisSyncTimeout", "30s");
         params.put("redisLease", "2s");
-        WebArchive war = TestWars.app(CONTEXT, params, MetricsProbe.class);
+        WebArchive war = TestWars.app(CONTEXT, params, MetricsProbe.class).addAsLibraries(TestWars.lettuceJars());
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
