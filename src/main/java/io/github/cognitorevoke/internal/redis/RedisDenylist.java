@@ -92,10 +92,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /**
      * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
-     * GET of a missing key is false in Lua, and tonumber(false) is nil.
+     * A key that holds no string (missing: false; another type: an error, which pcall returns) is
+     * replaced: a key of another type under the prefix must not fail every write of it, and with it
+     * every replay and sync of the node.
      */
     static final String ID_SCRIPT = """
-            local cur = tonumber(redis.call('GET', KEYS[1]))
+            local got = redis.pcall('GET', KEYS[1])
+            local cur = type(got) == 'string' and tonumber(got)
             if cur and cur >= tonumber(ARGV[1]) then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
             redis.call('PUBLISH', ARGV[3], 'j ' .. ARGV[1] .. ' ' .. ARGV[2])
@@ -104,12 +107,13 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /**
      * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub. Keeps the later of each field
-     * as written (strings: no float formatting of large numbers in Lua).
+     * as written (strings: no float formatting of large numbers in Lua). A key that holds no string
+     * is replaced, as in {@link #ID_SCRIPT}.
      */
     static final String SUBJECT_SCRIPT = """
             local nb, u = ARGV[1], ARGV[2]
-            local cur = redis.call('GET', KEYS[1])
-            if cur then
+            local cur = redis.pcall('GET', KEYS[1])
+            if type(cur) == 'string' then
               local cnb, cu = string.match(cur, '^(-?%d+) (%d+)$')
               if cnb then
                 local keepNb = tonumber(cnb) >= tonumber(nb)
