@@ -89,9 +89,18 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     /** The time limit of one SCAN or MGET page of the sync (at least {@code redisTimeout}). */
     static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
+    /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
+    private static final Duration COGNITO_LONGEST_TOKEN = Duration.ofDays(1);
+    /**
+     * The longest name (token id or subject) taken from Redis; Cognito's are UUIDs. Longer ones were
+     * not written by a node, and a subject's name stays in memory as long as its cut-off.
+     */
+    static final int MAX_NAME = 1024;
 
     /**
-     * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
+     * KEYS[1] = P j:id; ARGV = endMs, id, channel, capMs. Keeps the later end; publishes only a change.
+     * A current end beyond capMs (now + the longest legitimate entry) was not written by a node: it is
+     * replaced, or a value planted ahead of a logout would swallow it and its message.
      * A key that holds no string (missing: false; another type: an error, which pcall returns) is
      * replaced: a key of another type under the prefix must not fail every write of it, and with it
      * every replay and sync of the node.
@@ -99,23 +108,23 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     static final String ID_SCRIPT = """
             local got = redis.pcall('GET', KEYS[1])
             local cur = type(got) == 'string' and tonumber(got)
-            if cur and cur >= tonumber(ARGV[1]) then return 0 end
+            if cur and cur >= tonumber(ARGV[1]) and cur <= tonumber(ARGV[4]) then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
             redis.call('PUBLISH', ARGV[3], 'j ' .. ARGV[1] .. ' ' .. ARGV[2])
             return 1
             """;
 
     /**
-     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub. Keeps the later of each field
+     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub, capMs. Keeps the later of each field
      * as written (strings: no float formatting of large numbers in Lua). A key that holds no string
-     * is replaced, as in {@link #ID_SCRIPT}.
+     * or a field beyond capMs is replaced, as in {@link #ID_SCRIPT}.
      */
     static final String SUBJECT_SCRIPT = """
             local nb, u = ARGV[1], ARGV[2]
             local cur = redis.pcall('GET', KEYS[1])
             if type(cur) == 'string' then
               local cnb, cu = string.match(cur, '^(-?%d+) (%d+)$')
-              if cnb then
+              if cnb and tonumber(cu) <= tonumber(ARGV[5]) and tonumber(cnb) * 1000 <= tonumber(ARGV[5]) then
                 local keepNb = tonumber(cnb) >= tonumber(nb)
                 local keepU = tonumber(cu) >= tonumber(u)
                 if keepNb and keepU then return 0 end
@@ -135,6 +144,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final String secret;
     private final Duration timeout;
     private final Duration syncTimeout;
+    /** How far ahead of now an entry may end (see {@link #longestEntry}). */
+    private final long longestEntryMs;
     private final int maxBuffered;
     private final String idPrefix;
     private final String subjectPrefix;
@@ -178,6 +189,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
         this.timeout = settings.redisTimeout();
         this.syncTimeout = settings.redisSyncTimeout();
+        this.longestEntryMs = longestEntry(settings).toMillis();
         this.maxBuffered = settings.redisMaxBufferedWrites();
         String prefix = settings.redisKeyPrefix();
         this.idPrefix = prefix + "j:";
@@ -397,9 +409,32 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         byte[] end = bytes(Long.toString(w.endMs()));
         if (w.subject()) {
             return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
-                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()));
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap());
         }
-        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes);
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes, cap());
+    }
+
+    /**
+     * The longest an entry written by a node can last: a held token family (pendingDeadline, then a
+     * token lifetime, then the clock skew), plus the skew once more for the writer's clock against
+     * this one's, and a minute to spare.
+     */
+    static Duration longestEntry(RevocationSettings settings) {
+        Duration lifetime = settings.maxTokenLifetime().compareTo(COGNITO_LONGEST_TOKEN) > 0
+                ? settings.maxTokenLifetime() : COGNITO_LONGEST_TOKEN;
+        return settings.pendingDeadline().plus(lifetime).plus(settings.clockSkew().multipliedBy(2)).plusMinutes(1);
+    }
+
+    private byte[] cap() {
+        return bytes(Long.toString(clock.millis() + longestEntryMs));
+    }
+
+    /**
+     * An end read from Redis, cut at now + the longest legitimate entry: whoever can write to Redis
+     * must not pin memory on every node for years.
+     */
+    private Instant capped(long endMs) {
+        return Instant.ofEpochMilli(Math.min(endMs, clock.millis() + longestEntryMs));
     }
 
     private static byte[] bytes(String s) {
@@ -441,13 +476,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         try {
             if (message.startsWith("j ")) {
                 int space = message.indexOf(' ', 2);
-                local.add(message.substring(space + 1), Instant.ofEpochMilli(Long.parseLong(message, 2, space, 10)));
+                if (message.length() - space - 1 <= MAX_NAME) {
+                    local.add(message.substring(space + 1), capped(Long.parseLong(message, 2, space, 10)));
+                }
             } else if (message.startsWith("s ")) {
                 int first = message.indexOf(' ', 2);
                 int second = message.indexOf(' ', first + 1);
-                local.cutOff(message.substring(second + 1),
-                        Instant.ofEpochSecond(Long.parseLong(message, 2, first, 10)),
-                        Instant.ofEpochMilli(Long.parseLong(message, first + 1, second, 10)));
+                if (message.length() - second - 1 <= MAX_NAME) {
+                    cutOff(message.substring(second + 1), Long.parseLong(message, 2, first, 10),
+                            Long.parseLong(message, first + 1, second, 10));
+                }
             }
         } catch (RuntimeException malformed) {
             // Not ours (another writer on the channel): nothing to apply.
@@ -634,13 +672,15 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             byte[] key = kv.getKey();
             byte[] value = kv.getValue();
             try {
+                if (key.length - idPrefixBytes.length > MAX_NAME) {
+                    continue; // both prefixes have the same length
+                }
                 if (startsWith(key, idPrefixBytes)) {
-                    local.add(name(key, idPrefixBytes), Instant.ofEpochMilli(digits(value, 0, value.length)));
+                    local.add(name(key, idPrefixBytes), capped(digits(value, 0, value.length)));
                     loaded++;
                 } else if (startsWith(key, subjectPrefixBytes)) {
                     int space = indexOf(value, (byte) ' ');
-                    local.cutOff(name(key, subjectPrefixBytes), Instant.ofEpochSecond(digits(value, 0, space)),
-                            Instant.ofEpochMilli(digits(value, space + 1, value.length)));
+                    cutOff(name(key, subjectPrefixBytes), digits(value, 0, space), digits(value, space + 1, value.length));
                     loaded++;
                 }
             } catch (RuntimeException malformed) {
@@ -648,6 +688,12 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    /** Applies a cut-off read from Redis: its end capped, its notBefore no later than its end. */
+    private void cutOff(String subject, long notBeforeSecond, long untilMs) {
+        Instant until = capped(untilMs);
+        local.cutOff(subject, Instant.ofEpochSecond(Math.min(notBeforeSecond, until.getEpochSecond())), until);
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {

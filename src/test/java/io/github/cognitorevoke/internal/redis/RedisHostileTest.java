@@ -67,8 +67,7 @@ class RedisHostileTest {
     }
 
     private RedisDenylist node(TestClock clock) {
-        RevocationSettings settings = Tiers.settings(redis.uri(), prefix).build();
-        RedisDenylist n = RedisDenylist.start(settings, clock, new CaffeineDenylist(clock));
+        RedisDenylist n = RedisDenylist.start(settings(), clock, new CaffeineDenylist(clock));
         nodes.add(n);
         return n;
     }
@@ -88,5 +87,70 @@ class RedisHostileTest {
         assertThat(r.type(prefix + "s:alice")).isEqualTo("string");
         assertThat(r.type(prefix + "j:jti-1")).isEqualTo("string");
         assertThat(a.inSync()).isTrue();
+    }
+
+    @Test
+    void endsFarAhead_fromTheChannelOrASync_lastNoLongerThanTheLongestLegitimateEntry() throws Exception {
+        TestClock clock = TestClock.atNow();
+        long century = clock.millis() + Duration.ofDays(36_500).toMillis();
+        long nb = clock.instant().getEpochSecond();
+        r.set(prefix + "j:loaded", Long.toString(century));
+        r.set(prefix + "s:bob", nb + " " + century);
+        RedisDenylist b = node(clock);
+        assertThat(b.contains("loaded")).isTrue();
+        r.publish(prefix + "events", "j " + century + " heard");
+        r.publish(prefix + "events", "s " + Long.MAX_VALUE / 1000 + " " + century + " carol");
+        await().until(() -> b.contains("heard") && b.notBeforeEpochSecond("carol") != Long.MIN_VALUE);
+        assertThat(b.notBeforeEpochSecond("carol")).as("a cut-off never starts after it ends")
+                .isLessThanOrEqualTo(clock.instant().plus(RedisDenylist.longestEntry(settings())).getEpochSecond());
+
+        clock.advance(RedisDenylist.longestEntry(settings()).plusSeconds(1));
+
+        assertThat(b.contains("loaded")).isFalse();
+        assertThat(b.contains("heard")).isFalse();
+        assertThat(b.notBeforeEpochSecond("bob")).isEqualTo(Long.MIN_VALUE);
+        assertThat(b.notBeforeEpochSecond("carol")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void longestEntry_coversAHeldFamily_andACutOff() {
+        RevocationSettings s = settings();
+        assertThat(RedisDenylist.longestEntry(s))
+                .isGreaterThan(s.pendingDeadline().plus(s.maxTokenLifetime()).plus(s.clockSkew()).plusSeconds(1));
+    }
+
+    @Test
+    void valuesPlantedFarAhead_doNotSwallowALogout_orItsMessage() throws Exception {
+        r.set(prefix + "j:jti-2", "99999999999999999999");
+        r.set(prefix + "s:dave", "99999999999 99999999999999999999");
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+        Instant now = Instant.now();
+
+        confirmed(a.add("jti-2", now.plusSeconds(60)));
+        confirmed(a.cutOff("dave", now, now.plusSeconds(60)));
+
+        await().until(() -> b.contains("jti-2") && b.notBeforeEpochSecond("dave") == now.getEpochSecond());
+        assertThat(r.pttl(prefix + "j:jti-2")).isBetween(1L, 60_000L);
+        assertThat(r.pttl(prefix + "s:dave")).isBetween(1L, 60_000L);
+    }
+
+    @Test
+    void namesLongerThanAnyCognitoId_fromTheChannelOrASync_areIgnored() throws Exception {
+        String huge = "x".repeat(RedisDenylist.MAX_NAME + 1);
+        long end = Instant.now().plusSeconds(60).toEpochMilli();
+        r.set(prefix + "s:" + huge, "1 " + end);
+        RedisDenylist b = node();
+        r.publish(prefix + "events", "j " + end + " " + huge);
+        r.publish(prefix + "events", "s 1 " + end + " " + huge);
+        r.publish(prefix + "events", "j " + end + " after");
+        await().until(() -> b.contains("after"));
+
+        assertThat(b.contains(huge)).isFalse();
+        assertThat(b.notBeforeEpochSecond(huge)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    private RevocationSettings settings() {
+        return Tiers.settings(redis.uri(), prefix).build();
     }
 }
