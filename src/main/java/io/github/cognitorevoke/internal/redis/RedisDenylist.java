@@ -62,8 +62,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Nothing is missed across a dropped connection: at start and after every loss of the
  * subscription the node subscribes first, then replays the writes Redis did not confirm, then loads
- * every live entry (SCAN and pipelined MGET); it is {@link #inSync()} only once that completed and
- * until the subscription is lost again.
+ * every live entry (SCAN and GETRANGE, one Lua script a page); it is {@link #inSync()} only once
+ * that completed and until the subscription is lost again.
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
  * after {@code redisTimeout}); writes Redis did not confirm are kept in a bounded buffer, one slot
@@ -78,8 +78,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RedisDenylist implements Denylist, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
-    /** Keys per SCAN page, each page fetched by one MGET while the next page is scanned. */
+    /** Keys per SCAN page; each page is scanned and read by one script while the previous one is applied. */
     static final int SCAN_COUNT = 5_000;
+    /** Longest stored value read: {@code "<notBefore> <untilMs>"} has at most 2 * 19 + 1 bytes. */
+    static final int VALUE_BYTES = 64;
     /** Replayed writes in flight at once. */
     private static final int REPLAY_BATCH = 1_000;
     /** How often the worker checks whether there is anything to connect, replay or sync. */
@@ -87,8 +89,29 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    /** The time limit of one SCAN or MGET page of the sync (at least {@code redisTimeout}). */
+    /** The time limit of one page of the sync (at least {@code redisTimeout}). */
     static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * One page of the sync. ARGV = cursor, pattern, count, longest key. Returns the next cursor, then
+     * key and value of each string key of the page no longer than the longest key, only the first
+     * {@link #VALUE_BYTES} bytes of each value (no stored value is longer): whatever was written under
+     * the prefix, a page costs this node a bounded amount of memory. Keys that expired meanwhile or
+     * hold another type are left out.
+     */
+    static final String PAGE_SCRIPT = """
+            local page = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+            local out, longest = {page[1]}, tonumber(ARGV[4])
+            for _, k in ipairs(page[2]) do
+              if #k <= longest then
+                local v = redis.pcall('GETRANGE', k, 0, %d)
+                if type(v) == 'string' and #v > 0 then
+                  out[#out + 1] = k
+                  out[#out + 1] = v
+                end
+              end
+            end
+            return out
+            """.formatted(VALUE_BYTES - 1);
     /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
     private static final Duration COGNITO_LONGEST_TOKEN = Duration.ofDays(1);
     /**
@@ -161,8 +184,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final ScheduledExecutorService worker;
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
-    // Bytes, not strings: a sync of a million keys would otherwise decode each key, encode it again for
-    // MGET and cut the prefix off a third copy.
+    // Bytes, not strings: a sync of a million keys would otherwise decode each key and cut the prefix off a
+    // second copy.
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
@@ -358,7 +381,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     /**
-     * Every command fails after {@code redisTimeout}, except the sync's SCAN and MGET pages: on a busy
+     * Every command fails after {@code redisTimeout}, except the sync's pages: on a busy
      * machine a page of thousands of entries may take longer, and one late page would restart a sync
      * of a million entries from the beginning.
      */
@@ -373,7 +396,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
         @Override
         public long getTimeout(RedisCommand<?, ?, ?> command) {
-            if (command != null && (command.getType() == CommandType.SCAN || command.getType() == CommandType.MGET)) {
+            // The sync's pages are its only EVALSHA (writes use EVAL).
+            if (command != null && command.getType() == CommandType.EVALSHA) {
                 return pageMs;
             }
             return commandMs;
@@ -636,45 +660,37 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     /**
-     * Loads every live entry: SCAN pages of {@link #SCAN_COUNT}, each page's values fetched by MGET
-     * while the next page is scanned and the previous page's values are applied here.
+     * Loads every live entry: pages of {@link #SCAN_COUNT} keys, each scanned and read by one
+     * {@link #PAGE_SCRIPT}, the next page asked for before this one is applied here.
      *
      * @return the number of entries loaded
      */
     int sync() throws Exception {
         RedisAsyncCommands<byte[], byte[]> c = commands.async();
-        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
-        RedisFuture<KeyScanCursor<byte[]>> next = c.scan(ScanCursor.INITIAL, args);
-        RedisFuture<List<KeyValue<byte[], byte[]>>> fetching = null;
+        String sha = await(c.scriptLoad(PAGE_SCRIPT));
+        byte[] glob = bytes(pattern);
+        byte[] count = bytes(Integer.toString(SCAN_COUNT));
+        byte[] longest = bytes(Integer.toString(idPrefixBytes.length + MAX_NAME));
+        RedisFuture<List<Object>> next = c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], bytes("0"), glob, count,
+                longest);
         int loaded = 0;
         while (next != null) {
-            KeyScanCursor<byte[]> page = await(next);
-            next = page.isFinished() ? null : c.scan(page, args);
-            RedisFuture<List<KeyValue<byte[], byte[]>>> fetched =
-                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(byte[][]::new));
-            if (fetching != null) {
-                loaded += load(await(fetching));
-            }
-            fetching = fetched;
-        }
-        if (fetching != null) {
-            loaded += load(await(fetching));
+            List<Object> page = await(next);
+            byte[] cursor = (byte[]) page.get(0);
+            next = cursor.length == 1 && cursor[0] == '0' ? null
+                    : c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], cursor, glob, count, longest);
+            loaded += load(page);
         }
         return loaded;
     }
 
-    private int load(List<KeyValue<byte[], byte[]>> values) {
+    /** Applies a page: the cursor, then each key followed by (the start of) its value. */
+    private int load(List<Object> page) {
         int loaded = 0;
-        for (KeyValue<byte[], byte[]> kv : values) {
-            if (!kv.hasValue()) {
-                continue; // expired between SCAN and MGET
-            }
-            byte[] key = kv.getKey();
-            byte[] value = kv.getValue();
+        for (int i = 1; i + 1 < page.size(); i += 2) {
+            byte[] key = (byte[]) page.get(i);
+            byte[] value = (byte[]) page.get(i + 1);
             try {
-                if (key.length - idPrefixBytes.length > MAX_NAME) {
-                    continue; // both prefixes have the same length
-                }
                 if (startsWith(key, idPrefixBytes)) {
                     local.add(name(key, idPrefixBytes), capped(digits(value, 0, value.length)));
                     loaded++;

@@ -150,6 +150,27 @@ class RedisHostileTest {
         assertThat(b.notBeforeEpochSecond(huge)).isEqualTo(Long.MIN_VALUE);
     }
 
+    @Test
+    void hugeValuesAndKeysUnderThePrefix_areNotSentToASyncingNode() throws Exception {
+        String megabytes = "9".repeat(4 << 20);
+        r.set(prefix + "j:big-value", megabytes);
+        r.set(prefix + "s:big-value", "1 " + megabytes);
+        r.set(prefix + "j:" + megabytes, "1");
+        r.set(prefix + "j:small", Long.toString(Instant.now().plusSeconds(60).toEpochMilli()));
+        long before = sentByRedis();
+
+        RedisDenylist b = node();
+
+        assertThat(b.inSync()).isTrue();
+        assertThat(b.contains("small")).isTrue();
+        assertThat(sentByRedis() - before).as("bytes Redis sent").isLessThan(1 << 20);
+    }
+
+    private static long sentByRedis() {
+        return r.info("stats").lines().filter(l -> l.startsWith("total_net_output_bytes:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).findFirst().orElseThrow();
+    }
+
     private RevocationSettings settings() {
         return Tiers.settings(redis.uri(), prefix).build();
     }
