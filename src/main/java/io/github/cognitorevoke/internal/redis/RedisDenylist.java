@@ -587,6 +587,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 if (!firstSync.isDone()) {
                     LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                             + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    warnIfEvicting();
                     firstSync.complete(null);
                 }
             }
@@ -636,6 +637,33 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         if (commands == null) {
             commands = client.connect(ByteArrayCodec.INSTANCE, uri);
         }
+    }
+
+    /**
+     * Warns once if Redis may evict keys that carry an expiry (every key here does) to make room: an
+     * evicted entry is unknown to every node that starts or resyncs afterwards. ElastiCache's default
+     * policy is volatile-lru. Only a warning: a managed Redis may refuse INFO, and the operator decides.
+     */
+    private void warnIfEvicting() {
+        String info;
+        try {
+            info = await(commands.async().info("memory"));
+        } catch (Exception refused) {
+            return;
+        }
+        String policy = infoField(info, "maxmemory_policy");
+        String max = infoField(info, "maxmemory");
+        if (policy != null && !policy.equals("noeviction") && max != null && !max.equals("0")) {
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " has maxmemory-policy "
+                    + policy + ", so it may evict denylist entries before they end when it runs out of memory, and a"
+                    + " node that starts or resynchronizes afterwards would accept those revoked tokens; set"
+                    + " maxmemory-policy noeviction (a full Redis then refuses writes, which nodes keep and replay)");
+        }
+    }
+
+    private static String infoField(String info, String name) {
+        return info.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse(null);
     }
 
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */

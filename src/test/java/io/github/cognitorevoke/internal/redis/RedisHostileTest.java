@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +165,28 @@ class RedisHostileTest {
         assertThat(b.inSync()).isTrue();
         assertThat(b.contains("small")).isTrue();
         assertThat(sentByRedis() - before).as("bytes Redis sent").isLessThan(1 << 20);
+    }
+
+    @Test
+    void aRedisThatMayEvictKeysWithAnExpiry_isWarnedAboutOnce_atStart() {
+        r.configSet("maxmemory", "512mb");
+        r.configSet("maxmemory-policy", "volatile-lru");
+        try (Tiers.Captured log = new Tiers.Captured()) {
+            node();
+            assertThat(log.messages(Level.WARNING, "maxmemory-policy")).hasSize(1)
+                    .allMatch(m -> m.contains("volatile-lru") && m.contains("noeviction"));
+        } finally {
+            r.configSet("maxmemory-policy", "noeviction");
+            r.configSet("maxmemory", "0");
+        }
+    }
+
+    @Test
+    void aRedisThatNeverEvicts_isNotWarnedAbout() {
+        try (Tiers.Captured log = new Tiers.Captured()) {
+            node();
+            assertThat(log.messages(Level.WARNING, "maxmemory-policy")).isEmpty();
+        }
     }
 
     private static long sentByRedis() {
