@@ -62,8 +62,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Nothing is missed across a dropped connection: at start and after every loss of the
  * subscription the node subscribes first, then replays the writes Redis did not confirm, then loads
- * every live entry (SCAN and pipelined MGET); it is {@link #inSync()} only once that completed and
- * until the subscription is lost again.
+ * every live entry (SCAN and GETRANGE, one Lua script a page); it is {@link #inSync()} only once
+ * that completed and until the subscription is lost again.
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
  * after {@code redisTimeout}); writes Redis did not confirm are kept in a bounded buffer, one slot
@@ -78,8 +78,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RedisDenylist implements Denylist, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
-    /** Keys per SCAN page, each page fetched by one MGET while the next page is scanned. */
+    /** Keys per SCAN page; each page is scanned and read by one script while the previous one is applied. */
     static final int SCAN_COUNT = 5_000;
+    /** Longest stored value read: {@code "<notBefore> <untilMs>"} has at most 2 * 19 + 1 bytes. */
+    static final int VALUE_BYTES = 64;
     /** Replayed writes in flight at once. */
     private static final int REPLAY_BATCH = 1_000;
     /** How often the worker checks whether there is anything to connect, replay or sync. */
@@ -89,31 +91,65 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     /** Longest wait between attempts after a failure (connect, replay, sync). */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    /** The time limit of one SCAN or MGET page of the sync (at least {@code redisTimeout}). */
+    /** The time limit of one page of the sync (at least {@code redisTimeout}). */
     static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * One page of the sync. ARGV = cursor, pattern, count, longest key. Returns the next cursor, then
+     * key and value of each string key of the page no longer than the longest key, only the first
+     * {@link #VALUE_BYTES} bytes of each value (no stored value is longer): whatever was written under
+     * the prefix, a page costs this node a bounded amount of memory. Keys that expired meanwhile or
+     * hold another type are left out.
+     */
+    static final String PAGE_SCRIPT = """
+            local page = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+            local out, longest = {page[1]}, tonumber(ARGV[4])
+            for _, k in ipairs(page[2]) do
+              if #k <= longest then
+                local v = redis.pcall('GETRANGE', k, 0, %d)
+                if type(v) == 'string' and #v > 0 then
+                  out[#out + 1] = k
+                  out[#out + 1] = v
+                end
+              end
+            end
+            return out
+            """.formatted(VALUE_BYTES - 1);
+    /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
+    private static final Duration COGNITO_LONGEST_TOKEN = Duration.ofDays(1);
+    /**
+     * The longest name (token id or subject) taken from Redis; Cognito's are UUIDs. Longer ones were
+     * not written by a node, and a subject's name stays in memory as long as its cut-off.
+     */
+    static final int MAX_NAME = 1024;
 
     /**
-     * KEYS[1] = P j:id; ARGV = endMs, id, channel. Keeps the later end; publishes only a change.
-     * GET of a missing key is false in Lua, and tonumber(false) is nil.
+     * KEYS[1] = P j:id; ARGV = endMs, id, channel, capMs. Keeps the later end; publishes only a change.
+     * A current end beyond capMs (now + the longest legitimate entry) was not written by a node: it is
+     * replaced, or a value planted ahead of a logout would swallow it and its message.
+     * A key that holds no string (missing: false; another type: an error, which pcall returns) is
+     * replaced: a key of another type under the prefix must not fail every write of it, and with it
+     * every replay and sync of the node.
      */
     static final String ID_SCRIPT = """
-            local cur = tonumber(redis.call('GET', KEYS[1]))
-            if cur and cur >= tonumber(ARGV[1]) then return 0 end
+            local got = redis.pcall('GET', KEYS[1])
+            local cur = type(got) == 'string' and tonumber(got)
+            if cur and cur >= tonumber(ARGV[1]) and cur <= tonumber(ARGV[4]) then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
             redis.call('PUBLISH', ARGV[3], 'j ' .. ARGV[1] .. ' ' .. ARGV[2])
             return 1
             """;
 
     /**
-     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub. Keeps the later of each field
-     * as written (strings: no float formatting of large numbers in Lua).
+     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub, capMs. Keeps the later of each field
+     * as written (strings: no float formatting of large numbers in Lua). A key that holds no string
+     * or a field beyond capMs is replaced, as in {@link #ID_SCRIPT}.
      */
     static final String SUBJECT_SCRIPT = """
             local nb, u = ARGV[1], ARGV[2]
-            local cur = redis.call('GET', KEYS[1])
-            if cur then
+            local cur = redis.pcall('GET', KEYS[1])
+            if type(cur) == 'string' then
               local cnb, cu = string.match(cur, '^(-?%d+) (%d+)$')
-              if cnb then
+              if cnb and tonumber(cu) <= tonumber(ARGV[5]) and tonumber(cnb) * 1000 <= tonumber(ARGV[5]) then
                 local keepNb = tonumber(cnb) >= tonumber(nb)
                 local keepU = tonumber(cu) >= tonumber(u)
                 if keepNb and keepU then return 0 end
@@ -133,6 +169,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final String secret;
     private final Duration timeout;
     private final Duration syncTimeout;
+    /** How far ahead of now an entry may end (see {@link #longestEntry}). */
+    private final long longestEntryMs;
     private final int maxBuffered;
     private final String idPrefix;
     private final String subjectPrefix;
@@ -148,8 +186,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final ScheduledExecutorService worker;
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
-    // Bytes, not strings: a sync of a million keys would otherwise decode each key, encode it again for
-    // MGET and cut the prefix off a third copy.
+    // Bytes, not strings: a sync of a million keys would otherwise decode each key and cut the prefix off a
+    // second copy.
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
@@ -178,6 +216,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
         this.timeout = settings.redisTimeout();
         this.syncTimeout = settings.redisSyncTimeout();
+        this.longestEntryMs = longestEntry(settings).toMillis();
         this.maxBuffered = settings.redisMaxBufferedWrites();
         String prefix = settings.redisKeyPrefix();
         this.idPrefix = prefix + "j:";
@@ -347,7 +386,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     /**
-     * Every command fails after {@code redisTimeout}, except the sync's SCAN and MGET pages: on a busy
+     * Every command fails after {@code redisTimeout}, except the sync's pages: on a busy
      * machine a page of thousands of entries may take longer, and one late page would restart a sync
      * of a million entries from the beginning.
      */
@@ -362,7 +401,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
         @Override
         public long getTimeout(RedisCommand<?, ?, ?> command) {
-            if (command != null && (command.getType() == CommandType.SCAN || command.getType() == CommandType.MGET)) {
+            // The sync's pages are its only EVALSHA (writes use EVAL).
+            if (command != null && command.getType() == CommandType.EVALSHA) {
                 return pageMs;
             }
             return commandMs;
@@ -398,9 +438,32 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         byte[] end = bytes(Long.toString(w.endMs()));
         if (w.subject()) {
             return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
-                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()));
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap());
         }
-        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes);
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes, cap());
+    }
+
+    /**
+     * The longest an entry written by a node can last: a held token family (pendingDeadline, then a
+     * token lifetime, then the clock skew), plus the skew once more for the writer's clock against
+     * this one's, and a minute to spare.
+     */
+    static Duration longestEntry(RevocationSettings settings) {
+        Duration lifetime = settings.maxTokenLifetime().compareTo(COGNITO_LONGEST_TOKEN) > 0
+                ? settings.maxTokenLifetime() : COGNITO_LONGEST_TOKEN;
+        return settings.pendingDeadline().plus(lifetime).plus(settings.clockSkew().multipliedBy(2)).plusMinutes(1);
+    }
+
+    private byte[] cap() {
+        return bytes(Long.toString(clock.millis() + longestEntryMs));
+    }
+
+    /**
+     * An end read from Redis, cut at now + the longest legitimate entry: whoever can write to Redis
+     * must not pin memory on every node for years.
+     */
+    private Instant capped(long endMs) {
+        return Instant.ofEpochMilli(Math.min(endMs, clock.millis() + longestEntryMs));
     }
 
     private static byte[] bytes(String s) {
@@ -442,13 +505,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         try {
             if (message.startsWith("j ")) {
                 int space = message.indexOf(' ', 2);
-                local.add(message.substring(space + 1), Instant.ofEpochMilli(Long.parseLong(message, 2, space, 10)));
+                if (message.length() - space - 1 <= MAX_NAME) {
+                    local.add(message.substring(space + 1), capped(Long.parseLong(message, 2, space, 10)));
+                }
             } else if (message.startsWith("s ")) {
                 int first = message.indexOf(' ', 2);
                 int second = message.indexOf(' ', first + 1);
-                local.cutOff(message.substring(second + 1),
-                        Instant.ofEpochSecond(Long.parseLong(message, 2, first, 10)),
-                        Instant.ofEpochMilli(Long.parseLong(message, first + 1, second, 10)));
+                if (message.length() - second - 1 <= MAX_NAME) {
+                    cutOff(message.substring(second + 1), Long.parseLong(message, 2, first, 10),
+                            Long.parseLong(message, first + 1, second, 10));
+                }
             }
         } catch (RuntimeException malformed) {
             // Not ours (another writer on the channel): nothing to apply.
@@ -546,6 +612,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
                 if (!firstSync.isDone()) {
                     LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                             + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    warnIfEvicting();
                     firstSync.complete(null);
                 }
             }
@@ -597,6 +664,33 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         }
     }
 
+    /**
+     * Warns once if Redis may evict keys that carry an expiry (every key here does) to make room: an
+     * evicted entry is unknown to every node that starts or resyncs afterwards. ElastiCache's default
+     * policy is volatile-lru. Only a warning: a managed Redis may refuse INFO, and the operator decides.
+     */
+    private void warnIfEvicting() {
+        String info;
+        try {
+            info = await(commands.async().info("memory"));
+        } catch (Exception refused) {
+            return;
+        }
+        String policy = infoField(info, "maxmemory_policy");
+        String max = infoField(info, "maxmemory");
+        if (policy != null && !policy.equals("noeviction") && max != null && !max.equals("0")) {
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " has maxmemory-policy "
+                    + policy + ", so it may evict denylist entries before they end when it runs out of memory, and a"
+                    + " node that starts or resynchronizes afterwards would accept those revoked tokens; set"
+                    + " maxmemory-policy noeviction (a full Redis then refuses writes, which nodes keep and replay)");
+        }
+    }
+
+    private static String infoField(String info, String name) {
+        return info.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse(null);
+    }
+
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
     private int replay() throws Exception {
         List<WriteBuffer.Slot> slots = buffer.snapshot();
@@ -619,49 +713,43 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     /**
-     * Loads every live entry: SCAN pages of {@link #SCAN_COUNT}, each page's values fetched by MGET
-     * while the next page is scanned and the previous page's values are applied here.
+     * Loads every live entry: pages of {@link #SCAN_COUNT} keys, each scanned and read by one
+     * {@link #PAGE_SCRIPT}, the next page asked for before this one is applied here.
      *
      * @return the number of entries loaded
      */
     int sync() throws Exception {
         RedisAsyncCommands<byte[], byte[]> c = commands.async();
-        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
-        RedisFuture<KeyScanCursor<byte[]>> next = c.scan(ScanCursor.INITIAL, args);
-        RedisFuture<List<KeyValue<byte[], byte[]>>> fetching = null;
+        String sha = await(c.scriptLoad(PAGE_SCRIPT));
+        byte[] glob = bytes(pattern);
+        byte[] count = bytes(Integer.toString(SCAN_COUNT));
+        byte[] longest = bytes(Integer.toString(idPrefixBytes.length + MAX_NAME));
+        RedisFuture<List<Object>> next = c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], bytes("0"), glob, count,
+                longest);
         int loaded = 0;
         while (next != null) {
-            KeyScanCursor<byte[]> page = await(next);
-            next = page.isFinished() ? null : c.scan(page, args);
-            RedisFuture<List<KeyValue<byte[], byte[]>>> fetched =
-                    page.getKeys().isEmpty() ? null : c.mget(page.getKeys().toArray(byte[][]::new));
-            if (fetching != null) {
-                loaded += load(await(fetching));
-            }
-            fetching = fetched;
-        }
-        if (fetching != null) {
-            loaded += load(await(fetching));
+            List<Object> page = await(next);
+            byte[] cursor = (byte[]) page.get(0);
+            next = cursor.length == 1 && cursor[0] == '0' ? null
+                    : c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], cursor, glob, count, longest);
+            loaded += load(page);
         }
         return loaded;
     }
 
-    private int load(List<KeyValue<byte[], byte[]>> values) {
+    /** Applies a page: the cursor, then each key followed by (the start of) its value. */
+    private int load(List<Object> page) {
         int loaded = 0;
-        for (KeyValue<byte[], byte[]> kv : values) {
-            if (!kv.hasValue()) {
-                continue; // expired between SCAN and MGET
-            }
-            byte[] key = kv.getKey();
-            byte[] value = kv.getValue();
+        for (int i = 1; i + 1 < page.size(); i += 2) {
+            byte[] key = (byte[]) page.get(i);
+            byte[] value = (byte[]) page.get(i + 1);
             try {
                 if (startsWith(key, idPrefixBytes)) {
-                    local.add(name(key, idPrefixBytes), Instant.ofEpochMilli(digits(value, 0, value.length)));
+                    local.add(name(key, idPrefixBytes), capped(digits(value, 0, value.length)));
                     loaded++;
                 } else if (startsWith(key, subjectPrefixBytes)) {
                     int space = indexOf(value, (byte) ' ');
-                    local.cutOff(name(key, subjectPrefixBytes), Instant.ofEpochSecond(digits(value, 0, space)),
-                            Instant.ofEpochMilli(digits(value, space + 1, value.length)));
+                    cutOff(name(key, subjectPrefixBytes), digits(value, 0, space), digits(value, space + 1, value.length));
                     loaded++;
                 }
             } catch (RuntimeException malformed) {
@@ -669,6 +757,12 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    /** Applies a cut-off read from Redis: its end capped, its notBefore no later than its end. */
+    private void cutOff(String subject, long notBeforeSecond, long untilMs) {
+        Instant until = capped(untilMs);
+        local.cutOff(subject, Instant.ofEpochSecond(Math.min(notBeforeSecond, until.getEpochSecond())), until);
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {

@@ -7,11 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.testing.RedisProcess;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,53 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Two tier nodes (each its own Lettuce client and Caffeine cache) sharing one real redis-server. */
-class RedisDenylistTest {
-
-    private static RedisProcess redis;
-    private static RedisClient inspector;
-    private static StatefulRedisConnection<String, String> inspection;
-    private static RedisCommands<String, String> r;
-
-    private String prefix;
-    private final List<RedisDenylist> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start("tier");
-        inspector = RedisClient.create(redis.uri());
-        inspection = inspector.connect();
-        r = inspection.sync();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        inspection.close();
-        inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        redis.stop();
-    }
-
-    @BeforeEach
-    void freshPrefix() {
-        prefix = Tiers.prefix();
-    }
-
-    @AfterEach
-    void closeNodes() {
-        nodes.forEach(RedisDenylist::close);
-    }
-
-    private RedisDenylist node() {
-        RedisDenylist n = Tiers.node(redis.uri(), prefix);
-        nodes.add(n);
-        return n;
-    }
+class RedisDenylistTest extends RedisTierTest {
 
     @Test
     void addOnA_isContainedOnB_andConfirmed() throws Exception {

@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * Start-up sync at scale, run by hand (not a test): fills a fresh redis-server with N live id entries
- * as the tier writes them, then times a node's start (connect, subscribe, SCAN/MGET, load) and reports
+ * as the tier writes them, then times a node's start (connect, subscribe, SCAN/GETRANGE pages, load) and reports
  * the heap it holds afterwards.
  *
  * <pre>
