@@ -5,15 +5,11 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.Denylist;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -33,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,13 +51,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every node subscribes to that channel and applies what it hears, keep-later, to its own cache.
  *
  * <p>Keys (P = {@code redisKeyPrefix}): {@code P j:<id>} = end in epoch ms; {@code P s:<sub>} =
- * {@code "<notBefore epoch s> <until epoch ms>"}. Messages: {@code j <endMs> <id>} and
- * {@code s <notBefore> <untilMs> <sub>}. Only Redis 6.2 commands (no {@code EXPIRE GT}, no
- * {@code PEXPIRETIME}): the same scripts run on Redis 6.2+ and Valkey 7.2+.
+ * {@code "<notBefore epoch s> <until epoch ms>"}; and two sorted sets that index them for the sync,
+ * {@code P ids} (member id, score end ms) and {@code P subjects} (member sub, score until ms), written
+ * by the same script as the key they index, so that key and index never disagree. Messages:
+ * {@code j <endMs> <id>} and {@code s <notBefore> <untilMs> <sub>}. Only Redis 6.2 commands (no
+ * {@code EXPIRE GT}, no {@code PEXPIRETIME}): the same scripts run on Redis 6.2+ and Valkey 7.2+.
  *
  * <p>Nothing is missed across a dropped connection: at start and after every loss of the
  * subscription the node subscribes first, then replays the writes Redis did not confirm, then loads
- * every live entry (SCAN and GETRANGE, one Lua script a page); it is {@link #inSync()} only once
+ * every live entry from the two indexes (see {@link #sync()}); it is {@link #inSync()} only once
  * that completed and until the subscription is lost again.
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
@@ -78,8 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RedisDenylist implements Denylist, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
-    /** Keys per SCAN page; each page is scanned and read by one script while the previous one is applied. */
-    static final int SCAN_COUNT = 5_000;
+    /** Index members per sync page; each page is read by one script while the previous one is applied. */
+    static final int PAGE_SIZE = 20_000;
     /** Longest stored value read: {@code "<notBefore> <untilMs>"} has at most 2 * 19 + 1 bytes. */
     static final int VALUE_BYTES = 64;
     /** Replayed writes in flight at once. */
@@ -94,24 +91,37 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     /** The time limit of one page of the sync (at least {@code redisTimeout}). */
     static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * One page of the sync. ARGV = cursor, pattern, count, longest key. Returns the next cursor, then
-     * key and value of each string key of the page no longer than the longest key, only the first
-     * {@link #VALUE_BYTES} bytes of each value (no stored value is longer): whatever was written under
-     * the prefix, a page costs this node a bounded amount of memory. Keys that expired meanwhile or
-     * hold another type are left out.
+     * One page of the sync: members of the index KEYS[1] from rank ARGV[1] to ARGV[2] in descending
+     * score order. ARGV[3] = now ms, ARGV[4] = cap ms, ARGV[5] = longest name, ARGV[6] = key prefix or
+     * empty. Returns a flag (1: the page was full and still live, read on; 0: done), then name and
+     * field of each member: with an empty prefix the field is the score (a score beyond the cap is sent
+     * as the cap); else the first {@link #VALUE_BYTES} bytes of the key prefix + name (no stored value
+     * is longer), members whose key is gone or holds another type left out. Stops at the first member
+     * already past. Names longer than the longest are not sent: whatever was written under the prefix,
+     * a page costs this node a bounded amount of memory.
      */
     static final String PAGE_SCRIPT = """
-            local page = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
-            local out, longest = {page[1]}, tonumber(ARGV[4])
-            for _, k in ipairs(page[2]) do
-              if #k <= longest then
-                local v = redis.pcall('GETRANGE', k, 0, %d)
-                if type(v) == 'string' and #v > 0 then
-                  out[#out + 1] = k
-                  out[#out + 1] = v
+            local page = redis.pcall('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
+            local out = {0}
+            if type(page) ~= 'table' or page.err then return out end
+            local now, cap, longest, kp = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+            for i = 1, #page, 2 do
+              local m, s = page[i], tonumber(page[i + 1])
+              if not s or s <= now then return out end
+              if #m <= longest then
+                if kp == '' then
+                  out[#out + 1] = m
+                  out[#out + 1] = s > cap and ARGV[4] or page[i + 1]
+                else
+                  local v = redis.pcall('GETRANGE', kp .. m, 0, %d)
+                  if type(v) == 'string' and #v > 0 then
+                    out[#out + 1] = m
+                    out[#out + 1] = v
+                  end
                 end
               end
             end
+            if #page == 2 * (tonumber(ARGV[2]) - tonumber(ARGV[1]) + 1) then out[1] = 1 end
             return out
             """.formatted(VALUE_BYTES - 1);
     /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
@@ -123,28 +133,53 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     static final int MAX_NAME = 1024;
 
     /**
-     * KEYS[1] = P j:id; ARGV = endMs, id, channel, capMs. Keeps the later end; publishes only a change.
+     * Lua, the start of both write scripts: {@code index(idx, score, member, nowMs, capMs)} raises the
+     * member's score (ZADD GT: a score never drops, so no member still to be read by a sync moves
+     * up past it, see {@link #sync()}), removes the members already past (only those that ended since
+     * the last write: bounded work) and gives the index the expiry of its latest member, at most capMs
+     * (a member planted far ahead must not keep the index forever). An index of another type is
+     * replaced, as the entry keys are.
+     */
+    private static final String INDEX_FUNCTION = """
+            local function index(idx, score, member, now, cap)
+              if type(redis.pcall('ZADD', idx, 'GT', score, member)) ~= 'number' then
+                redis.call('DEL', idx)
+                redis.call('ZADD', idx, score, member)
+              end
+              redis.call('ZREMRANGEBYSCORE', idx, '-inf', now)
+              local top = redis.call('ZREVRANGE', idx, 0, 0, 'WITHSCORES')[2]
+              if top then
+                local at = math.max(math.min(tonumber(top), tonumber(cap)), tonumber(score))
+                redis.call('PEXPIREAT', idx, string.format('%.0f', at))
+              end
+            end
+            """;
+
+    /**
+     * KEYS[1] = P j:id, KEYS[2] = P ids; ARGV = endMs, id, channel, capMs, nowMs. Keeps the later end
+     * and indexes it; publishes only a change.
      * A current end beyond capMs (now + the longest legitimate entry) was not written by a node: it is
      * replaced, or a value planted ahead of a logout would swallow it and its message.
      * A key that holds no string (missing: false; another type: an error, which pcall returns) is
      * replaced: a key of another type under the prefix must not fail every write of it, and with it
      * every replay and sync of the node.
      */
-    static final String ID_SCRIPT = """
+    static final String ID_SCRIPT = INDEX_FUNCTION + """
             local got = redis.pcall('GET', KEYS[1])
             local cur = type(got) == 'string' and tonumber(got)
             if cur and cur >= tonumber(ARGV[1]) and cur <= tonumber(ARGV[4]) then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+            index(KEYS[2], ARGV[1], ARGV[2], ARGV[5], ARGV[4])
             redis.call('PUBLISH', ARGV[3], 'j ' .. ARGV[1] .. ' ' .. ARGV[2])
             return 1
             """;
 
     /**
-     * KEYS[1] = P s:sub; ARGV = notBefore (s), untilMs, channel, sub, capMs. Keeps the later of each field
-     * as written (strings: no float formatting of large numbers in Lua). A key that holds no string
+     * KEYS[1] = P s:sub, KEYS[2] = P subjects; ARGV = notBefore (s), untilMs, channel, sub, capMs, nowMs.
+     * Keeps the later of each field as written and indexes the until (strings: no float formatting of large numbers in Lua). A key that holds no string
      * or a field beyond capMs is replaced, as in {@link #ID_SCRIPT}.
      */
-    static final String SUBJECT_SCRIPT = """
+    static final String SUBJECT_SCRIPT = INDEX_FUNCTION + """
             local nb, u = ARGV[1], ARGV[2]
             local cur = redis.pcall('GET', KEYS[1])
             if type(cur) == 'string' then
@@ -159,6 +194,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             end
             local v = nb .. ' ' .. u
             redis.call('SET', KEYS[1], v, 'PXAT', u)
+            index(KEYS[2], u, ARGV[4], ARGV[6], ARGV[5])
             redis.call('PUBLISH', ARGV[3], 's ' .. v .. ' ' .. ARGV[4])
             return 1
             """;
@@ -176,9 +212,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final String subjectPrefix;
     private final String channel;
     private final byte[] channelBytes;
-    private final byte[] idPrefixBytes;
     private final byte[] subjectPrefixBytes;
-    private final String pattern;
+    private final byte[] idIndex;
+    private final byte[] subjectIndex;
     private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
@@ -223,9 +259,9 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.subjectPrefix = prefix + "s:";
         this.channel = prefix + "events";
         this.channelBytes = bytes(channel);
-        this.idPrefixBytes = bytes(idPrefix);
         this.subjectPrefixBytes = bytes(subjectPrefix);
-        this.pattern = glob(prefix) + "[js]:*";
+        this.idIndex = bytes(prefix + "ids");
+        this.subjectIndex = bytes(prefix + "subjects");
         this.buffer = new WriteBuffer(maxBuffered);
         this.outOfSyncSince = clock.instant();
         try {
@@ -434,13 +470,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     private RedisFuture<Long> eval(RedisAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
-        byte[][] key = {bytes(w.key())};
         byte[] end = bytes(Long.toString(w.endMs()));
+        byte[] now = bytes(Long.toString(clock.millis()));
         if (w.subject()) {
-            return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, key,
-                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap());
+            return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(w.key()), subjectIndex},
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap(), now);
         }
-        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, key, end, bytes(w.name()), channelBytes, cap());
+        return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(w.key()), idIndex},
+                end, bytes(w.name()), channelBytes, cap(), now);
     }
 
     /**
@@ -713,45 +750,76 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     /**
-     * Loads every live entry: pages of {@link #SCAN_COUNT} keys, each scanned and read by one
-     * {@link #PAGE_SCRIPT}, the next page asked for before this one is applied here.
+     * Loads every live entry from the indexes {@code P subjects} and {@code P ids}: pages of
+     * {@link #PAGE_SIZE} members, each read by one {@link #PAGE_SCRIPT}, the next page asked for
+     * before this one is applied here. Reading stops at the first member already past.
+     *
+     * <p>Why no entry is missed although the index changes between pages: pages go by rank in
+     * descending score order, and a member still to be read can only move to a higher rank number
+     * (further down the list), never to one already read. The members above it change only by an
+     * insertion or a raise (which push it down: it is read again, harmless) or by a removal; the only
+     * removal is the prune of members already past, which are all below it (or past themselves), and
+     * no score is ever lowered (ZADD GT). The member that an insertion or raise puts into the ranks
+     * already read is missed by the read, but its write published it on {@code P events}, which this
+     * node subscribed to before the sync began: it is applied from the message. An entry whose key
+     * outlived its index (a hostile delete of the index) is not loaded; the next write of any entry
+     * recreates the index, not the lost members.
      *
      * @return the number of entries loaded
      */
     int sync() throws Exception {
         RedisAsyncCommands<byte[], byte[]> c = commands.async();
         String sha = await(c.scriptLoad(PAGE_SCRIPT));
-        byte[] glob = bytes(pattern);
-        byte[] count = bytes(Integer.toString(SCAN_COUNT));
-        byte[] longest = bytes(Integer.toString(idPrefixBytes.length + MAX_NAME));
-        RedisFuture<List<Object>> next = c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], bytes("0"), glob, count,
-                longest);
+        return syncIndex(c, sha, subjectIndex, subjectPrefixBytes) + syncIndex(c, sha, idIndex, new byte[0]);
+    }
+
+    private int syncIndex(RedisAsyncCommands<byte[], byte[]> c, String sha, byte[] index, byte[] keyPrefix)
+            throws Exception {
+        RedisFuture<List<Object>> next = page(c, sha, index, keyPrefix, 0);
         int loaded = 0;
-        while (next != null) {
+        for (long from = PAGE_SIZE; next != null; from += PAGE_SIZE) {
             List<Object> page = await(next);
-            byte[] cursor = (byte[]) page.get(0);
-            next = cursor.length == 1 && cursor[0] == '0' ? null
-                    : c.evalsha(sha, ScriptOutputType.MULTI, new byte[0][], cursor, glob, count, longest);
-            loaded += load(page);
+            next = page.isEmpty() || !Long.valueOf(1).equals(page.get(0)) ? null
+                    : page(c, sha, index, keyPrefix, from);
+            loaded += keyPrefix.length == 0 ? loadIds(page) : loadSubjects(page);
         }
         return loaded;
     }
 
-    /** Applies a page: the cursor, then each key followed by (the start of) its value. */
-    private int load(List<Object> page) {
+    private RedisFuture<List<Object>> page(RedisAsyncCommands<byte[], byte[]> c, String sha, byte[] index,
+            byte[] keyPrefix, long from) {
+        return c.evalsha(sha, ScriptOutputType.MULTI, new byte[][] {index}, bytes(Long.toString(from)),
+                bytes(Long.toString(from + PAGE_SIZE - 1)), bytes(Long.toString(clock.millis())), cap(),
+                bytes(Integer.toString(MAX_NAME)), keyPrefix);
+    }
+
+    /** Applies a page of ids: the flag, then each id followed by its end. */
+    private int loadIds(List<Object> page) {
         int loaded = 0;
         for (int i = 1; i + 1 < page.size(); i += 2) {
-            byte[] key = (byte[]) page.get(i);
+            byte[] id = (byte[]) page.get(i);
+            byte[] end = (byte[]) page.get(i + 1);
+            try {
+                local.add(new String(id, StandardCharsets.UTF_8), capped(digits(end, 0, end.length)));
+                loaded++;
+            } catch (RuntimeException malformed) {
+                // A score not written by these scripts (a fraction): nothing to load.
+            }
+        }
+        return loaded;
+    }
+
+    /** Applies a page of cut-offs: the flag, then each subject followed by (the start of) its key's value. */
+    private int loadSubjects(List<Object> page) {
+        int loaded = 0;
+        for (int i = 1; i + 1 < page.size(); i += 2) {
+            byte[] subject = (byte[]) page.get(i);
             byte[] value = (byte[]) page.get(i + 1);
             try {
-                if (startsWith(key, idPrefixBytes)) {
-                    local.add(name(key, idPrefixBytes), capped(digits(value, 0, value.length)));
-                    loaded++;
-                } else if (startsWith(key, subjectPrefixBytes)) {
-                    int space = indexOf(value, (byte) ' ');
-                    cutOff(name(key, subjectPrefixBytes), digits(value, 0, space), digits(value, space + 1, value.length));
-                    loaded++;
-                }
+                int space = indexOf(value, (byte) ' ');
+                cutOff(new String(subject, StandardCharsets.UTF_8), digits(value, 0, space),
+                        digits(value, space + 1, value.length));
+                loaded++;
             } catch (RuntimeException malformed) {
                 // A value not written by these scripts: nothing to load.
             }
@@ -763,14 +831,6 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private void cutOff(String subject, long notBeforeSecond, long untilMs) {
         Instant until = capped(untilMs);
         local.cutOff(subject, Instant.ofEpochSecond(Math.min(notBeforeSecond, until.getEpochSecond())), until);
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static String name(byte[] key, byte[] prefix) {
-        return new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
     }
 
     private static int indexOf(byte[] value, byte b) {
@@ -861,18 +921,5 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             }
         }
         return text;
-    }
-
-    /** Escapes Redis glob characters, so that a prefix matches only itself. */
-    static String glob(String literal) {
-        StringBuilder b = new StringBuilder(literal.length() + 8);
-        for (int i = 0; i < literal.length(); i++) {
-            char ch = literal.charAt(i);
-            if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
-                b.append('\\');
-            }
-            b.append(ch);
-        }
-        return b.toString();
     }
 }

@@ -28,6 +28,8 @@ class RedisHostileTest extends RedisTierTest {
     void writesOverKeysOfAnotherType_replaceThem_areConfirmed_andHeardByOtherNodes() throws Exception {
         r.hset(prefix + "s:alice", "x", "y");
         r.sadd(prefix + "j:jti-1", "x");
+        r.set(prefix + "ids", "x");
+        r.sadd(prefix + "subjects", "x");
         RedisDenylist a = node();
         RedisDenylist b = node();
         Instant now = Instant.now();
@@ -38,6 +40,8 @@ class RedisHostileTest extends RedisTierTest {
         await().until(() -> b.contains("jti-1") && b.notBeforeEpochSecond("alice") == now.getEpochSecond());
         assertThat(r.type(prefix + "s:alice")).isEqualTo("string");
         assertThat(r.type(prefix + "j:jti-1")).isEqualTo("string");
+        assertThat(r.zscore(prefix + "ids", "jti-1")).isPositive();
+        assertThat(r.zscore(prefix + "subjects", "alice")).isPositive();
         assertThat(a.inSync()).isTrue();
     }
 
@@ -47,7 +51,9 @@ class RedisHostileTest extends RedisTierTest {
         long century = clock.millis() + Duration.ofDays(36_500).toMillis();
         long nb = clock.instant().getEpochSecond();
         r.set(prefix + "j:loaded", Long.toString(century));
+        r.zadd(prefix + "ids", century, "loaded");
         r.set(prefix + "s:bob", nb + " " + century);
+        r.zadd(prefix + "subjects", century, "bob");
         RedisDenylist b = node(clock);
         assertThat(b.contains("loaded")).isTrue();
         r.publish(prefix + "events", "j " + century + " heard");
@@ -92,6 +98,8 @@ class RedisHostileTest extends RedisTierTest {
         String huge = "x".repeat(RedisDenylist.MAX_NAME + 1);
         long end = Instant.now().plusSeconds(60).toEpochMilli();
         r.set(prefix + "s:" + huge, "1 " + end);
+        r.zadd(prefix + "subjects", end, huge);
+        r.zadd(prefix + "ids", end, huge);
         RedisDenylist b = node();
         r.publish(prefix + "events", "j " + end + " " + huge);
         r.publish(prefix + "events", "s 1 " + end + " " + huge);
@@ -103,18 +111,22 @@ class RedisHostileTest extends RedisTierTest {
     }
 
     @Test
-    void hugeValuesAndKeysUnderThePrefix_areNotSentToASyncingNode() throws Exception {
+    void hugeValuesAndIndexMembersUnderThePrefix_areNotSentToASyncingNode() throws Exception {
         String megabytes = "9".repeat(4 << 20);
-        r.set(prefix + "j:big-value", megabytes);
+        long end = Instant.now().plusSeconds(60).toEpochMilli();
         r.set(prefix + "s:big-value", "1 " + megabytes);
-        r.set(prefix + "j:" + megabytes, "1");
-        r.set(prefix + "j:small", Long.toString(Instant.now().plusSeconds(60).toEpochMilli()));
+        r.zadd(prefix + "subjects", end, "big-value");
+        r.zadd(prefix + "ids", end, megabytes);
+        r.zadd(prefix + "subjects", end, megabytes);
+        r.set(prefix + "s:" + megabytes, "1 " + end);
+        r.zadd(prefix + "ids", end, "small");
         long before = sentByRedis();
 
         RedisDenylist b = node();
 
         assertThat(b.inSync()).isTrue();
         assertThat(b.contains("small")).isTrue();
+        assertThat(b.size()).isEqualTo(1);
         assertThat(sentByRedis() - before).as("bytes Redis sent").isLessThan(1 << 20);
     }
 
