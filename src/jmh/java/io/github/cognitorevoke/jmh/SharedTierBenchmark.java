@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  *                                  its Caffeine, as a request would find it). HdrHistogram, corrected for
  *                                  coordinated omission; percentile distribution written to OUT.
  *   sync N                         N live entries in Redis; the time a new node takes from start to in sync
- *                                  (subscribe, SCAN + MGET, load into Caffeine), and the heap it retains.
+ *                                  (subscribe, index pages, load into Caffeine), and the heap it retains.
  * </pre>
  *
  * Nodes are two {@link RedisDenylist}s with their own Lettuce client and Caffeine in one JVM: the
@@ -143,10 +143,15 @@ public final class SharedTierBenchmark {
         }
     }
 
-    /** Writes n id entries the way nodes do (value = end ms, PXAT end), 100 k per Lua call. */
+    /**
+     * Writes n id entries the way nodes' scripts do (key {@code j:<id>} = end ms with PXAT end, member
+     * of the index {@code ids} with score end, the index expiring at the latest end), 100 k per Lua call.
+     */
     private static void populate(RedisProcess redis, String prefix, int n, long endMs) throws IOException {
         String script = "local p, e, from, to = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]) "
-                + "for i = from, to do redis.call('SET', p .. 'j:' .. string.format('%08x-0000-4000-8000-%012x', i, i * 7919), e, 'PXAT', e) end "
+                + "for i = from, to do local id = string.format('%08x-0000-4000-8000-%012x', i, i * 7919) "
+                + "redis.call('SET', p .. 'j:' .. id, e, 'PXAT', e) redis.call('ZADD', p .. 'ids', e, id) end "
+                + "redis.call('PEXPIREAT', p .. 'ids', e) "
                 + "return to";
         for (int from = 0; from < n; from += 100_000) {
             int to = Math.min(n, from + 100_000) - 1;

@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * Start-up sync at scale, run by hand (not a test): fills a fresh redis-server with N live id entries
- * as the tier writes them, then times a node's start (connect, subscribe, SCAN/GETRANGE pages, load) and reports
+ * as the tier writes them, then times a node's start (connect, subscribe, index pages, load) and reports
  * the heap it holds afterwards.
  *
  * <pre>
@@ -24,12 +24,18 @@ import java.time.Instant;
  */
 public final class SyncMeasurement {
 
-    /** Fills in batches with the server-side loop: 36-character ids like Cognito's jti, end in one hour. */
+    /**
+     * Fills in batches with a server-side loop, in the tier's data model (entry key with PXAT, index
+     * member, index expiry): 36-character ids like Cognito's jti, end in one hour.
+     */
     private static final String FILL = """
             local from, to, endMs = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
             for i = from, to - 1 do
-              redis.call('SET', KEYS[1] .. string.format('%08x-0000-4000-8000-%012x', i, i), endMs, 'PXAT', endMs)
+              local id = string.format('%08x-0000-4000-8000-%012x', i, i)
+              redis.call('SET', KEYS[1] .. id, endMs, 'PXAT', endMs)
+              redis.call('ZADD', KEYS[2], endMs, id)
             end
+            redis.call('PEXPIREAT', KEYS[2], endMs)
             return to - from
             """;
 
@@ -50,7 +56,7 @@ public final class SyncMeasurement {
             try (StatefulRedisConnection<String, String> c = filler.connect()) {
                 c.setTimeout(Duration.ofMinutes(1));
                 for (int from = 0; from < entries; from += 50_000) {
-                    c.sync().eval(FILL, ScriptOutputType.INTEGER, new String[] {prefix + "j:"},
+                    c.sync().eval(FILL, ScriptOutputType.INTEGER, new String[] {prefix + "j:", prefix + "ids"},
                             Integer.toString(from), Integer.toString(Math.min(entries, from + 50_000)), end);
                 }
             } finally {
