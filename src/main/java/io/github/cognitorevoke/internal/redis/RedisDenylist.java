@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Nothing is missed across a dropped connection: at start and after every loss of the
  * subscription the node subscribes first, then replays the writes Redis did not confirm, then loads
- * every live entry from the two indexes (see {@link #sync()}); it is {@link #inSync()} only once
+ * every live entry from the two indexes (see {@code sync()}); it is {@link #inSync()} only once
  * that completed and until the subscription is lost again.
  *
  * <p>During an outage Lettuce queues nothing (commands are rejected while disconnected and time out
