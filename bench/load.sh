@@ -22,6 +22,7 @@ root=$(pwd)
 
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-60s}
+WARMUP=${WARMUP:-20s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 TOKENS=${TOKENS:-1000}
@@ -191,19 +192,21 @@ for check in "$a $first_live 200" "$a $first_revoked 401" "$b $first_live 200" "
   [[ $code == "$3" ]] || { echo "sanity: /$1 answered $code, expected $3"; exit 1; }
 done
 
-echo "== warm-up: 20 s each"
+echo "== warm-up: $WARMUP each"
 run() { # $1 = the WAR, $2 = duration, $3 = result file
   BENCH_TOKENS=$out/tokens.txt BENCH_REVOKED=$out/revoked.txt BENCH_FILTER=$([[ $1 != without ]] && echo 1 || echo 0) \
   BENCH_VARIANT=$1 \
   BENCH_RESULT=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --timeout 10s --latency -s bench/load.lua \
     "$base/$1/api/hello" > "$out/wrk-last.txt"
 }
-run $a 20s "$out/warmup.txt"
-run $b 20s "$out/warmup.txt"
+run $a "$WARMUP" "$out/warmup.txt"
+run $b "$WARMUP" "$out/warmup.txt"
 
-echo "== $RUNS alternating runs of $DURATION each, -t$THREADS -c$CONNECTIONS"
+echo "== $RUNS alternating runs of $DURATION each (order a b, b a, ...), -t$THREADS -c$CONNECTIONS"
 for r in $(seq 1 "$RUNS"); do
-  for variant in $a $b; do
+  # a, b then b, a: a machine still warming up favours neither
+  order="$a $b"; (( r % 2 == 0 )) && order="$b $a"
+  for variant in $order; do
     run "$variant" "$DURATION" "$out/results.txt"
     echo "run $r $variant: $(tail -1 "$out/results.txt")"
   done
