@@ -165,7 +165,10 @@ public final class RedisPendingStore implements PendingStore {
     private final Map<String, Pending> unsaved = new ConcurrentHashMap<>();
     private final Set<String> saving = ConcurrentHashMap.newKeySet();
     // id -> whether its entry goes too (true) or only this node's claim (false), until Redis took it.
+    // Bounded (redisMaxBufferedWrites): past it an ended entry is left to its key's expiry at its deadline;
+    // the worst that does is one more RevokeToken by a node that takes it over (harmless).
     private final Map<String, Boolean> unforgotten = new ConcurrentHashMap<>();
+    private final int maxUnforgotten;
     // The node each entry of the last sweep came from, to hand it back there.
     private final Map<String, String> origins = new ConcurrentHashMap<>();
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -206,6 +209,7 @@ public final class RedisPendingStore implements PendingStore {
         this.nodesKey = prefix + "nodes";
         this.mine = prefix + "owned:" + node;
         this.timeout = settings.redisTimeout();
+        this.maxUnforgotten = settings.redisMaxBufferedWrites();
         this.lease = settings.redisLease();
         this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
         this.clock = clock;
@@ -353,7 +357,9 @@ public final class RedisPendingStore implements PendingStore {
     private void forget(String id, boolean entryToo) {
         synchronized (writes) {
             unsaved.remove(id);
-            unforgotten.merge(id, entryToo, Boolean::logicalOr);
+            if (unforgotten.size() < maxUnforgotten || unforgotten.containsKey(id)) {
+                unforgotten.merge(id, entryToo, Boolean::logicalOr);
+            }
         }
         sendForget(id);
     }
