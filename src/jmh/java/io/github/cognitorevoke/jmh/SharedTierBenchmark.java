@@ -15,19 +15,19 @@ import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +145,8 @@ public final class SharedTierBenchmark {
             "Bearer error=\"invalid_token\", error_description=\"The access token has been revoked\"";
     /** A token that B still accepts this long after its logout was sent counts as a failure. */
     private static final Duration GIVE_UP = Duration.ofSeconds(5);
+    /** Polls of one token on B start at most this often: the measurement's resolution is this or a round trip. */
+    private static final Duration POLL_GAP = Duration.ofNanos(Long.getLong("e2e.pollGapMicros", 1000) * 1000);
 
     static void e2e(int rate, int seconds, Path out) throws Exception {
         Path dir = Path.of(System.getProperty("e2e.dir", "target/bench/tier/e2e")).toAbsolutePath();
@@ -175,7 +177,7 @@ public final class SharedTierBenchmark {
                     b.deploy(war);
                 });
                 int total = rate * seconds;
-                int warmup = Math.min(rate * 5, total / 5);
+                int warmup = rate * 10; // two freshly booted server JVMs: 10 s at the rate before recording
                 // minted while the servers boot; one more for the check below
                 StubTokens[] tokens = new StubTokens[warmup + total + 1];
                 for (int i = 0; i < tokens.length; i++) {
@@ -189,36 +191,48 @@ public final class SharedTierBenchmark {
         }
     }
 
+    /**
+     * Token i's logout is due at start + i / rate. At that moment one pool thread sends it to A and waits for
+     * its answer (the logout's own time), and another polls B with the token until B answers 401 with the
+     * revoked challenge: the latency is from the due time, so a late start counts too. Each thread keeps its
+     * own keep-alive connection; one request in flight on each.
+     */
     private static void measure(URI onA, URI onB, StubTokens[] tokens, int rate, int warmup, Path out) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        URI logout = onA.resolve("logout");
-        URI resource = onB.resolve("protected");
-        // a live token passes on both nodes: a 401 below means revoked, not misconfigured
-        StubTokens probe = tokens[tokens.length - 1];
-        for (URI u : new URI[] {onA.resolve("protected"), resource}) {
-            int status = http.send(get(u, probe), HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status != 200) {
-                throw new IllegalStateException("a live token got " + status + " at " + u);
-            }
-        }
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        int n = tokens.length - 1;
-        Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        Histogram serial = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        Histogram logoutTime = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger not204 = new AtomicInteger();
-        AtomicInteger firstPollRevoked = new AtomicInteger();
-        AtomicLong polls = new AtomicLong();
-        AtomicLong maxLag = new AtomicLong();
-        AtomicLong max = new AtomicLong();
-        String loadBefore = loadAverage();
-        // one thread per token in flight (it polls B); more than enough at 200/s unless B never rejects
-        ExecutorService pool = Executors.newFixedThreadPool(64);
-        long start = System.nanoTime();
+        String logoutPath = onA.resolve("logout").getRawPath();
+        String resourcePath = onB.resolve("protected").getRawPath();
+        Queue<Connection> connections = new ConcurrentLinkedQueue<>();
+        ThreadLocal<Connection> toA = ThreadLocal.withInitial(() -> opened(connections, onA));
+        ThreadLocal<Connection> toB = ThreadLocal.withInitial(() -> opened(connections, onB));
+        // one thread per logout or poll in flight: far more than 200/s needs unless a node stalls
+        ExecutorService logoutPool = Executors.newFixedThreadPool(32);
+        ExecutorService pollPool = Executors.newFixedThreadPool(32);
         try {
+            // a live token passes on both nodes: a 401 below means revoked, not misconfigured
+            StubTokens probe = tokens[tokens.length - 1];
+            try (Connection a = opened(connections, onA); Connection b = opened(connections, onB)) {
+                for (Connection c : List.of(a, b)) {
+                    int status = c.exchange(Connection.get(resourcePath, probe.accessToken())).status();
+                    if (status != 200) {
+                        throw new IllegalStateException("a live token got " + status + " at " + c);
+                    }
+                }
+            }
+            long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+            int n = tokens.length - 1;
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram serial = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram logoutTime = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger errors = new AtomicInteger();
+            AtomicInteger not204 = new AtomicInteger();
+            AtomicInteger firstPollRevoked = new AtomicInteger();
+            AtomicLong polls = new AtomicLong();
+            AtomicLong maxLag = new AtomicLong();
+            AtomicLong max = new AtomicLong();
+            String loadBefore = loadAverage();
+            long[] cpuBefore = machineCpu();
+            long ownBefore = ownCpu();
+            long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 long due = start + i * interval;
                 while (System.nanoTime() < due) {
@@ -226,101 +240,280 @@ public final class SharedTierBenchmark {
                 }
                 StubTokens t = tokens[i];
                 boolean recorded = i >= warmup;
-                pool.execute(() -> {
+                logoutPool.execute(() -> {
                     long t0 = System.nanoTime();
-                    maxLag.accumulateAndGet(t0 - due, Math::max);
-                    CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(logout(logout, t),
-                            HttpResponse.BodyHandlers.discarding()).thenApply(r -> {
-                                if (recorded) {
-                                    long took = System.nanoTime() - t0;
-                                    synchronized (logoutTime) {
-                                        logoutTime.recordValue(took);
-                                    }
-                                }
-                                return r;
-                            });
+                    if (recorded) {
+                        maxLag.accumulateAndGet(t0 - due, Math::max);
+                    }
                     try {
-                        int pollsHere = 0;
+                        int status = toA.get().exchange(Connection.logout(logoutPath, t)).status();
+                        long took = System.nanoTime() - t0;
+                        if (status != 204) {
+                            not204.incrementAndGet();
+                        }
+                        if (recorded) {
+                            synchronized (logoutTime) {
+                                logoutTime.recordValue(took);
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        errors.incrementAndGet();
+                    }
+                });
+                pollPool.execute(() -> {
+                    if (recorded) {
+                        maxLag.accumulateAndGet(System.nanoTime() - due, Math::max);
+                    }
+                    byte[] request = Connection.get(resourcePath, t.accessToken());
+                    int pollsHere = 0;
+                    try {
                         while (true) {
-                            HttpResponse<Void> r = http.send(get(resource, t), HttpResponse.BodyHandlers.discarding());
+                            long sent = System.nanoTime();
+                            Connection.Reply r = toB.get().exchange(request);
                             long now = System.nanoTime();
                             pollsHere++;
-                            if (r.statusCode() == 401
-                                    && r.headers().firstValue("WWW-Authenticate").orElse("").equals(REVOKED_CHALLENGE)) {
+                            if (r.status() == 401 && REVOKED_CHALLENGE.equals(r.challenge())) {
                                 if (pollsHere == 1) {
                                     firstPollRevoked.incrementAndGet();
                                 }
                                 if (recorded) {
                                     synchronized (latency) {
-                                        // from the scheduled send: a late start (lag) counts against us
                                         latency.recordValue(now - due);
-                                        serial.recordValueWithExpectedInterval(now - t0, interval);
+                                        serial.recordValueWithExpectedInterval(now - due, interval);
                                     }
                                     max.accumulateAndGet(now - due, Math::max);
                                 }
                                 break;
                             }
-                            if (r.statusCode() != 200) {
+                            if (r.status() != 200) {
                                 errors.incrementAndGet();
                                 break;
                             }
-                            if (now - t0 > GIVE_UP.toNanos()) {
+                            if (now - due > GIVE_UP.toNanos()) {
                                 failures.incrementAndGet();
                                 break;
                             }
+                            // paced: back-to-back polls of every token in flight would take the CPU the nodes need
+                            long next = sent + POLL_GAP.toNanos();
+                            while (System.nanoTime() < next) {
+                                LockSupport.parkNanos(next - System.nanoTime());
+                            }
                         }
-                        polls.addAndGet(pollsHere);
-                        HttpResponse<Void> r = sent.join();
-                        if (r.statusCode() != 204) {
-                            not204.incrementAndGet();
-                        }
-                    } catch (Exception e) {
+                    } catch (IOException | RuntimeException e) {
                         errors.incrementAndGet();
                     }
+                    polls.addAndGet(pollsHere);
                 });
             }
+            logoutPool.shutdown();
+            pollPool.shutdown();
+            if (!logoutPool.awaitTermination(2, TimeUnit.MINUTES) || !pollPool.awaitTermination(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("requests still in flight 2 min after the last logout was due");
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long[] cpuAfter = machineCpu();
+            double busy = (cpuAfter[0] - cpuBefore[0]) / (double) (cpuAfter[1] - cpuBefore[1]);
+            System.out.printf("e2e: CPU over the whole run (warm-up included): machine %.0f %% busy of %d cores;"
+                    + " this JVM (stub, load generator) %.1f s of %.1f s%n", 100 * busy,
+                    Runtime.getRuntime().availableProcessors(), (ownCpu() - ownBefore) / 1e9, elapsed);
+            System.out.printf("e2e: %d logouts at %d/s over %.1f s (after %d warm-up logouts); %.1f polls of B a"
+                    + " logout; load average before %s, after %s%n", n - warmup, rate, elapsed - warmup / (double) rate,
+                    warmup, polls.get() / (double) n, loadBefore, loadAverage());
+            System.out.printf("e2e: POST /logout on A -> 401 on B: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms"
+                    + "  p99.9 %.3f ms  max %.3f ms%n", ms(latency.getValueAtPercentile(50)),
+                    ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)),
+                    ms(latency.getValueAtPercentile(99.9)), ms(max.get()));
+            System.out.printf("e2e: failures (B still 200 after %d s) %d; errors (other status or I/O) %d;"
+                    + " logouts answered other than 204 %d; revoked on B's first poll %d%n", GIVE_UP.toSeconds(),
+                    failures.get(), errors.get(), not204.get(), firstPollRevoked.get());
+            System.out.printf("e2e: the logout's own response time on A: p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+                    ms(logoutTime.getValueAtPercentile(50)), ms(logoutTime.getValueAtPercentile(99)),
+                    ms(logoutTime.getMaxValue()));
+            System.out.printf("e2e: largest start lag of a logout or poll behind its due time %.3f ms; with"
+                    + " recordValueWithExpectedInterval's serial correction (which over-counts when logouts overlap)"
+                    + " p99 would read %.3f ms%n", ms(maxLag.get()), ms(serial.getValueAtPercentile(99)));
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            try (PrintStream p = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
+                latency.outputPercentileDistribution(p, 1e6);
+            }
+            System.out.println("distribution (ms): " + out);
         } finally {
-            pool.shutdown();
+            logoutPool.shutdownNow();
+            pollPool.shutdownNow();
+            connections.forEach(Connection::close);
         }
-        if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
-            pool.shutdownNow();
-            throw new IllegalStateException("tokens still in flight 2 min after the last logout");
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.printf("e2e: %d logouts at %d/s over %.1f s (after %d warm-up logouts); %.1f polls of B a logout;"
-                + " load average before %s, after %s%n", n - warmup, rate, elapsed - warmup / (double) rate, warmup,
-                polls.get() / (double) n, loadBefore, loadAverage());
-        System.out.printf("e2e: POST /logout on A -> 401 on B: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms"
-                + "  max %.3f ms%n", ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)),
-                ms(latency.getValueAtPercentile(99)), ms(latency.getValueAtPercentile(99.9)), ms(max.get()));
-        System.out.printf("e2e: failures (B still 200 after %d s) %d; errors (other status or I/O) %d;"
-                + " logouts answered other than 204 %d; revoked on B's first poll %d%n", GIVE_UP.toSeconds(),
-                failures.get(), errors.get(), not204.get(), firstPollRevoked.get());
-        System.out.printf("e2e: the logout's own response time on A: p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
-                ms(logoutTime.getValueAtPercentile(50)), ms(logoutTime.getValueAtPercentile(99)),
-                ms(logoutTime.getMaxValue()));
-        System.out.printf("e2e: (for comparison: from the actual send, serial coordinated-omission correction,"
-                + " which over-counts when logouts overlap: p99 %.3f ms; the largest start lag %.3f ms)%n",
-                ms(serial.getValueAtPercentile(99)), ms(maxLag.get()));
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        try (PrintStream p = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
-            latency.outputPercentileDistribution(p, 1e6);
-        }
-        System.out.println("distribution (ms): " + out);
     }
 
-    private static HttpRequest get(URI uri, StubTokens t) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + t.accessToken()).GET().build();
+    private static Connection opened(Queue<Connection> all, URI base) {
+        Connection c = new Connection(base.getHost(), base.getPort());
+        all.add(c);
+        return c;
     }
 
-    private static HttpRequest logout(URI uri, StubTokens t) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + t.accessToken())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "refresh_token=" + URLEncoder.encode(t.refreshToken(), StandardCharsets.UTF_8)))
-                .build();
+    /**
+     * A minimal HTTP/1.1 client on one keep-alive socket, one request at a time: less work on the measuring
+     * side than {@code java.net.http} (no selector thread, no hand-offs), so that a poll of B is one round trip.
+     * Reads a response's status and {@code WWW-Authenticate}; skips its body (Content-Length or chunked).
+     */
+    private static final class Connection implements AutoCloseable {
+
+        record Reply(int status, String challenge) {
+        }
+
+        private final String host;
+        private final int port;
+        private Socket socket;
+        private java.io.BufferedInputStream in;
+        private OutputStream out;
+
+        Connection(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        static byte[] get(String path, String bearer) {
+            return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        static byte[] logout(String path, StubTokens t) {
+            String body = "refresh_token=" + URLEncoder.encode(t.refreshToken(), StandardCharsets.UTF_8);
+            return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + t.accessToken()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        /** Sends a request and reads its response; once more on a new socket if the server closed a kept one. */
+        Reply exchange(byte[] request) throws IOException {
+            for (int attempt = 0;; attempt++) {
+                boolean fresh = socket == null;
+                if (fresh) {
+                    socket = new Socket(host, port);
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout(30_000);
+                    in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+                    out = socket.getOutputStream();
+                }
+                try {
+                    out.write(request);
+                    out.flush();
+                    return read();
+                } catch (IOException e) {
+                    close();
+                    if (fresh || attempt > 0) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private Reply read() throws IOException {
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+            String challenge = null;
+            long length = -1;
+            boolean chunked = false;
+            boolean closes = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = h.substring(colon + 1).trim();
+                switch (name) {
+                    case "www-authenticate" -> challenge = value;
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "connection" -> closes = value.equalsIgnoreCase("close");
+                    default -> {
+                        // not needed
+                    }
+                }
+            }
+            if (chunked) {
+                for (long size = chunk(); size > 0; size = chunk()) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length > 0) {
+                skip(length);
+            } else if (length < 0 && status != 204 && status != 304) {
+                closes = true; // the body ends with the connection: not kept
+            }
+            if (closes) {
+                close();
+            }
+            return new Reply(status, challenge);
+        }
+
+        private long chunk() throws IOException {
+            String l = line();
+            int semi = l.indexOf(';');
+            return Long.parseLong((semi < 0 ? l : l.substring(0, semi)).trim(), 16);
+        }
+
+        private void skip(long n) throws IOException {
+            for (long left = n; left > 0;) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new IOException("connection closed in a body");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                socket = null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "http://" + host + ":" + port;
+        }
+    }
+
+    /** @return busy and total jiffies of all cores, from /proc/stat (zeros where it cannot be read) */
+    private static long[] machineCpu() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle, iowait
+            return new long[] {total - idle, Math.max(1, total)};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 1};
+        }
+    }
+
+    private static long ownCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String loadAverage() {
