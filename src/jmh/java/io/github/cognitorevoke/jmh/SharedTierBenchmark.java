@@ -232,6 +232,8 @@ public final class SharedTierBenchmark {
             String loadBefore = loadAverage();
             long[] cpuBefore = machineCpu();
             long ownBefore = ownCpu();
+            long aBefore = serverCpu("bench-a");
+            long bBefore = serverCpu("bench-b");
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 long due = start + i * interval;
@@ -314,8 +316,10 @@ public final class SharedTierBenchmark {
             long[] cpuAfter = machineCpu();
             double busy = (cpuAfter[0] - cpuBefore[0]) / (double) (cpuAfter[1] - cpuBefore[1]);
             System.out.printf("e2e: CPU over the whole run (warm-up included): machine %.0f %% busy of %d cores;"
-                    + " this JVM (stub, load generator) %.1f s of %.1f s%n", 100 * busy,
-                    Runtime.getRuntime().availableProcessors(), (ownCpu() - ownBefore) / 1e9, elapsed);
+                    + " CPU seconds in %.1f s: node A %.1f, node B %.1f, this JVM (stub, load generator) %.1f%n",
+                    100 * busy, Runtime.getRuntime().availableProcessors(), elapsed,
+                    (serverCpu("bench-a") - aBefore) / 1e9, (serverCpu("bench-b") - bBefore) / 1e9,
+                    (ownCpu() - ownBefore) / 1e9);
             System.out.printf("e2e: %d logouts at %d/s over %.1f s (after %d warm-up logouts); %.1f polls of B a"
                     + " logout; load average before %s, after %s%n", n - warmup, rate, elapsed - warmup / (double) rate,
                     warmup, polls.get() / (double) n, loadBefore, loadAverage());
@@ -509,6 +513,16 @@ public final class SharedTierBenchmark {
             return new long[] {total - idle, Math.max(1, total)};
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 1};
+        }
+    }
+
+    /** @return the CPU time of the server JVM started below this one for node {@code name}, in ns (0 if not found) */
+    private static long serverCpu(String name) {
+        try (var below = ProcessHandle.current().descendants()) {
+            return below.filter(h -> h.info().arguments().map(a -> List.of(a).contains("-Djboss.node.name=" + name))
+                            .orElse(false))
+                    .mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                    .sum();
         }
     }
 
