@@ -49,7 +49,11 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
  *   e2e RATE SECONDS OUT           the same on two real WildFly nodes sharing one Redis: RATE logouts a second
  *                                  ({@code POST /logout} on node A); for each, the time from sending it until
  *                                  node B first answers 401 (revoked) to a {@code GET} with that token, which
- *                                  is polled on its own connection, one request in flight at a time.
+ *                                  is polled on its own connection, one request in flight at a time, at most
+ *                                  once a millisecond (-De2e.pollGapMicros): resolution a poll gap or a round
+ *                                  trip. After 10 s at half the rate, drained; latency from each logout's due
+ *                                  time (a late start counts); recorded with recordValue, since the generator
+ *                                  is open-loop (logouts overlap), not with the serial correction.
  *   sync N                         N live entries in Redis; the time a new node takes from start to in sync
  *                                  (subscribe, index pages, load into Caffeine), and the heap it retains.
  * </pre>
