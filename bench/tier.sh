@@ -3,6 +3,11 @@
 # benchmark starts and stops by PID (io.github.cognitorevoke.jmh.SharedTierBenchmark):
 #   - propagation: node A writes RATE entries a second for SECONDS; the time until node B's local
 #     check sees each one (HdrHistogram p50/p99/max); goal p99 <= 10 ms; plot bench/propagation.png
+#   - the same end to end on two real WildFly nodes (offsets 700 and 800) sharing that Redis: RATE
+#     POST /logout a second on node A for SECONDS; the time until node B answers 401 to a GET with the
+#     token (polled, one request at a time, at most once a ms: resolution ~1 ms); goal p99 <= 10 ms, and no
+#     token still accepted on B 5 s after its logout; second curve of the plot. Everything (two servers,
+#     Redis, stub, load generator) shares this machine's cores: its CPU is part of what this measures.
 #   - start-up sync of a new node at 100 k and 1 M live entries, and the heap it retains; goal 1 M <= 5 s
 # (Request throughput with and without the tier: TIER=1 bench/load.sh.)
 #
@@ -13,20 +18,42 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 RATE=${RATE:-200}
 RUN_SECONDS=${RUN_SECONDS:-60}
+WILDFLY_VERSION=39.0.1.Final
 out=target/bench/tier
+wf=$out/wildfly-$WILDFLY_VERSION
+lettuce_groups=io.lettuce,io.netty,io.projectreactor,redis.clients.authentication
 mkdir -p "$out"
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
 need gnuplot gnuplot-nox
 
-echo "== compile (profile jmh)"
-mvn -B -ntp -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test
+echo "== build (profile jmh): library jar, test classpath, the WAR's libraries, WildFly $WILDFLY_VERSION"
+mvn -B -ntp -q -Pjmh -DskipTests -Dmaven.javadoc.skip=true package dependency:build-classpath \
+  -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat "$out/cp.txt")"
+rm -rf "$out/war-lib" "$out/war-lib-lettuce"
+mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=$lettuce_groups \
+  -DoutputDirectory="$out/war-lib"
+mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds=$lettuce_groups \
+  -DoutputDirectory="$out/war-lib-lettuce"
+library=$(ls target/cognito-revoke-*.jar | grep -v -- '-tests\|-sources\|-javadoc' | head -1)
+if [[ ! -x $wf/bin/standalone.sh ]]; then
+  # The same zip the integration tests and bench/load.sh unpack, fetched into the local repository.
+  mvn -B -ntp -q dependency:get -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -Dtransitive=false
+  repo=${MAVEN_REPO:-$HOME/.m2/repository}
+  unzip -q -o "$repo/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" -d "$out"
+fi
 main=io.github.cognitorevoke.jmh.SharedTierBenchmark
 
 echo "== propagation: $RATE writes/s for $RUN_SECONDS s"
 java -Xmx512m -cp "$cp" -Dredis.dir="$out/redis" $main propagation "$RATE" "$RUN_SECONDS" "$out/propagation.hgrm" \
   | tee "$out/propagation.txt"
+
+echo "== end to end on two WildFly nodes: $RATE POST /logout/s on A for $RUN_SECONDS s, until B answers 401"
+# The benchmark stops the servers and Redis by PID in every outcome (and a shutdown hook kills them).
+java -Xmx1g -cp "$cp" -Dredis.dir="$out/redis" -Dit.wildfly.home="$wf" -Dit.library.jar="$library" \
+  -Dit.war-lib.dir="$out/war-lib" -Dit.war-lib-lettuce.dir="$out/war-lib-lettuce" -De2e.dir="$out/e2e" \
+  $main e2e "$RATE" "$RUN_SECONDS" "$out/e2e.hgrm" | tee "$out/e2e.txt"
 
 for n in 100000 1000000; do
   echo "== start-up sync: $n entries"
@@ -34,18 +61,25 @@ for n in 100000 1000000; do
 done
 
 # HdrHistogram's percentile distribution: value (ms), percentile, count, 1/(1-percentile)
-awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+$/ {print $1, $4}' "$out/propagation.hgrm" > "$out/propagation.dat"
-gnuplot -e "dat='$out/propagation.dat'; png='$root/bench/propagation.png'; title='node A write -> node B check, $RATE/s for $RUN_SECONDS s, loopback, Redis 6.2'" bench/propagation.gp
+for f in propagation e2e; do
+  awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+$/ {print $1, $4}' "$out/$f.hgrm" > "$out/$f.dat"
+done
+gnuplot -e "dat='$out/propagation.dat'; dat2='$out/e2e.dat'; png='$root/bench/propagation.png'; title='node A -> node B, $RATE/s for $RUN_SECONDS s, loopback, Redis 6.2, WildFly $WILDFLY_VERSION'" bench/propagation.gp
 echo "plot: bench/propagation.png"
 
-python3 - "$out/propagation.txt" "$out/sync-1000000.txt" <<'PY'
+python3 - "$out/propagation.txt" "$out/sync-1000000.txt" "$out/e2e.txt" <<'PY'
 import re, sys
 p = open(sys.argv[1]).read()
 p99 = float(re.search(r"p99 ([0-9.]+) ms", p).group(1))
 s = open(sys.argv[2]).read()
 t = float(re.search(r"in sync ([0-9.]+) s", s).group(1))
+e = open(sys.argv[3]).read()
+e99 = float(re.search(r"401 on B: .*p99 ([0-9.]+) ms", e).group(1))
+lost = [int(x) for x in re.search(r"failures \(.*?\) ([0-9]+); errors \(.*?\) ([0-9]+)", e).groups()]
 ok = True
 for cond, text in ((p99 <= 10, f"propagation p99 {p99:.3f} ms (goal <= 10 ms)"),
+                   (e99 <= 10, f"two WildFly nodes, POST /logout on A -> 401 on B: p99 {e99:.3f} ms (goal <= 10 ms)"),
+                   (lost == [0, 0], f"two WildFly nodes: {lost[0]} tokens still accepted on B after 5 s, {lost[1]} errors (must be 0)"),
                    (t <= 5, f"start-up sync of 1 M entries {t:.2f} s (goal <= 5 s)")):
     print(("PASS: " if cond else "FAIL: ") + text)
     ok &= cond

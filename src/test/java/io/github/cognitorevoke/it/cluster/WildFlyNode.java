@@ -26,8 +26,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code .failed}); delete {@code .deployed}, wait for {@code .undeployed}.
  *
  * <p>The copy scans every 500 ms instead of every 5 s (only the copy's {@code standalone.xml} is changed).
+ *
+ * <p>Public for {@code SharedTierBenchmark}'s end-to-end mode (src/jmh), which boots two nodes the same way.
  */
-final class WildFlyNode implements AutoCloseable {
+public final class WildFlyNode implements AutoCloseable {
 
     /** How long a boot, a deployment or an undeployment may take on a busy CI machine. */
     static final Duration PATIENCE = Duration.ofMinutes(3);
@@ -52,7 +54,7 @@ final class WildFlyNode implements AutoCloseable {
      * @param portOffset  {@code jboss.socket.binding.port-offset}: HTTP on 8080 + offset
      * @param environment extra environment variables of the server process
      */
-    WildFlyNode(String name, Path home, Path base, int portOffset, Map<String, String> environment) {
+    public WildFlyNode(String name, Path home, Path base, int portOffset, Map<String, String> environment) {
         this.name = name;
         this.home = home.toAbsolutePath();
         this.base = base.toAbsolutePath();
@@ -74,7 +76,7 @@ final class WildFlyNode implements AutoCloseable {
      * @param context a context root, without slashes
      * @return {@code http://127.0.0.1:<port>/<context>/}
      */
-    URI url(String context) {
+    public URI url(String context) {
         return URI.create("http://127.0.0.1:" + httpPort() + "/" + context + "/");
     }
 
@@ -89,7 +91,7 @@ final class WildFlyNode implements AutoCloseable {
      *
      * @throws IllegalStateException if it does not boot, or boots with errors
      */
-    synchronized void start() {
+    public synchronized void start() {
         if (process != null && process.alive()) {
             throw new IllegalStateException(name + " runs already");
         }
@@ -132,7 +134,7 @@ final class WildFlyNode implements AutoCloseable {
      * @param war the archive; deployed under its file name
      * @throws IllegalStateException if the deployment fails (with the scanner's reason) or takes too long
      */
-    void deploy(Path war) {
+    public void deploy(Path war) {
         String file = war.getFileName().toString();
         Path deployments = base.resolve("deployments");
         try {
@@ -191,7 +193,7 @@ final class WildFlyNode implements AutoCloseable {
     }
 
     /** Stops the server and waits until the launcher and the server JVM have ended. Idempotent. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process != null) {
             process.stop();
             process = null;
