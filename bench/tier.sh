@@ -18,6 +18,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 RATE=${RATE:-200}
 RUN_SECONDS=${RUN_SECONDS:-60}
+# seconds of warm-up at half the rate before the end-to-end recording (the servers' JIT)
+E2E_WARMUP=${E2E_WARMUP:-40}
 WILDFLY_VERSION=39.0.1.Final
 out=target/bench/tier
 wf=$out/wildfly-$WILDFLY_VERSION
@@ -53,7 +55,7 @@ echo "== end to end on two WildFly nodes: $RATE POST /logout/s on A for $RUN_SEC
 # The benchmark stops the servers and Redis by PID in every outcome (and a shutdown hook kills them).
 java -Xmx1g -cp "$cp" -Dredis.dir="$out/redis" -Dit.wildfly.home="$wf" -Dit.library.jar="$library" \
   -Dit.war-lib.dir="$out/war-lib" -Dit.war-lib-lettuce.dir="$out/war-lib-lettuce" -De2e.dir="$out/e2e" \
-  $main e2e "$RATE" "$RUN_SECONDS" "$out/e2e.hgrm" | tee "$out/e2e.txt"
+  -De2e.warmupSeconds="$E2E_WARMUP" $main e2e "$RATE" "$RUN_SECONDS" "$out/e2e.hgrm" | tee "$out/e2e.txt"
 
 for n in 100000 1000000; do
   echo "== start-up sync: $n entries"

@@ -182,7 +182,7 @@ public final class SharedTierBenchmark {
                 });
                 int total = rate * seconds;
                 // two freshly booted server JVMs: 10 s at half the rate, unrecorded (see measure)
-                int warmup = Math.max(1, rate / 2) * 10;
+                int warmup = Math.max(1, rate / 2) * Integer.getInteger("e2e.warmupSeconds", 10);
                 // minted while the servers boot; one more for the check below
                 StubTokens[] tokens = new StubTokens[warmup + total + 1];
                 for (int i = 0; i < tokens.length; i++) {
