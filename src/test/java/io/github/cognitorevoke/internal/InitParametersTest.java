@@ -18,7 +18,7 @@ class InitParametersTest {
 
     private static final String SECRET = "s3cr3t-v4lue-never-shown";
 
-    private static Map<String, String> valid() {
+    static Map<String, String> valid() {
         Map<String, String> p = new HashMap<>();
         p.put("region", "eu-west-1");
         p.put("userPoolId", "eu-west-1_AbCdEfGhI");

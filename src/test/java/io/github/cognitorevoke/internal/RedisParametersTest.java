@@ -8,10 +8,10 @@ import io.github.cognitorevoke.RevocationSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shared tier's init-params: parsed once, bad ones named, the password and the key never shown. */
@@ -21,11 +21,7 @@ class RedisParametersTest {
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJD");
 
     private static Map<String, String> valid() {
-        Map<String, String> p = new HashMap<>();
-        p.put("region", "eu-west-1");
-        p.put("userPoolId", "eu-west-1_AbCdEfGhI");
-        p.put("clientId", "4h3l2k1j5g6f7d8s9a0p1o2i3u");
-        return p;
+        return InitParametersTest.valid();
     }
 
     private static RevocationSettings parse(Map<String, String> p) {
@@ -123,24 +119,17 @@ class RedisParametersTest {
         assertFails(p, "redisEncryptionKey", "names a variable that is not set");
     }
 
-    @Test
-    void redisKeyPrefix_withSpace_fails() {
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "redisKeyPrefix         | my app:           | visible ASCII",
+        "redisTimeout           | 1m                | must lie between",
+        "redisSyncTimeout       | 6m                | must lie between",
+        "redisLease             | 1s                | must lie between",
+        "redisMaxBufferedWrites | 0                 | must lie between",
+        "redisUrl               | redis://127.0.0.1 | did you mean redisUri?"})
+    void badValueOrName_failsNamingIt(String name, String value, String fragment) {
         Map<String, String> p = valid();
-        p.put("redisKeyPrefix", "my app:");
-        assertFails(p, "redisKeyPrefix", "visible ASCII");
-    }
-
-    @Test
-    void redisTimeout_outOfRange_fails() {
-        Map<String, String> p = valid();
-        p.put("redisTimeout", "1m");
-        assertFails(p, "redisTimeout", "must lie between");
-    }
-
-    @Test
-    void redisParameterMistyped_suggestsTheName() {
-        Map<String, String> p = valid();
-        p.put("redisUrl", "redis://127.0.0.1");
-        assertFails(p, "redisUrl", "did you mean redisUri?");
+        p.put(name, value);
+        assertFails(p, name, fragment);
     }
 }
