@@ -97,7 +97,8 @@ public final class RevocationFilter implements Filter {
             logout(request, response);
             return;
         }
-        CharSequence revokedText = presented.find(request, engine::anyRevoked);
+        RevocationEngine.Search search = engine.search();
+        CharSequence revokedText = presented.find(request, search);
         if (revokedText != null) {
             engine.reportRejection(path(request), revokedText);
             revoked(response);
@@ -113,11 +114,18 @@ public final class RevocationFilter implements Filter {
                 error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request", e.getMessage());
                 return;
             }
-            if (token.isPresent() && engine.anyRevoked(token.get())) {
+            if (token.isPresent() && search.test(token.get())) {
                 engine.reportRejection(path(request), token.get());
                 revoked(response);
                 return;
             }
+        }
+        if (search.incomplete()) {
+            // Not one issued token needs that many slow reads: a flood of crafted segments. It was
+            // not checked in full, so it does not pass.
+            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request",
+                    "The request carries too many token-like parts that are not plain JSON");
+            return;
         }
         chain.doFilter(req, res);
     }

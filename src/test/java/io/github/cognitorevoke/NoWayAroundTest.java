@@ -137,6 +137,31 @@ class NoWayAroundTest {
         }
     }
 
+    @Test
+    void manyPayloadsOnlyNimbusReads_400_aRevokedTokenAmongThem_401_inEveryPlace() throws Exception {
+        // Arrays of name/value pairs: Nimbus reads them as claims, so they cannot be skipped; a
+        // request with more than a few is not a client's, and is refused rather than passed on.
+        String slow = Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"a\",1]]".getBytes());
+        String padding = ("x." + slow + ".").repeat(40);
+        for (String place : List.of("Authorization", "Cookie", "query")) {
+            for (StubTokens t : List.of(live, revoked)) {
+                for (String text : List.of(padding + t.accessToken(), t.accessToken() + "." + padding)) {
+                    RawHttp.Response r = place.equals("query")
+                            ? RawHttp.send(base + "/app", "GET", "/api/data?access_token=" + text, List.of(), null)
+                            : RawHttp.send(base + "/app", "GET", "/api/data", List.of(Map.entry(place,
+                                    place.equals("Cookie") ? "AT=" + text : "Bearer " + text)), null);
+                    assertThat(r.status()).as(place).isEqualTo(t == live ? 400 : 401);
+                    if (t == live) {
+                        assertThat(r.body()).contains("\"error\":\"invalid_request\"");
+                    }
+                }
+            }
+        }
+        assertThat(RawHttp.send(base + "/app", "GET", "/api/data",
+                List.of(Map.entry("Authorization", "Bearer " + ("x." + slow + ".").repeat(4) + live.accessToken())),
+                null).status()).as("a few").isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------ logout requests
 
     private static RawHttp.Response logout(String context, String body, String... headers) throws Exception {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.cognitorevoke.RevocationFilter;
@@ -60,6 +61,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class RevocationCheckBenchmark {
 
     static final int POOL = 256;
+    /** Distinct tokens cycled in order: far more than the table of recent texts holds. */
+    static final int DISTINCT = 16_384;
     static final int DENYLISTED_FAMILIES = 50_000;
     static final int CUT_OFF_SUBJECTS = 1_000;
     private static final int SEQUENCE = 1 << 16;
@@ -71,6 +74,9 @@ public class RevocationCheckBenchmark {
     String[] revokedHeaders;
     /** Zipf-distributed indexes into the pools. */
     int[] sequence;
+    /** {@value #DISTINCT} live tokens with distinct payloads and signatures, and their headers. */
+    String[] distinctTokens;
+    String[] distinctHeaders;
 
     RevocationFilter filter;
     RevocationEngine engine;
@@ -82,10 +88,17 @@ public class RevocationCheckBenchmark {
         final FakeServlet.Response response = new FakeServlet.Response();
         final FakeServlet.Chain chain = new FakeServlet.Chain();
         int position;
+        int cycle;
 
         @Setup(Level.Trial)
         public void start() {
             position = (int) Thread.currentThread().getId() * 7919;
+            cycle = position;
+        }
+
+        /** The next of the distinct tokens, in order: none was seen in the last {@value #DISTINCT} requests. */
+        int nextDistinct() {
+            return cycle++ & (DISTINCT - 1);
         }
 
         int next(int[] sequence) {
@@ -130,6 +143,12 @@ public class RevocationCheckBenchmark {
             revokedHeaders[i] = "Bearer " + accessToken(signer, key.getKeyID(), settings, random, now, revokedFamily);
         }
         sequence = zipf(random, POOL, 0.99, SEQUENCE);
+        distinctTokens = new String[DISTINCT];
+        distinctHeaders = new String[DISTINCT];
+        for (int i = 0; i < DISTINCT; i++) {
+            distinctTokens[i] = unsignedAccessToken(key.getKeyID(), settings, random, now);
+            distinctHeaders[i] = "Bearer " + distinctTokens[i];
+        }
 
         // Built as the tests build it; neither the verifier's key set nor Cognito is ever reached.
         engine = new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
@@ -170,7 +189,9 @@ public class RevocationCheckBenchmark {
         filter.doFilter(c.request, c.response, c.chain);
         c.request.authorization = null;
         filter.doFilter(c.request, c.response, c.chain);
-        if (c.chain.passed != 2) {
+        c.request.authorization = distinctHeaders[0];
+        filter.doFilter(c.request, c.response, c.chain);
+        if (c.chain.passed != 3 || TokenIds.peek(distinctTokens[DISTINCT - 1]).jti() == null) {
             throw new IllegalStateException("the filter stopped a live or absent token");
         }
     }
@@ -223,7 +244,24 @@ public class RevocationCheckBenchmark {
         return TokenIds.anyMatch(liveHeaders[c.next(sequence)], ids -> ids.jti() == null);
     }
 
+    /**
+     * A request with a live token the node has not seen recently: {@value #DISTINCT} distinct
+     * tokens in turn, as on a server with many users, so the table of recent texts never answers.
+     */
+    @Benchmark
+    public long check_firstSeen(Client c) throws IOException, ServletException {
+        c.request.authorization = distinctHeaders[c.nextDistinct()];
+        filter.doFilter(c.request, c.response, c.chain);
+        return c.chain.passed;
+    }
+
     // ---- references --------------------------------------------------------------------------
+
+    /** The parse of the same distinct tokens, in the same order: the reference for {@link #check_firstSeen}. */
+    @Benchmark
+    public SignedJWT nimbus_signedJwtParse_firstSeen(Client c) throws ParseException {
+        return SignedJWT.parse(distinctTokens[c.nextDistinct()]);
+    }
 
     /** What a filter that parses the token with Nimbus would pay before any lookup. */
     @Benchmark
@@ -242,9 +280,27 @@ public class RevocationCheckBenchmark {
     /** An access token with the claims, in the order, that Cognito issues them. */
     private static String accessToken(RSASSASigner signer, String kid, RevocationSettings settings, Random random,
                                       Instant now, String originJti) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                claims(settings, random, now, originJti));
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    /**
+     * A token shaped as {@link #accessToken} signs it, with random bytes for the signature: signing
+     * {@value #DISTINCT} tokens with RSA would take minutes, and neither the check nor the parse
+     * verifies a signature.
+     */
+    private static String unsignedAccessToken(String kid, RevocationSettings settings, Random random, Instant now) {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build();
+        return header.toBase64URL() + "." + Base64URL.encode(claims(settings, random, now, uuid(random)).toString())
+                + "." + Base64URL.encode(bytes(random, 256));
+    }
+
+    private static JWTClaimsSet claims(RevocationSettings settings, Random random, Instant now, String originJti) {
         String sub = uuid(random);
         Instant iat = now.minusSeconds(60 + random.nextInt(1800));
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        return new JWTClaimsSet.Builder()
                 .subject(sub)
                 .claim("cognito:groups", List.of("eu-west-1_Bench1234_Google", "customers"))
                 .issuer(settings.issuer())
@@ -260,9 +316,6 @@ public class RevocationCheckBenchmark {
                 .jwtID(uuid(random))
                 .claim("username", "google_" + (100_000_000_000_000_000L + (random.nextLong() & 0x00ff_ffff_ffff_ffffL)))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims);
-        jwt.sign(signer);
-        return jwt.serialize();
     }
 
     private static String uuid(Random random) {

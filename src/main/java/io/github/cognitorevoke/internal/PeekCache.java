@@ -20,6 +20,10 @@ final class PeekCache {
     static final int SLOTS = 2048;
     /** Longer texts are not kept (Cognito tokens are 1 to 2 KB). */
     static final int MAX_TEXT = 4096;
+    /** Texts with more payloads are not kept: a client sends one token, rarely two or three. */
+    static final int MAX_IDS = 4;
+    /** Texts whose ids are longer in all are not kept (Cognito's ids are 36-character UUIDs). */
+    static final int MAX_ID_CHARS = 512;
     private static final TokenIds[] NONE = new TokenIds[0];
 
     private record Entry(String text, TokenIds[] ids) {
@@ -30,30 +34,46 @@ final class PeekCache {
     /**
      * The ids of every payload in the text, from the table or found now.
      *
-     * @param text a header value, a cookie header or a query string
+     * @param text   a header value, a cookie header or a query string
+     * @param budget the slow reads this text may still use
      * @return the ids, in order; empty if none
      */
-    TokenIds[] ids(String text) {
+    TokenIds[] ids(String text, ReadBudget budget) {
         if (text.length() > MAX_TEXT) {
-            return find(text);
+            return find(text, budget);
         }
         int slot = slot(text);
         Entry e = slots[slot];
         if (e != null && e.text.equals(text)) {
             return e.ids;
         }
-        TokenIds[] ids = find(text);
-        slots[slot] = new Entry(text, ids);
+        TokenIds[] ids = find(text, budget);
+        // An answer the budget cut short is not the text's whole answer; many ids are no client's.
+        if (!budget.refused() && ids.length <= MAX_IDS && idChars(ids) <= MAX_ID_CHARS) {
+            slots[slot] = new Entry(text, ids);
+        }
         return ids;
     }
 
-    private static TokenIds[] find(CharSequence text) {
+    private static TokenIds[] find(CharSequence text, ReadBudget budget) {
         List<TokenIds> found = new ArrayList<>(1);
         TokenIds.anyMatch(text, ids -> {
             found.add(ids);
             return false;
-        });
+        }, budget);
         return found.isEmpty() ? NONE : found.toArray(NONE);
+    }
+
+    private static int idChars(TokenIds[] all) {
+        int n = 0;
+        for (TokenIds ids : all) {
+            n += length(ids.jti()) + length(ids.originJti()) + length(ids.sub());
+        }
+        return n;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** A slot from the length and the last characters (a signature's tail: as good as random). */

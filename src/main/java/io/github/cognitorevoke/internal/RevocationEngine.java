@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * The decisions of cognito-revoke, with no servlet API in sight: what to verify, what to denylist
@@ -358,26 +359,62 @@ public final class RevocationEngine implements AutoCloseable {
      * @return true if revoked; false also for text that is not a JWT
      */
     public boolean isRevoked(String token) {
-        return anyRevoked(token);
+        ReadBudget budget = ReadBudget.perRequest();
+        // A text that needs more slow reads than any issued token is not checked cheaply: refused.
+        return anyRevoked(token, budget) || budget.refused();
+    }
+
+    /**
+     * Starts the search of one request: every text of it is asked through the returned predicate,
+     * which shares one {@link ReadBudget}.
+     *
+     * @return the request's search
+     */
+    public Search search() {
+        return new Search(ReadBudget.perRequest());
+    }
+
+    /** The texts of one request, asked one by one; see {@link #search()}. */
+    public final class Search implements Predicate<CharSequence> {
+        private final ReadBudget budget;
+
+        private Search(ReadBudget budget) {
+            this.budget = budget;
+        }
+
+        /** @return true if the text holds a revoked token */
+        @Override
+        public boolean test(CharSequence text) {
+            return anyRevoked(text, budget);
+        }
+
+        /**
+         * @return true if some payload of the request was left unread because the request asked for
+         *         more slow reads than its budget: the request must be refused, not passed on
+         */
+        public boolean incomplete() {
+            return budget.refused();
+        }
     }
 
     /**
      * Tells whether a text (a header value, a cookie header, a query string) holds a revoked token
      * anywhere in it.
      *
-     * @param text the text
+     * @param text   the text
+     * @param budget the slow reads this text may still use; see {@link ReadBudget}
      * @return true if any JWS payload in it is revoked
      */
-    public boolean anyRevoked(CharSequence text) {
+    public boolean anyRevoked(CharSequence text, ReadBudget budget) {
         if (text instanceof String s) {
-            for (TokenIds ids : peeked.ids(s)) {
+            for (TokenIds ids : peeked.ids(s, budget)) {
                 if (revoked(ids)) {
                     return true;
                 }
             }
             return false;
         }
-        return TokenIds.anyMatch(text, this::revoked);
+        return TokenIds.anyMatch(text, this::revoked, budget);
     }
 
     private boolean revoked(TokenIds ids) {
@@ -398,9 +435,10 @@ public final class RevocationEngine implements AutoCloseable {
             return;
         }
         // The ids were just found for the same text: the table of recent texts has them.
-        TokenIds[] found = text instanceof String s ? peeked.ids(s) : null;
+        ReadBudget budget = ReadBudget.perRequest();
+        TokenIds[] found = text instanceof String s ? peeked.ids(s, budget) : null;
         if (found == null) {
-            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, ids));
+            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, ids), budget);
             return;
         }
         for (TokenIds ids : found) {

@@ -10,13 +10,16 @@ import java.util.function.Predicate;
  * The claims the per-request denylist check needs, read from a compact JWT without verifying it.
  *
  * <p>This is the hot path of every request, so it decodes only the payload and scans the top level
- * of its JSON for four claims instead of building a full claims map: a full parse with Nimbus
- * ({@code SignedJWT.parse} plus {@code getJWTClaimsSet}) costs several times more. Whatever the
- * fast scanner cannot read with certainty (lenient JSON, numbers with fractions or exponents,
- * characters outside the base64url alphabet, broken escapes) goes to Nimbus itself, so the answer
- * is always the one a Nimbus-based verifier would see, and nothing here ever throws. Skipping the
- * signature is safe because the answer can only make a request fail: a forged token that slips
- * past this check still meets the application's own verification.
+ * of its JSON for four claims instead of building a full claims map. The scanner reads JSON as
+ * strictly as Nimbus does (Nimbus's JSON reader refuses comments, unquoted names, trailing commas,
+ * control characters in strings and duplicate names), so a payload the scanner finds malformed is
+ * one Nimbus refuses too, and the answer costs no exception. Only what the scanner leaves to Nimbus
+ * on purpose goes there: a payload that opens with {@code [} (Nimbus reads an array of name/value
+ * pairs as an object), an {@code iat} that is not a plain integer, a claim of the four with a value
+ * of an unexpected type, nesting deeper than 64 levels. No issued token has any of
+ * these, and the searches that read untrusted text bound how often it happens ({@link ReadBudget}).
+ * Skipping the signature is safe because the answer can only make a request fail: a forged token
+ * that slips past this check still meets the application's own verification.
  *
  * @param jti       the token's {@code jti}, or null
  * @param originJti the token family's {@code origin_jti}, or null
@@ -25,7 +28,7 @@ import java.util.function.Predicate;
  */
 public record TokenIds(String jti, String originJti, String sub, long iat) {
 
-    /** What the fast scanner gives when it cannot be certain; the payload then goes to Nimbus. */
+    /** What the scanner gives when Nimbus must decide. */
     private static final TokenIds UNSURE = new TokenIds(null, null, null, 0);
     /** Longest run of digits the fast path reads as {@code iat}; longer numbers go to Nimbus. */
     private static final int MAX_FAST_DIGITS = 15;
@@ -48,7 +51,20 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        return payload(token, first + 1, second);
+        return payload(token, first + 1, second, ReadBudget.unlimited());
+    }
+
+    /**
+     * Visits the ids of every JWS payload found in a text, with no bound on the payloads left to
+     * Nimbus: for text the application itself produced. See
+     * {@link #anyMatch(CharSequence, Predicate, ReadBudget)}.
+     *
+     * @param text the text to search
+     * @param test what to ask of each payload's ids
+     * @return true as soon as {@code test} accepts one payload's ids
+     */
+    public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test) {
+        return anyMatch(text, test, ReadBudget.unlimited());
     }
 
     /**
@@ -56,13 +72,16 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      * whatever surrounds or pads the token: a payload is whatever stands between two consecutive
      * dots, read as Nimbus reads it (characters outside the base64url alphabet ignored). A verifier
      * checks the signature over the header and payload exactly as sent, so a revoked token that an
-     * application accepts always shows its payload this way. Linear in the text's length.
+     * application accepts always shows its payload this way. Linear in the text's length; a payload
+     * that only Nimbus can read takes one of the budget's reads, and one the budget refuses is
+     * marked on it (the caller must then refuse the request) and skipped.
      *
-     * @param text the text to search
-     * @param test what to ask of each payload's ids
+     * @param text   the text to search
+     * @param test   what to ask of each payload's ids
+     * @param budget the reads by Nimbus still allowed
      * @return true as soon as {@code test} accepts one payload's ids
      */
-    public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test) {
+    public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test, ReadBudget budget) {
         int dot = indexOf(text, '.', 0);
         while (dot >= 0) {
             int next = indexOf(text, '.', dot + 1);
@@ -71,7 +90,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
             if (next - dot > 10) {
-                TokenIds ids = payload(text, dot + 1, next);
+                TokenIds ids = payload(text, dot + 1, next, budget);
                 if (ids != null && test.test(ids)) {
                     return true;
                 }
@@ -94,11 +113,18 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
     }
 
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
-    static TokenIds payload(CharSequence text, int start, int end) {
+    static TokenIds payload(CharSequence text, int start, int end, ReadBudget budget) {
         byte[] json = decode(text, start, end);
-        TokenIds fast = json == null ? UNSURE : new Scanner(json).object();
-        // Characters outside the alphabet, or a length no encoder writes: Nimbus reads it as sent.
-        return fast != UNSURE ? fast : nimbus(text.subSequence(start, end).toString());
+        if (json == null) {
+            // Characters outside the alphabet, or a length no encoder writes: decoded as Nimbus
+            // decodes it (it skips what is not base64), which never throws.
+            json = new Base64URL(text.subSequence(start, end).toString()).decode();
+        }
+        TokenIds fast = new Scanner(json).object();
+        if (fast != UNSURE) {
+            return fast;
+        }
+        return budget.take() ? nimbus(json) : null;
     }
 
     private static final byte[] BASE64URL = new byte[128];
@@ -153,10 +179,10 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return c < 128 ? BASE64URL[c] : -1;
     }
 
-    /** The rare path: the payload as Nimbus parses it (lenient JSON, numbers of any form). */
-    private static TokenIds nimbus(String segment) {
+    /** The rare path: the payload as Nimbus parses it. */
+    private static TokenIds nimbus(byte[] json) {
         try {
-            JWTClaimsSet claims = JWTClaimsSet.parse(new Base64URL(segment).decodeToString());
+            JWTClaimsSet claims = JWTClaimsSet.parse(new String(json, StandardCharsets.UTF_8));
             String originJti;
             try {
                 originJti = claims.getStringClaim("origin_jti");
@@ -172,10 +198,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
     }
 
     /**
-     * A strict scanner for the top level of one JSON object; anything malformed gives null. Only
-     * the values it returns become strings: keys are compared and other values skipped in place.
+     * A strict scanner for the top level of one JSON object. It never throws: a read past the end
+     * gives -1, which no rule accepts. Only the values it returns become strings: keys are compared
+     * and other values skipped in place.
      */
     private static final class Scanner {
+        static final int MAX_DEPTH = 64;
         private static final int OTHER = 0;
         private static final int JTI = 1;
         private static final int ORIGIN_JTI = 2;
@@ -188,74 +216,81 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         /** The next backslash at or after {@code i}, if {@code >= i}; MAX_VALUE when there is none. */
         private int backslash = -1;
         private int i;
+        /** The payload is not JSON that Nimbus reads: certain, no need to ask it. */
+        private boolean malformed;
+        /** Well-formed so far, but a value the scanner leaves to Nimbus. */
+        private boolean unsure;
 
         Scanner(byte[] b) {
             this.b = b;
             this.text = new String(b, StandardCharsets.ISO_8859_1);
         }
 
+        /** @return the ids; null if Nimbus refuses the payload; UNSURE if Nimbus must decide */
         TokenIds object() {
+            ws();
+            int c = at(i);
+            if (c != '{') {
+                // Nimbus also reads a top-level array of [name, value] pairs as an object.
+                return c == '[' ? UNSURE : null;
+            }
+            i++;
             String jti = null;
             String originJti = null;
             String sub = null;
             long iat = Long.MIN_VALUE;
-            boolean seenIat = false;
-            try {
+            int seen = 0;
+            ws();
+            if (at(i) == '}') {
+                i++;
+                return atEnd() ? new TokenIds(null, null, null, iat) : null;
+            }
+            while (true) {
                 ws();
-                expect('{');
+                int key = key();
                 ws();
-                if (peekByte() == '}') {
-                    i++;
-                    return trailing() ? new TokenIds(null, null, null, iat) : null;
+                if (malformed || at(i++) != ':') {
+                    return null;
                 }
-                while (true) {
-                    ws();
-                    int key = key();
-                    ws();
-                    expect(':');
-                    ws();
-                    switch (key) {
-                        case JTI -> {
-                            if (jti != null) return UNSURE;
-                            jti = string();
-                        }
-                        case ORIGIN_JTI -> {
-                            if (originJti != null) return UNSURE;
-                            originJti = string();
-                        }
-                        case SUB -> {
-                            if (sub != null) return UNSURE;
-                            sub = string();
-                        }
-                        case IAT -> {
-                            if (seenIat) return UNSURE;
-                            seenIat = true;
-                            iat = integer();
-                        }
-                        default -> skipValue(0);
+                ws();
+                if (key != OTHER) {
+                    if ((seen & 1 << key) != 0) {
+                        return null; // a duplicate name: Nimbus refuses the object
                     }
-                    ws();
-                    byte c = b[i++];
-                    if (c == '}') {
-                        return trailing() ? new TokenIds(jti, originJti, sub, iat) : null;
-                    }
-                    if (c != ',') {
-                        return UNSURE;
-                    }
+                    seen |= 1 << key;
                 }
-            } catch (RuntimeException e) {
-                // Anything this strict scanner cannot read with certainty goes to Nimbus.
-                return UNSURE;
+                switch (key) {
+                    case JTI -> jti = idValue();
+                    case ORIGIN_JTI -> originJti = idValue();
+                    case SUB -> sub = idValue();
+                    case IAT -> iat = issuedAt();
+                    default -> skipValue(0);
+                }
+                if (malformed) {
+                    return null;
+                }
+                if (unsure) {
+                    return UNSURE;
+                }
+                ws();
+                int next = at(i++);
+                if (next == '}') {
+                    return atEnd() ? new TokenIds(jti, originJti, sub, iat) : null;
+                }
+                if (next != ',') {
+                    return null;
+                }
             }
         }
 
-        private boolean trailing() {
-            ws();
-            return i == b.length;
+        /** The byte at {@code k} as 0..255, or -1 past the end. */
+        private int at(int k) {
+            return k < b.length ? b[k] & 0xff : -1;
         }
 
-        private byte peekByte() {
-            return b[i];
+        private boolean atEnd() {
+            ws();
+            return i == b.length;
         }
 
         private void ws() {
@@ -264,23 +299,50 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
         }
 
-        private void expect(char c) {
-            if (b[i++] != c) {
-                throw new IllegalStateException();
+        private void fail() {
+            malformed = true;
+            i = b.length; // every later read gives -1
+        }
+
+        /** A string or JSON null (null); any other type is left to Nimbus (it refuses some, converts others). */
+        private String idValue() {
+            int c = at(i);
+            if (c == '"') {
+                return string();
             }
+            if (c == 'n') {
+                literal("null");
+                return null;
+            }
+            if (startsValue(c)) {
+                unsure = true;
+            } else {
+                fail();
+            }
+            return null;
+        }
+
+        private static boolean startsValue(int c) {
+            return c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n' || c == '-'
+                    || (c >= '0' && c <= '9');
         }
 
         private String string() {
-            expect('"');
+            i++; // the opening quote
             int start = i;
             int end = plainStringEnd();
-            if (end < 0) {
+            if (end == -2) {
                 return escapedString();
+            }
+            if (end < 0) {
+                fail();
+                return null;
             }
             i = end + 1;
             for (int k = start; k < end; k++) {
                 if ((b[k] & 0xff) < 0x20) {
-                    throw new IllegalStateException();
+                    fail();
+                    return null;
                 }
             }
             return new String(b, start, end - start, StandardCharsets.UTF_8);
@@ -288,17 +350,26 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
         /** Reads a key: which of the four claims it names, if any. */
         private int key() {
-            expect('"');
+            if (at(i) != '"') {
+                fail();
+                return OTHER;
+            }
+            i++;
             int start = i;
             int end = plainStringEnd();
-            if (end < 0) {
-                return switch (escapedString()) {
+            if (end == -2) {
+                String key = escapedString();
+                return key == null ? OTHER : switch (key) {
                     case "jti" -> JTI;
                     case "origin_jti" -> ORIGIN_JTI;
                     case "sub" -> SUB;
                     case "iat" -> IAT;
                     default -> OTHER;
                 };
+            }
+            if (end < 0) {
+                fail();
+                return OTHER;
             }
             i = end + 1;
             int length = end - start;
@@ -317,12 +388,21 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             return true;
         }
 
-        /** Skips a string value or a nested key, checked exactly as {@link #string()} checks it. */
+        /**
+         * Skips a string value or a nested key. Only the ids are checked for control characters:
+         * the lookup can only reject a request, and Nimbus refuses such a token anyway.
+         */
         private void skipString() {
-            expect('"');
+            if (at(i) != '"') {
+                fail();
+                return;
+            }
+            i++;
             int end = plainStringEnd();
-            if (end < 0) {
+            if (end == -2) {
                 escapedString();
+            } else if (end < 0) {
+                fail();
             } else {
                 i = end + 1;
             }
@@ -330,14 +410,13 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
         /**
          * Finds the closing quote of a string that starts at {@code i} and has no escapes, leaving
-         * {@code i} alone; -1 if a backslash comes first. The index is a local, not the field:
-         * this loop covers most of the payload.
+         * {@code i} alone; -2 if a backslash comes first, -1 if there is no closing quote.
          */
         private int plainStringEnd() {
             // String.indexOf over the Latin-1 view is vectorized; a byte loop over the payload is not.
             int quote = text.indexOf('"', i);
             if (quote < 0) {
-                throw new IllegalStateException();
+                return -1;
             }
             if (backslash < i) {
                 backslash = text.indexOf('\\', i);
@@ -345,29 +424,30 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     backslash = Integer.MAX_VALUE;
                 }
             }
-            return backslash < quote ? -1 : quote;
+            return backslash < quote ? -2 : quote;
         }
 
-        // The rare path: a string with escapes, decoded exactly as a JSON parser would.
+        // The rare path: a string with escapes, decoded exactly as a JSON parser would; null if malformed.
         private String escapedString() {
             StringBuilder out = new StringBuilder();
             int runStart = i;
             while (true) {
-                byte c = b[i];
+                int c = at(i);
                 if (c == '"') {
                     out.append(new String(b, runStart, i - runStart, StandardCharsets.UTF_8));
                     i++;
                     return out.toString();
                 }
-                if ((c & 0xff) < 0x20) {
-                    throw new IllegalStateException();
+                if (c < 0x20) { // a control character, or the end
+                    fail();
+                    return null;
                 }
                 if (c != '\\') {
                     i++;
                     continue;
                 }
                 out.append(new String(b, runStart, i - runStart, StandardCharsets.UTF_8));
-                byte e = b[i + 1];
+                int e = at(i + 1);
                 i += 2;
                 switch (e) {
                     case '"' -> out.append('"');
@@ -379,18 +459,38 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     case 'r' -> out.append('\r');
                     case 't' -> out.append('\t');
                     case 'u' -> {
-                        out.append((char) Integer.parseInt(new String(b, i, 4, StandardCharsets.US_ASCII), 16));
+                        int unit = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int digit = Character.digit(at(i + k), 16);
+                            if (digit < 0) {
+                                fail();
+                                return null;
+                            }
+                            unit = unit << 4 | digit;
+                        }
+                        out.append((char) unit);
                         i += 4;
                     }
-                    default -> throw new IllegalStateException();
+                    default -> {
+                        fail();
+                        return null;
+                    }
                 }
                 runStart = i;
             }
         }
 
-        /** A plain JSON integer of at most 15 digits; fractions, exponents and the rest go to Nimbus. */
-        private long integer() {
-            boolean negative = b[i] == '-';
+        /**
+         * {@code iat}: a plain JSON integer of at most 15 digits, or null. Fractions, exponents,
+         * longer numbers and other types are left to Nimbus, whose reading is the verifier's.
+         */
+        private long issuedAt() {
+            int c = at(i);
+            if (c == 'n') {
+                literal("null");
+                return Long.MIN_VALUE;
+            }
+            boolean negative = c == '-';
             if (negative) {
                 i++;
             }
@@ -400,9 +500,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 value = value * 10 + (b[i++] - '0');
             }
             int digits = i - start;
-            if (digits == 0 || digits > MAX_FAST_DIGITS || (digits > 1 && b[start] == '0')
-                    || (i < b.length && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'))) {
-                throw new IllegalStateException();
+            int after = at(i);
+            if (digits == 0 && !startsValue(c)) {
+                fail();
+            } else if (digits == 0 || digits > MAX_FAST_DIGITS || (digits > 1 && b[start] == '0')
+                    || after == '.' || after == 'e' || after == 'E') {
+                unsure = true;
             }
             return negative ? -value : value;
         }
@@ -414,18 +517,21 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
         }
 
+        /** Skips one value; deeper than {@link #MAX_DEPTH} is left to Nimbus (its own limit is higher). */
         private void skipValue(int depth) {
-            if (depth > 64) {
-                throw new IllegalStateException();
+            if (depth > MAX_DEPTH) {
+                unsure = true;
+                i = b.length;
+                return;
             }
-            byte c = b[i];
+            int c = at(i);
             switch (c) {
                 case '"' -> skipString();
                 case '{', '[' -> {
-                    byte close = c == '{' ? (byte) '}' : (byte) ']';
+                    int close = c == '{' ? '}' : ']';
                     i++;
                     ws();
-                    if (b[i] == close) {
+                    if (at(i) == close) {
                         i++;
                         return;
                     }
@@ -434,17 +540,24 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                         if (c == '{') {
                             skipString();
                             ws();
-                            expect(':');
+                            if (at(i++) != ':') {
+                                fail();
+                                return;
+                            }
                             ws();
                         }
                         skipValue(depth + 1);
+                        if (malformed || unsure) {
+                            return;
+                        }
                         ws();
-                        byte n = b[i++];
+                        int n = at(i++);
                         if (n == close) {
                             return;
                         }
                         if (n != ',') {
-                            throw new IllegalStateException();
+                            fail();
+                            return;
                         }
                     }
                 }
@@ -453,7 +566,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 case 'n' -> literal("null");
                 default -> {
                     if (c != '-' && (c < '0' || c > '9')) {
-                        throw new IllegalStateException();
+                        fail();
+                        return;
                     }
                     i++;
                     skipNumberTail();
@@ -463,8 +577,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
         private void literal(String word) {
             for (int k = 0; k < word.length(); k++) {
-                if (b[i++] != word.charAt(k)) {
-                    throw new IllegalStateException();
+                if (at(i++) != word.charAt(k)) {
+                    fail();
+                    return;
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.GraphLayout;
 
 class PeekCacheTest {
 
@@ -18,9 +19,9 @@ class PeekCacheTest {
     void ids_sameTextTwice_givesTheSameIds() {
         PeekCache cache = new PeekCache();
         String text = bearer("{\"jti\":\"j-1\",\"sub\":\"u\"}", "c2lnbmF0dXJlLXRhaWw");
-        TokenIds[] first = cache.ids(text);
+        TokenIds[] first = cache.ids(text, ReadBudget.perRequest());
         assertThat(first).extracting(TokenIds::jti).containsExactly("j-1");
-        assertThat(cache.ids(new String(text.toCharArray()))).isSameAs(first);
+        assertThat(cache.ids(new String(text.toCharArray()), ReadBudget.perRequest())).isSameAs(first);
     }
 
     @Test
@@ -31,17 +32,59 @@ class PeekCacheTest {
         String live = bearer("{\"jti\":\"live-00001\",\"sub\":\"u\"}", "c2lnbmF0dXJlLXRhaWw");
         String revoked = bearer("{\"jti\":\"revoked-01\",\"sub\":\"u\"}", "c2lnbmF0dXJlLXRhaWw");
         assertThat(revoked).hasSameSizeAs(live).endsWith(live.substring(live.length() - 12));
-        assertThat(cache.ids(live)).extracting(TokenIds::jti).containsExactly("live-00001");
-        assertThat(cache.ids(revoked)).extracting(TokenIds::jti).containsExactly("revoked-01");
-        assertThat(cache.ids(live)).extracting(TokenIds::jti).containsExactly("live-00001");
+        assertThat(cache.ids(live, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("live-00001");
+        assertThat(cache.ids(revoked, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("revoked-01");
+        assertThat(cache.ids(live, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("live-00001");
     }
 
     @Test
     void ids_everyPayloadOfAText_andLongTextsUncached() {
         PeekCache cache = new PeekCache();
         String two = bearer("{\"jti\":\"a-000000\"}", "x") + ", " + bearer("{\"jti\":\"b-000000\"}", "y");
-        assertThat(cache.ids(two)).extracting(TokenIds::jti).containsExactly("a-000000", "b-000000");
+        assertThat(cache.ids(two, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("a-000000", "b-000000");
         String padded = bearer("{\"jti\":\"c-000000\"}", "z".repeat(PeekCache.MAX_TEXT));
-        assertThat(cache.ids(padded)).extracting(TokenIds::jti).containsExactly("c-000000");
+        assertThat(cache.ids(padded, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("c-000000");
+    }
+
+    @Test
+    void ids_filledWithCraftedTexts_retainsAtMost13MB() {
+        // Texts of the longest kept length, crafted to hold as much as they can: hundreds of tiny
+        // payloads each, or one payload whose ids are as long as the text allows.
+        Base64.Encoder e = Base64.getUrlEncoder().withoutPadding();
+        PeekCache cache = new PeekCache();
+        for (int n = 0; n < 4 * PeekCache.SLOTS; n++) {
+            StringBuilder text = new StringBuilder("Bearer x");
+            if (n % 2 == 0) {
+                while (text.length() < PeekCache.MAX_TEXT - 16) {
+                    text.append('.').append(e.encodeToString(("{\"jti\":\"" + (char) ('a' + n % 26) + "\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
+                }
+            } else {
+                String id = Integer.toString(n) + "-".repeat(900);
+                text.append('.').append(e.encodeToString(("{\"jti\":\"" + id + "\",\"origin_jti\":\"" + id
+                        + "\",\"sub\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8))).append(".s");
+            }
+            String s = text.length() > PeekCache.MAX_TEXT ? text.substring(0, PeekCache.MAX_TEXT) : text.toString();
+            assertThat(cache.ids(s, ReadBudget.perRequest())).isNotEmpty();
+        }
+
+        long retained = GraphLayout.parseInstance(cache).totalSize();
+
+        assertThat(retained).isLessThanOrEqualTo(13L << 20);
+    }
+
+    @Test
+    void ids_aTextWhoseReadingTheBudgetCutShort_isNotKept() {
+        Base64.Encoder e = Base64.getUrlEncoder().withoutPadding();
+        PeekCache cache = new PeekCache();
+        // A payload only Nimbus reads (an array of name/value pairs), then an ordinary one.
+        String text = "Bearer x." + e.encodeToString("[[\"jti\",\"slow-1\"]]".getBytes(StandardCharsets.UTF_8))
+                + "." + e.encodeToString("{\"jti\":\"fast-1\"}".getBytes(StandardCharsets.UTF_8)) + ".s";
+        ReadBudget none = ReadBudget.of(0);
+
+        assertThat(cache.ids(text, none)).extracting(TokenIds::jti).containsExactly("fast-1");
+        assertThat(none.refused()).isTrue();
+
+        assertThat(cache.ids(text, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("slow-1", "fast-1");
     }
 }

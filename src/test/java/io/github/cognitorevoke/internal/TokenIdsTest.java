@@ -194,4 +194,58 @@ class TokenIdsTest {
         assertThat(TokenIds.decode("abcde", 0, 5)).isNull();
         assertThat(TokenIds.decode("ab\u00e9d", 0, 4)).isNull();
     }
+
+    private static String segment(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x.AAAAAAAAAA", "x.eyJhIjpbW1tbW1s", "x.eyJhIjpbW1tbW1s%", "x.e30x", "x.e30=x"})
+    void anyMatch_junkSegmentsOfEveryShape_needNoReadByNimbus(String unit) {
+        // Junk that Nimbus refuses is known for junk by the scanner itself: no exception, no budget.
+        String text = unit.repeat(2000);
+        ReadBudget none = ReadBudget.of(0);
+
+        assertThat(TokenIds.anyMatch(text, ids -> true, none)).isFalse();
+
+        assertThat(none.refused()).isFalse();
+    }
+
+    @Test
+    void anyMatch_malformedJsonOfEveryKind_needsNoReadByNimbus() {
+        ReadBudget none = ReadBudget.of(0);
+        for (String json : new String[] {"{", "{\"jti\":}", "{\"jti\":\"a\"", "{\"jti\":\"a\",\"jti\":\"b\"}",
+                "{\"a\":tru}", "{\"a\":1} x", "{\"jti\":\"\u0001\"}", "{\"jti\":\"\\u12\"}", "{jti:\"x\"}",
+                "null", "{\"a\":[1,2}", "{\"a\":1,}", "{\"jti\":\"x\"}//", "/*c*/{}", "\"s\"", "123"}) {
+            assertThat(TokenIds.anyMatch("x." + segment(json) + ".s", ids -> true, none)).as(json).isFalse();
+        }
+        assertThat(none.refused()).isFalse();
+    }
+
+    @Test
+    void anyMatch_payloadsOnlyNimbusReads_takeTheBudget_andThoseBeyondItAreMarked() {
+        String slow = segment("[[\"jti\",\"pairs\"]]");
+        String fractionalIat = segment("{\"iat\":1.5e9,\"jti\":\"frac\"}");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        ReadBudget two = ReadBudget.of(2);
+
+        TokenIds.anyMatch("x." + slow + "." + fractionalIat + "." + slow + "." + segment("{\"jti\":\"fast\"}") + ".s",
+                ids -> seen.add(ids.jti()) && false, two);
+
+        assertThat(seen).containsExactly("pairs", "frac", "fast");
+        assertThat(two.refused()).isTrue();
+    }
+
+    @Test
+    void peek_arrayOfNameValuePairs_readAsNimbusReadsIt() {
+        assertThat(TokenIds.peek(jwt("[[\"jti\",\"j-1\"],[\"sub\",\"u\"]]")))
+                .isEqualTo(new TokenIds("j-1", null, "u", Long.MIN_VALUE));
+    }
+
+    @Test
+    void peek_nullIds_readAsAbsent_andADuplicateNullAsMalformed() {
+        assertThat(TokenIds.peek(jwt("{\"jti\":null,\"sub\":null,\"iat\":null,\"origin_jti\":\"o\"}")))
+                .isEqualTo(new TokenIds(null, "o", null, Long.MIN_VALUE));
+        assertThat(TokenIds.peek(jwt("{\"jti\":null,\"jti\":\"x\"}"))).isNull();
+    }
 }

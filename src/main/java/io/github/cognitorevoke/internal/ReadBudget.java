@@ -1,0 +1,50 @@
+package io.github.cognitorevoke.internal;
+
+/**
+ * How many token payloads one request may still have read by Nimbus rather than by the fast
+ * scanner of {@link TokenIds}. Nimbus's reading costs a few exceptions with stack traces, so
+ * without a bound a header of many crafted segments would cost a node seconds of CPU. No issued
+ * token needs it, so a request that asks for more is not a genuine one: it is refused (400), never
+ * passed on unchecked. One budget serves every text of one request.
+ */
+public final class ReadBudget {
+
+    /** Reads by Nimbus allowed per request: a few oddly written tokens, not a flood of them. */
+    public static final int PER_REQUEST = 4;
+
+    private int left;
+    private boolean refused;
+
+    private ReadBudget(int left) {
+        this.left = left;
+    }
+
+    /** @return a budget for one request */
+    public static ReadBudget perRequest() {
+        return new ReadBudget(PER_REQUEST);
+    }
+
+    /** @return a budget that never refuses, for one token the application itself hands over */
+    static ReadBudget unlimited() {
+        return of(Integer.MAX_VALUE);
+    }
+
+    static ReadBudget of(int reads) {
+        return new ReadBudget(reads);
+    }
+
+    /** @return true if one more read is allowed (and counts it); false marks the budget refused */
+    boolean take() {
+        if (left > 0) {
+            left--;
+            return true;
+        }
+        refused = true;
+        return false;
+    }
+
+    /** @return whether a read was refused: some payload of the request was not checked */
+    public boolean refused() {
+        return refused;
+    }
+}
