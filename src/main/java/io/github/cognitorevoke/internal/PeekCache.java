@@ -26,7 +26,8 @@ final class PeekCache {
     static final int MAX_ID_CHARS = 512;
     private static final TokenIds[] NONE = new TokenIds[0];
 
-    private record Entry(String text, TokenIds[] ids) {
+    /** {@code sample}: the text's length and tail, mixed; compared first, without touching the old text. */
+    private record Entry(int sample, String text, TokenIds[] ids) {
     }
 
     private final Entry[] slots = new Entry[SLOTS];
@@ -42,15 +43,16 @@ final class PeekCache {
         if (text.length() > MAX_TEXT) {
             return find(text, budget);
         }
-        int slot = slot(text);
+        int sample = sample(text);
+        int slot = sample & (SLOTS - 1);
         Entry e = slots[slot];
-        if (e != null && e.text.equals(text)) {
+        if (e != null && e.sample == sample && e.text.equals(text)) {
             return e.ids;
         }
         TokenIds[] ids = find(text, budget);
         // An answer the budget cut short is not the text's whole answer; many ids are no client's.
         if (!budget.refused() && ids.length <= MAX_IDS && idChars(ids) <= MAX_ID_CHARS) {
-            slots[slot] = new Entry(text, ids);
+            slots[slot] = new Entry(sample, text, ids);
         }
         return ids;
     }
@@ -76,14 +78,14 @@ final class PeekCache {
         return s == null ? 0 : s.length();
     }
 
-    /** A slot from the length and the last characters (a signature's tail: as good as random). */
-    private static int slot(String text) {
+    /** The length and the last characters (a signature's tail: as good as random), mixed; its low bits pick the slot. */
+    private static int sample(String text) {
         int n = text.length();
         int h = n;
         for (int i = Math.max(0, n - 12); i < n; i++) {
             h = 31 * h + text.charAt(i);
         }
         h ^= h >>> 16;
-        return (h * 0x9E3779B9 >>> 16) & (SLOTS - 1);
+        return (h * 0x9E3779B9) >>> 16 | h << 16;
     }
 }

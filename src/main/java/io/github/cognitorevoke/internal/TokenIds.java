@@ -51,7 +51,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        return payload(token, first + 1, second, ReadBudget.unlimited());
+        return payload(token, latin1(token), first + 1, second, ReadBudget.unlimited());
     }
 
     /**
@@ -83,6 +83,10 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      */
     public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test, ReadBudget budget) {
         int dot = indexOf(text, '.', 0);
+        if (dot < 0) {
+            return false;
+        }
+        byte[] raw = latin1(text);
         while (dot >= 0) {
             int next = indexOf(text, '.', dot + 1);
             if (next < 0) {
@@ -90,7 +94,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
             if (next - dot > 10) {
-                TokenIds ids = payload(text, dot + 1, next, budget);
+                TokenIds ids = payload(text, raw, dot + 1, next, budget);
                 if (ids != null && test.test(ids)) {
                     return true;
                 }
@@ -112,9 +116,19 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return -1;
     }
 
+    /**
+     * The text as Latin-1 bytes, one per character: an intrinsic copy for the Latin-1 strings that
+     * headers are, so that segments decode from bytes with one table lookup a character. A
+     * character outside Latin-1 becomes {@code ?}, which is outside the alphabet: its segment is
+     * then decoded from the text itself, as Nimbus decodes it.
+     */
+    private static byte[] latin1(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
-    static TokenIds payload(CharSequence text, int start, int end, ReadBudget budget) {
-        byte[] json = decode(text, start, end);
+    static TokenIds payload(CharSequence text, byte[] raw, int start, int end, ReadBudget budget) {
+        byte[] json = decode(raw, start, end);
         if (json == null) {
             // Characters outside the alphabet, or a length no encoder writes: decoded as Nimbus
             // decodes it (it skips what is not base64), which never throws.
@@ -127,22 +141,27 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return budget.take() ? nimbus(json) : null;
     }
 
-    private static final byte[] BASE64URL = new byte[128];
+    /** The 6-bit value of each byte in base64url, or -1, which makes any group it is shifted into negative. */
+    private static final int[] BASE64URL = new int[256];
 
     static {
-        java.util.Arrays.fill(BASE64URL, (byte) -1);
+        java.util.Arrays.fill(BASE64URL, -1);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         for (int i = 0; i < alphabet.length(); i++) {
-            BASE64URL[alphabet.charAt(i)] = (byte) i;
+            BASE64URL[alphabet.charAt(i)] = i;
         }
     }
 
-    /**
-     * Decodes unpadded base64url straight from the text (no copy of the segment, no copy to bytes
-     * first: this runs on every request); null if a character is outside the alphabet or the
-     * length is one no encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
-     */
+    /** {@link #decode(byte[], int, int)} of a text's characters. */
     static byte[] decode(CharSequence text, int start, int end) {
+        return decode(latin1(text), start, end);
+    }
+
+    /**
+     * Decodes unpadded base64url; null if a byte is outside the alphabet or the length is one no
+     * encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
+     */
+    static byte[] decode(byte[] raw, int start, int end) {
         int n = end - start;
         if (n % 4 == 1) {
             return null;
@@ -151,8 +170,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         int o = 0;
         int i = start;
         for (int full = start + n / 4 * 4; i < full; i += 4) {
-            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
-                    | sextet(text.charAt(i + 2)) << 6 | sextet(text.charAt(i + 3));
+            int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
+                    | BASE64URL[raw[i + 2] & 0xff] << 6 | BASE64URL[raw[i + 3] & 0xff];
             if (bits < 0) {
                 return null;
             }
@@ -161,8 +180,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             out[o++] = (byte) bits;
         }
         if (i < end) {
-            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
-                    | (i + 2 < end ? sextet(text.charAt(i + 2)) << 6 : 0);
+            int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
+                    | (i + 2 < end ? BASE64URL[raw[i + 2] & 0xff] << 6 : 0);
             if (bits < 0) {
                 return null;
             }
@@ -172,11 +191,6 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
         }
         return out;
-    }
-
-    /** The 6-bit value of a base64url character, or -1, which makes any group it is shifted into negative. */
-    private static int sextet(char c) {
-        return c < 128 ? BASE64URL[c] : -1;
     }
 
     /** The rare path: the payload as Nimbus parses it. */
