@@ -915,6 +915,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /** The kind and message of a failure, with the URI's user info blanked out should Lettuce quote it. */
     private String describe(Throwable failure) {
+        return describe(failure, secret);
+    }
+
+    /**
+     * The kind and message of a failure, with a URI's user info ({@code user:password}, or null)
+     * and its password alone blanked out.
+     */
+    static String describe(Throwable failure, String secret) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
