@@ -35,6 +35,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -470,6 +471,75 @@ class DurablePendingTest {
         }
         eventually(() -> assertThat(entryKeys()).as("the small node's two, still pending there").hasSize(2));
         assertEveryKeyExpires();
+    }
+
+    // ------------------------------------------------------------------ keys of another type
+
+    @Test
+    void ownedSetOfAnotherType_listedAfterAStoppedNode_everyEntryOfThatNodeTakenOver_noneLost() {
+        takenOverDespite(a -> {
+            // Listed after the stopped node (heartbeat 0): the sweep reaches it with the stopped node's ids in hand.
+            redisSync().zadd(PREFIX + "nodes", 1, "planted");
+            redisSync().set(PREFIX + "owned:planted", "x");
+        });
+    }
+
+    @Test
+    void entryOfAnotherType_amongAStoppedNodesIds_everyOtherEntryTakenOver_noneLost() {
+        takenOverDespite(a -> {
+            redisSync().sadd(PREFIX + "owned:" + a.store.node(), "planted");
+            redisSync().sadd(PREFIX + "p:planted", "x");
+        });
+    }
+
+    @Test
+    void nodeListOfAnotherType_beforeANodeStops_everyEntryOfThatNodeTakenOver_noneLost() {
+        takenOverDespite(a -> redisSync().set(PREFIX + "nodes", "x"));
+    }
+
+    /** A node with five pending revocations, a key planted, the node stopped: another node does all five. */
+    private void takenOverDespite(Consumer<Node> plant) {
+        Node a = node();
+        List<String> tokens = a.pendingRefreshTokens("k0", "k1", "k2", "k3", "k4");
+        plant.accept(a);
+        a.close();
+
+        Node b = node();
+        b.sweep();
+        b.sweep();
+
+        for (String t : tokens) {
+            assertThat(b.cognito.revokeCallsOf(t)).as("calls for one token").isEqualTo(1);
+        }
+        eventually(() -> assertThat(entryKeys()).as("every entry done and gone").isSubsetOf(PREFIX + "p:planted"));
+        eventually(() -> assertThat(redisSync().exists(PREFIX + "owned:" + b.store.node()))
+                .as("no id left in the taking node's set").isZero());
+        assertThat(logged).as("no failure logged").noneMatch(r -> r.getMessage().contains("cannot")
+                || r.getMessage().contains("refused"));
+    }
+
+    @Test
+    void sweepRefusedByRedis_oneWarningNamingTheTakeOverAndTheCause_thenTakenOver() {
+        Node a = node();
+        String token = a.pendingRefreshTokens("full").get(0);
+        a.close();
+        Node b = node();
+        logged.clear();
+
+        redisSync().configSet("maxmemory", "1"); // a full Redis refuses writes
+        try {
+            b.sweep();
+            b.sweep();
+        } finally {
+            redisSync().configSet("maxmemory", "0");
+        }
+
+        SimpleFormatter formatter = new SimpleFormatter();
+        assertThat(logged).singleElement().satisfies(r -> {
+            assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(formatter.formatMessage(r)).contains("take over", redis.uri(), "OOM");
+        });
+        sweepUntilCalled(b, token);
     }
 
     // ------------------------------------------------------------------ deadline

@@ -133,20 +133,20 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     static final int MAX_NAME = 1024;
 
     /**
-     * Lua, the start of both write scripts: {@code index(idx, score, member, nowMs, capMs)} raises the
+     * Lua, the start of both write scripts: {@code index(idx, score, member, endedMs, capMs)} raises the
      * member's score (ZADD GT: a score never drops, so no member still to be read by a sync moves
-     * up past it, see {@link #sync()}), removes the members already past (only those that ended since
-     * the last write: bounded work) and gives the index the expiry of its latest member, at most capMs
-     * (a member planted far ahead must not keep the index forever). An index of another type is
-     * replaced, as the entry keys are.
+     * up past it, see {@link #sync()}), removes the members that ended by endedMs (only those that
+     * ended since the last write: bounded work) and gives the index the expiry of its latest member, at
+     * most capMs (a member planted far ahead must not keep the index forever). An index of another type
+     * is replaced, as the entry keys are.
      */
     private static final String INDEX_FUNCTION = """
-            local function index(idx, score, member, now, cap)
+            local function index(idx, score, member, ended, cap)
               if type(redis.pcall('ZADD', idx, 'GT', score, member)) ~= 'number' then
                 redis.call('DEL', idx)
                 redis.call('ZADD', idx, score, member)
               end
-              redis.call('ZREMRANGEBYSCORE', idx, '-inf', now)
+              redis.call('ZREMRANGEBYSCORE', idx, '-inf', ended)
               local top = redis.call('ZREVRANGE', idx, 0, 0, 'WITHSCORES')[2]
               if top then
                 local at = math.max(math.min(tonumber(top), tonumber(cap)), tonumber(score))
@@ -156,7 +156,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             """;
 
     /**
-     * KEYS[1] = P j:id, KEYS[2] = P ids; ARGV = endMs, id, channel, capMs, nowMs. Keeps the later end
+     * KEYS[1] = P j:id, KEYS[2] = P ids; ARGV = endMs, id, channel, capMs, endedMs. Keeps the later end
      * and indexes it; publishes only a change.
      * A current end beyond capMs (now + the longest legitimate entry) was not written by a node: it is
      * replaced, or a value planted ahead of a logout would swallow it and its message.
@@ -175,7 +175,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             """;
 
     /**
-     * KEYS[1] = P s:sub, KEYS[2] = P subjects; ARGV = notBefore (s), untilMs, channel, sub, capMs, nowMs.
+     * KEYS[1] = P s:sub, KEYS[2] = P subjects; ARGV = notBefore (s), untilMs, channel, sub, capMs, endedMs.
      * Keeps the later of each field as written and indexes the until (strings: no float formatting of large numbers in Lua). A key that holds no string
      * or a field beyond capMs is replaced, as in {@link #ID_SCRIPT}.
      */
@@ -207,6 +207,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final Duration syncTimeout;
     /** How far ahead of now an entry may end (see {@link #longestEntry}). */
     private final long longestEntryMs;
+    private final long clockSkewMs;
     private final int maxBuffered;
     private final String idPrefix;
     private final String subjectPrefix;
@@ -253,6 +254,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         this.timeout = settings.redisTimeout();
         this.syncTimeout = settings.redisSyncTimeout();
         this.longestEntryMs = longestEntry(settings).toMillis();
+        this.clockSkewMs = settings.clockSkew().toMillis();
         this.maxBuffered = settings.redisMaxBufferedWrites();
         String prefix = settings.redisKeyPrefix();
         this.idPrefix = prefix + "j:";
@@ -471,13 +473,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     private RedisFuture<Long> eval(RedisAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
         byte[] end = bytes(Long.toString(w.endMs()));
-        byte[] now = bytes(Long.toString(clock.millis()));
+        // Ends are written on the writers' clocks and judged on each node's own: prune only what has ended
+        // on every clock up to clockSkew behind this one (the difference the README allows). Redis's TIME
+        // instead would need the same margin against every node's clock.
+        byte[] ended = bytes(Long.toString(clock.millis() - clockSkewMs));
         if (w.subject()) {
             return c.eval(SUBJECT_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(w.key()), subjectIndex},
-                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap(), now);
+                    bytes(Long.toString(w.notBefore())), end, channelBytes, bytes(w.name()), cap(), ended);
         }
         return c.eval(ID_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(w.key()), idIndex},
-                end, bytes(w.name()), channelBytes, cap(), now);
+                end, bytes(w.name()), channelBytes, cap(), ended);
     }
 
     /**
@@ -752,13 +757,15 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     /**
      * Loads every live entry from the indexes {@code P subjects} and {@code P ids}: pages of
      * {@link #PAGE_SIZE} members, each read by one {@link #PAGE_SCRIPT}, the next page asked for
-     * before this one is applied here. Reading stops at the first member already past.
+     * before this one is applied here. Reading stops at the first member already past on this node's
+     * clock (it would not keep one anyway); writers prune a member only once it ended clockSkew before
+     * their own now, so none still live here is pruned while clocks differ by at most clockSkew.
      *
      * <p>Why no entry is missed although the index changes between pages: pages go by rank in
      * descending score order, and a member still to be read can only move to a higher rank number
      * (further down the list), never to one already read. The members above it change only by an
      * insertion or a raise (which push it down: it is read again, harmless) or by a removal; the only
-     * removal is the prune of members already past, which are all below it (or past themselves), and
+     * removal is the prune, which takes the lowest scores, so all below it (or it with them), and
      * no score is ever lowered (ZADD GT). The member that an insertion or raise puts into the ranks
      * already read is missed by the read, but its write published it on {@code P events}, which this
      * node subscribed to before the sync began: it is applied from the message. An entry whose key
@@ -908,6 +915,14 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
 
     /** The kind and message of a failure, with the URI's user info blanked out should Lettuce quote it. */
     private String describe(Throwable failure) {
+        return describe(failure, secret);
+    }
+
+    /**
+     * The kind and message of a failure, with a URI's user info ({@code user:password}, or null)
+     * and its password alone blanked out.
+     */
+    static String describe(Throwable failure, String secret) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

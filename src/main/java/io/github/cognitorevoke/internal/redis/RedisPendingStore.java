@@ -4,6 +4,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.PendingStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Pending revocations in Redis, encrypted, owned by one live node at a time and taken over by
@@ -89,21 +91,35 @@ public final class RedisPendingStore implements PendingStore {
             keepLater(KEYS[1], math.max(redis.call('PTTL', KEYS[2]), tonumber(ARGV[3])))
             return 1
             """;
+    // A key of another type under the prefix was not written by a node and holds nothing of ours: deleted where
+    // a takeover needs the key (as the denylist scripts replace theirs) instead of failing the script.
+    private static final String RECLAIM = """
+            local function reclaim(key, kind)
+              local t = redis.call('TYPE', key).ok
+              if t ~= kind and t ~= 'none' then redis.call('DEL', key) end
+            end
+            """;
     // KEYS: nodes, mine. ARGV: node, now ms, nodes ttl ms, dead if heartbeat <= this ms, batch, prefix, most nodes.
     // Returns node, id, blob for each entry taken over.
-    private static final String SWEEP = KEEP_LATER + """
+    // No call can fail once ids move (a failed script keeps the writes before the error: ids popped from a dead
+    // node's set, then in no one's hands): every key is of a type checked first, and entries are read with pcall.
+    // A dead node's set of another type holds no id: that node leaves the list; an entry of another type is no entry.
+    private static final String SWEEP = KEEP_LATER + RECLAIM + """
             local nodes, mine, me, prefix = KEYS[1], KEYS[2], ARGV[1], ARGV[6]
             local room = tonumber(ARGV[5])
+            reclaim(nodes, 'zset')
+            reclaim(mine, 'set')
             redis.call('ZADD', nodes, ARGV[2], me)
             local out = {}
             for _, node in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[7]))) do
               if node ~= me then
                 local owned = prefix .. 'owned:' .. node
-                if room > 0 then
+                local isSet = redis.call('TYPE', owned).ok == 'set'
+                if isSet and room > 0 then
                   for _, id in ipairs(redis.call('SPOP', owned, room)) do
                     local entry = prefix .. 'p:' .. id
-                    local blob = redis.call('GET', entry)
-                    if blob then
+                    local blob = redis.pcall('GET', entry)
+                    if type(blob) == 'string' then
                       redis.call('SADD', mine, id)
                       keepLater(mine, redis.call('PTTL', entry))
                       out[#out + 1] = node
@@ -113,7 +129,7 @@ public final class RedisPendingStore implements PendingStore {
                     end
                   end
                 end
-                if redis.call('EXISTS', owned) == 0 then redis.call('ZREM', nodes, node) end
+                if not isSet or redis.call('EXISTS', owned) == 0 then redis.call('ZREM', nodes, node) end
               end
             end
             keepLater(nodes, math.max(redis.call('PTTL', mine), tonumber(ARGV[3])))
@@ -137,7 +153,8 @@ public final class RedisPendingStore implements PendingStore {
             return 1
             """;
     // KEYS: nodes, mine. ARGV: node. A heartbeat of 0: dead now, its entries go at the next sweep of another node.
-    private static final String RELEASE = """
+    private static final String RELEASE = RECLAIM + """
+            reclaim(KEYS[1], 'zset')
             if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('ZADD', KEYS[1], 0, ARGV[1])
             else redis.call('ZREM', KEYS[1], ARGV[1]) end
             return 1
@@ -153,6 +170,8 @@ public final class RedisPendingStore implements PendingStore {
     private final Clock clock;
     private final PendingCipher cipher;
     private final String server;
+    // The URI's user info (it may hold the password), blanked out of failure texts.
+    private final String secret;
     // Set when this store made its own client (open); null when it was given a connection.
     private final RedisClient client;
     private final RedisURI uri;
@@ -172,6 +191,7 @@ public final class RedisPendingStore implements PendingStore {
     // The node each entry of the last sweep came from, to hand it back there.
     private final Map<String, String> origins = new ConcurrentHashMap<>();
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean sweepRefused = new AtomicBoolean();
     private final AtomicBoolean warnedSeal = new AtomicBoolean();
 
     /**
@@ -214,6 +234,7 @@ public final class RedisPendingStore implements PendingStore {
         this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
         this.clock = clock;
         this.server = settings.redisServer().orElse("Redis");
+        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
         this.client = client;
         this.uri = uri;
     }
@@ -410,12 +431,13 @@ public final class RedisPendingStore implements PendingStore {
                     Integer.toString(TAKEOVER_BATCH), prefix, Integer.toString(DEAD_NODES_PER_SWEEP))
                     .toCompletableFuture();
         }
-        List<Object> taken = await(swept);
+        List<Object> taken = await(swept, this::sweepFailed);
         if (taken == null) {
             // Redis may still move entries to this node: hand them back when it does, since no one works them here.
             swept.thenAccept(late -> forEachTaken(late, (from, id, blob) -> giveBack(id, from)));
             return List.of();
         }
+        sweepRefused.set(false);
         List<Pending> adopted = new ArrayList<>(taken.size() / 3);
         forEachTaken(taken, (from, id, blob) -> {
             try {
@@ -518,12 +540,16 @@ public final class RedisPendingStore implements PendingStore {
 
     /** Waits at most {@code redisTimeout}; null if Redis did not answer in time or failed. */
     private <T> T await(CompletableFuture<T> f) {
+        return await(f, this::failed);
+    }
+
+    private <T> T await(CompletableFuture<T> f, Consumer<Throwable> failure) {
         try {
             T value = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             answered();
             return value;
         } catch (TimeoutException | ExecutionException e) {
-            failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            failure.accept(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -546,9 +572,23 @@ public final class RedisPendingStore implements PendingStore {
         }
     }
 
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null ? ""
-                : ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message));
+    /**
+     * Redis answered the sweep with an error (a full Redis, a busy script): not an outage, and no id
+     * moved (see {@link #SWEEP}). Said once until a sweep succeeds.
+     */
+    private void sweepFailed(Throwable cause) {
+        if (!(cause instanceof RedisCommandExecutionException)) {
+            failed(cause);
+        } else if (sweepRefused.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at {0} refused the sweep that lets this node"
+                    + " take over pending revocations of stopped nodes ({1}); it is tried again at every sweep, and"
+                    + " until one succeeds those revocations wait in Redis (until their deadline)", server,
+                    describe(cause));
+        }
+    }
+
+    private String describe(Throwable t) {
+        String text = RedisDenylist.describe(t, secret);
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 }

@@ -187,4 +187,13 @@ class RedisDenylistTest extends RedisTierTest {
         assertThatThrownBy(() -> RedisDenylist.digits(tooLong, 0, tooLong.length))
                 .isInstanceOf(NumberFormatException.class);
     }
+
+    @Test
+    void failureText_blanksTheUriUserInfo_andThePasswordAlone() {
+        Exception e = new java.util.concurrent.CompletionException(
+                new IllegalStateException("at redis://app:s3cret-pw@h:6379 (password s3cret-pw)"));
+        assertThat(RedisDenylist.describe(e, "app:s3cret-pw"))
+                .isEqualTo("IllegalStateException: at redis://***@h:6379 (password ***)");
+        assertThat(RedisDenylist.describe(e, null)).contains("s3cret-pw");
+    }
 }

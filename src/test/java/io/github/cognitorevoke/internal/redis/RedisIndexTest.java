@@ -25,21 +25,48 @@ class RedisIndexTest extends RedisTierTest {
     }
 
     @Test
-    void writes_indexLiveEntries_andLaterWritesPruneThoseThatEnded() throws Exception {
+    void writes_indexLiveEntries_andLaterWritesPruneThoseThatEndedClockSkewAgo() throws Exception {
         TestClock clock = TestClock.atNow();
+        Duration skew = Tiers.settings(redis.uri(), prefix).build().clockSkew();
         RedisDenylist a = node(clock);
-        confirmed(a.add("jti-short", clock.instant().plusSeconds(1)));
-        confirmed(a.add("jti-long", clock.instant().plusSeconds(60)));
-        confirmed(a.cutOff("alice", clock.instant(), clock.instant().plusSeconds(1)));
+        confirmed(a.add("jti-short", clock.instant().plusSeconds(5)));
+        confirmed(a.add("jti-long", clock.instant().plusSeconds(600)));
+        confirmed(a.cutOff("alice", clock.instant(), clock.instant().plusSeconds(5)));
         assertThat(r.zrange(prefix + "ids", 0, -1)).containsExactly("jti-short", "jti-long");
 
-        clock.advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(6));
         confirmed(a.add("jti-new", clock.instant().plusSeconds(60)));
+        assertThat(r.zrange(prefix + "ids", 0, -1)).as("ended less than clockSkew ago")
+                .containsExactlyInAnyOrder("jti-short", "jti-long", "jti-new");
+
+        clock.advance(skew);
+        confirmed(a.add("jti-newer", clock.instant().plusSeconds(60)));
         confirmed(a.cutOff("bob", clock.instant(), clock.instant().plusSeconds(60)));
 
-        assertThat(r.zrange(prefix + "ids", 0, -1)).containsExactlyInAnyOrder("jti-long", "jti-new");
-        assertThat(r.zscore(prefix + "ids", "jti-new")).isEqualTo(clock.instant().plusSeconds(60).toEpochMilli());
+        assertThat(r.zrange(prefix + "ids", 0, -1)).containsExactlyInAnyOrder("jti-long", "jti-new", "jti-newer");
+        assertThat(r.zscore(prefix + "ids", "jti-newer")).isEqualTo(clock.instant().plusSeconds(60).toEpochMilli());
         assertThat(r.zrange(prefix + "subjects", 0, -1)).containsExactly("bob");
+    }
+
+    @Test
+    void aWriterAheadByLessThanClockSkew_prunesNoEntryStillLiveOnASlowerNode_aNodeStartingLaterLoadsIt()
+            throws Exception {
+        TestClock slow = TestClock.atNow();
+        TestClock fast = new TestClock(slow.instant().plusSeconds(50)); // the default clockSkew is 60 s
+        RedisDenylist s = node(slow);
+        RedisDenylist f = node(fast);
+        long nb = slow.instant().getEpochSecond();
+        confirmed(s.add("jti-slow", slow.instant().plusSeconds(20)));
+        confirmed(s.cutOff("alice", Instant.ofEpochSecond(nb), slow.instant().plusSeconds(20)));
+
+        confirmed(f.add("jti-fast", fast.instant().plusSeconds(60)));
+        confirmed(f.cutOff("bob", fast.instant(), fast.instant().plusSeconds(60)));
+        RedisDenylist late = node(slow);
+
+        assertThat(late.inSync()).isTrue();
+        assertThat(late.contains("jti-slow")).as("live on the slow clock").isTrue();
+        assertThat(late.notBeforeEpochSecond("alice")).as("live on the slow clock").isEqualTo(nb);
+        assertThat(late.contains("jti-fast")).isTrue();
     }
 
     @Test
