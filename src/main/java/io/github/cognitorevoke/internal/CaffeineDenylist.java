@@ -55,6 +55,8 @@ public final class CaffeineDenylist implements Denylist {
     private final Cache<String, CutOff> subjects;
     private final Policy<String, CutOff> subjectPolicy;
     private final Object writeLock = new Object();
+    /** Replaced, never changed in place, by a rebuild under the write lock. */
+    private volatile IdFilter filter = new IdFilter(IdFilter.MIN_CAPACITY);
 
     private record CutOff(long notBefore, Instant until) {
     }
@@ -118,15 +120,32 @@ public final class CaffeineDenylist implements Denylist {
             }
             Optional<Duration> current = idEnds.getExpiresAfter(key);
             if (current.isEmpty() || current.get().compareTo(wanted) < 0) {
+                if (current.isEmpty()) {
+                    addToFilter(key);
+                }
                 idEnds.put(key, PRESENT, wanted);
             }
         }
         return LOCAL;
     }
 
+    /** Before the entry enters the table; a full filter is rebuilt from the table's keys, sized for twice as many. */
+    private void addToFilter(long key) {
+        IdFilter f = filter;
+        if (f.full()) {
+            f = new IdFilter(2 * Math.max(ids.estimatedSize(), f.capacity() / 2));
+            for (Long k : ids.asMap().keySet()) {
+                f.add(k);
+            }
+            filter = f;
+        }
+        f.add(key);
+    }
+
     @Override
     public boolean contains(String id) {
-        return idPolicy.getIfPresentQuietly(hash(id)) != null;
+        long key = hash(id);
+        return filter.mightContain(key) && idPolicy.getIfPresentQuietly(key) != null;
     }
 
     @Override

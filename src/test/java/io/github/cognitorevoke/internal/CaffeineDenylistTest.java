@@ -118,6 +118,56 @@ class CaffeineDenylistTest {
     }
 
     @Test
+    void contains_acrossFilterRebuildsWhileOlderEntriesExpire_findsEveryLiveIdAndNoEndedOne() {
+        // Waves of ids, each living two minutes, a minute apart: rebuilds happen with ended entries in the table.
+        for (int wave = 0; wave < 6; wave++) {
+            for (int i = 0; i < 20_000; i++) {
+                denylist.add("w" + wave + "-" + i, clock.instant().plusSeconds(120));
+            }
+            for (int w = Math.max(0, wave - 1); w <= wave; w++) {
+                for (int i = 0; i < 20_000; i++) {
+                    if (!denylist.contains("w" + w + "-" + i)) {
+                        throw new AssertionError("w" + w + "-" + i + " missing before its end");
+                    }
+                }
+            }
+            clock.advance(Duration.ofSeconds(60));
+        }
+        assertThat(denylist.contains("w0-0")).isFalse();
+        assertThat(denylist.contains("w5-19999")).isTrue();
+    }
+
+    @Test
+    void contains_onAnotherThread_seesEveryAddOnceItReturned() throws Exception {
+        int n = 60_000;
+        java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger(-1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> reader = pool.submit(() -> {
+                int checked = 0;
+                int last = -1;
+                while (last < n - 1) {
+                    last = published.get();
+                    for (int i = checked; i <= last; i++) {
+                        if (!denylist.contains("c-" + i)) {
+                            throw new AssertionError("c-" + i + " not seen after its add returned");
+                        }
+                    }
+                    checked = last + 1;
+                }
+                return checked;
+            });
+            for (int i = 0; i < n; i++) {
+                denylist.add("c-" + i, T0.plusSeconds(3600));
+                published.set(i);
+            }
+            assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(n);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void add_concurrentEndsForOneId_keepsTheLatest() throws Exception {
         int writers = 4;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
