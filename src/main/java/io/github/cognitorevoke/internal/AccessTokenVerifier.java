@@ -14,6 +14,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -38,7 +39,7 @@ import java.util.Set;
  * <p>Two kinds of failure are kept apart: a bad token ({@link InvalidTokenException}, the client's
  * fault) and a key set that could not be fetched ({@link RevocationUnavailableException}).
  */
-public final class AccessTokenVerifier {
+public final class AccessTokenVerifier implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
     private static final int JWKS_TIMEOUT_MILLIS = 5_000;
@@ -107,6 +108,11 @@ public final class AccessTokenVerifier {
      */
     public void observeFetches(RevocationObserver observer) {
         this.fetches = observer;
+    }
+
+    /** @return the key source (tests reach its executor) */
+    JWKSource<SecurityContext> keySource() {
+        return keySource;
     }
 
     /** @return whether the pool's key set was fetched at least once (readiness) */
@@ -232,6 +238,21 @@ public final class AccessTokenVerifier {
                     claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token's origin_jti claim is not a string");
+        }
+    }
+
+    /**
+     * Stops the key source's refresh-ahead executor: its thread is not a daemon and holds the
+     * application's class loader, so it would outlive an undeployment.
+     */
+    @Override
+    public void close() {
+        if (keySource instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the key source failed: {0}", e.toString());
+            }
         }
     }
 }

@@ -651,6 +651,7 @@ public final class RevocationEngine implements AutoCloseable {
                     + (store == PendingStore.NONE ? "" : "; those saved in Redis are finished by another node"), left);
         }
         cognito.close();
+        verifier.close();
         denylist.close();
     }
 }
