@@ -508,6 +508,9 @@ public final class RevocationEngine implements AutoCloseable {
             // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
             outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
         }
+        if (outcome instanceof Retry r && r.refusedIfUnverified() != null && entry.trust() == Trust.UNVERIFIED) {
+            outcome = r.refusedIfUnverified();
+        }
         observers.cognitoCalled(entry.kind() == Kind.GLOBAL_SIGN_OUT, outcome, System.nanoTime() - started);
         if (outcome instanceof Retry retry) {
             cognitoFailing = true;

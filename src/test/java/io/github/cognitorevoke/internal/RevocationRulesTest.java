@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal;
 
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.DONE;
+import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.FORBIDDEN;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.MISCONFIGURED;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.NOT_ACCEPTED;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.THROTTLED;
@@ -8,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.cognitorevoke.InvalidRequestException;
+import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
@@ -383,6 +386,60 @@ class RevocationRulesTest {
         }
         cognito.onRevoke(r -> DONE);
         clock.advance(Duration.ofSeconds(1));
+        engine.retryDue();
+        assertThat(engine.pendingCount()).isZero();
+    }
+
+    // ------------------------------------------------------------------ AWS WAF
+
+    @Test
+    void logout_refreshTokenAloneBlockedByWaf_refusedNotKept_capStaysFree() {
+        useEngine(b -> b.maxPendingRevocations(2));
+        cognito.onRevoke(r -> FORBIDDEN);
+        for (int i = 0; i < 5; i++) {
+            LogoutResult result = engine.logout(null, CognitoStub.unknownRefreshToken());
+            assertThat(result.status()).isEqualTo(Status.REFUSED);
+            assertThat(result.refusal()).hasValueSatisfying(r -> {
+                assertThat(r.reason()).isEqualTo(Reason.CLIENT_MISCONFIGURED);
+                assertThat(r.cognitoError()).isEqualTo("ForbiddenException");
+                assertThat(r.description()).contains("WAF").contains("not retried");
+            });
+        }
+        assertThat(engine.pendingCount()).as("nothing kept for a day").isZero();
+
+        StubTokens genuine = stub.login(CLIENT, "alice");
+        cognito.onRevoke(r -> THROTTLED);
+        assertThat(engine.logout(null, genuine.refreshToken()).status()).as("no 503: the cap is free")
+                .isEqualTo(Status.PENDING);
+    }
+
+    @Test
+    void pendingRefreshTokenAlone_blockedByWafOnRetry_droppedAtOnce() {
+        cognito.onRevoke(r -> THROTTLED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        cognito.onRevoke(r -> FORBIDDEN);
+        cognito.clearCalls();
+
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+
+        assertThat(cognito.revokeCallCount()).isEqualTo(1);
+        assertThat(engine.pendingCount()).isZero();
+    }
+
+    @Test
+    void logout_verifiedBlockedByWaf_pendingAndRetriedUntilLetThrough() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        cognito.onRevoke(r -> FORBIDDEN);
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
+
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+        assertThat(engine.pendingCount()).as("still retried").isEqualTo(1);
+        cognito.onRevoke(r -> DONE);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
     }

@@ -450,6 +450,16 @@ public final class CognitoStub implements AutoCloseable {
     }
 
     /**
+     * A refresh token that no pool issued, shaped like Cognito's (a compact JWE of about 1.8 KB):
+     * the junk an anonymous caller can send.
+     *
+     * @return a new, random one
+     */
+    public static String unknownRefreshToken() {
+        return TokenMinter.newRefreshToken();
+    }
+
+    /**
      * Whether the refresh token's family was revoked.
      *
      * @param refreshToken a refresh token this stub issued
