@@ -80,6 +80,11 @@ public final class Observers implements RevocationObserver {
     }
 
     @Override
+    public boolean usesRejectedSubject() {
+        return list.stream().anyMatch(RevocationObserver::usesRejectedSubject);
+    }
+
+    @Override
     public void cognitoCalled(boolean globalSignOut, CognitoGateway.Outcome outcome, long nanos) {
         each(o -> o.cognitoCalled(globalSignOut, outcome, nanos));
     }

@@ -400,23 +400,26 @@ public final class RevocationEngine implements AutoCloseable {
         // The ids were just found for the same text: the table of recent texts has them.
         TokenIds[] found = text instanceof String s ? peeked.ids(s) : null;
         if (found == null) {
-            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, ids));
+            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, text, ids));
             return;
         }
         for (TokenIds ids : found) {
-            if (reportIfRevoked(path, ids)) {
+            if (reportIfRevoked(path, text, ids)) {
                 return;
             }
         }
     }
 
-    private boolean reportIfRevoked(String path, TokenIds ids) {
+    /** Reports the first revoked payload only, so a rejected request costs one signature check at most. */
+    private boolean reportIfRevoked(String path, CharSequence text, TokenIds ids) {
         RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
                 ? RevocationObserver.Match.JTI
                 : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
                 : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
         if (match != null) {
-            observers.rejected(path, ids.sub(), match);
+            // The payload's sub is whatever the sender wrote: name a user only for a token we can vouch for.
+            String token = observers.usesRejectedSubject() ? TokenIds.compactWith(text, ids) : null;
+            observers.rejected(path, token == null ? null : verifier.vouchedSubject(token), match);
         }
         return match != null;
     }

@@ -63,10 +63,21 @@ public interface RevocationObserver {
      * A request with a revoked token was rejected.
      *
      * @param path  the request's context-relative path
-     * @param sub   the token's {@code sub}, or null
+     * @param sub   the token's {@code sub} if the token verifies (signature, issuer, client; not
+     *              expiry) and an observer {@linkplain #usesRejectedSubject uses it}, else null
      * @param match which id matched
      */
     default void rejected(String path, String sub, Match match) {
+    }
+
+    /**
+     * Tells whether this observer uses the {@code sub} of {@link #rejected}: finding it costs a
+     * signature check, made only when someone uses it.
+     *
+     * @return true if it does
+     */
+    default boolean usesRejectedSubject() {
+        return false;
     }
 
     /**
