@@ -65,6 +65,11 @@ public final class Observers implements RevocationObserver {
     }
 
     @Override
+    public void loggedOutUnconfirmed(LogoutResult result) {
+        each(o -> o.loggedOutUnconfirmed(result));
+    }
+
+    @Override
     public void signedOutEverywhere(LogoutResult result, String sub) {
         each(o -> o.signedOutEverywhere(result, sub));
     }

@@ -180,7 +180,8 @@ public final class RevocationEngine implements AutoCloseable {
      * @param accessToken  the access token, or null
      * @param refreshToken the refresh token, or null
      * @return what was achieved
-     * @throws InvalidRequestException        if the refresh token is longer than 8 KiB (nothing changed)
+     * @throws InvalidRequestException        if the refresh token is longer than 8 KiB, or came alone and
+     *                                        cannot be a refresh token by its shape (nothing changed)
      * @throws RevocationUnavailableException if the keys cannot be fetched, or the refresh token came
      *                                        without a verified access token while the caps on such
      *                                        pending work are reached (nothing changed, Cognito not called)
@@ -191,7 +192,12 @@ public final class RevocationEngine implements AutoCloseable {
         }
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
         LogoutResult result = logout(token, refreshToken);
-        observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
+        if (token == null && result.status() != LogoutResult.Status.COMPLETED) {
+            // Anyone can send a refresh token: an audit line or event each would be a flood for the asking.
+            observers.loggedOutUnconfirmed(result);
+        } else {
+            observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
+        }
         return result;
     }
 
@@ -201,6 +207,10 @@ public final class RevocationEngine implements AutoCloseable {
         }
         if (refreshToken != null && refreshToken.length() > MAX_REFRESH_TOKEN_LENGTH) {
             throw new InvalidRequestException("The refresh_token is longer than 8 KiB: it is not a refresh token");
+        }
+        if (token == null && !RefreshTokenShape.plausible(refreshToken)) {
+            // Unverified junk costs no call; with a verified access token, Cognito's own answer is given.
+            throw new InvalidRequestException("The refresh_token is not a refresh token");
         }
         Instant now = clock.instant();
         // Admit before denylisting anything: a refusal at the cap then changes nothing.

@@ -41,6 +41,16 @@ public interface RevocationObserver {
     }
 
     /**
+     * A logout with a refresh token alone that Cognito has not accepted (refused, or pending): it
+     * is counted, not reported like {@link #loggedOut}, since anyone can send one. If it went
+     * pending and completes later, {@link #pendingEnded} tells.
+     *
+     * @param result what was achieved
+     */
+    default void loggedOutUnconfirmed(LogoutResult result) {
+    }
+
+    /**
      * A sign-out everywhere came to this.
      *
      * @param result what was achieved

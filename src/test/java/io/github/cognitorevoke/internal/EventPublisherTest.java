@@ -90,6 +90,23 @@ class EventPublisherTest {
     }
 
     @Test
+    void logout_refreshTokenAloneRefusedOrPending_firesNothing_untilCognitoAcceptsIt() {
+        StubTokens bob = stub.login(CLIENT, "bob");
+        cognito.onRevoke(t -> NOT_ACCEPTED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        cognito.onRevoke(t -> THROTTLED);
+        engine.logout(null, bob.refreshToken());
+        assertThat(events).as("anyone can send these: no event each").isEmpty();
+
+        cognito.onRevoke(t -> DONE);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+
+        assertThat(events).containsExactly(new PendingRevocationEvent(clock.instant(),
+                PendingRevocationEvent.Outcome.COMPLETED, false, 2));
+    }
+
+    @Test
     void logout_refused_carriesTheTypedReason() {
         StubTokens carol = stub.login(CLIENT, "carol");
         cognito.onRevoke(t -> NOT_ACCEPTED);
