@@ -13,7 +13,12 @@ import java.util.Objects;
  * @param at    when the request was rejected
  * @param path  the request's context-relative path ({@code getServletPath() + getPathInfo()}), no
  *              query string
- * @param sub   the rejected token's {@code sub}, or null if it has none
+ * @param sub   the rejected token's {@code sub} when the library can vouch for it: the token is
+ *              signed by a key of the pool's key set already held (none is fetched for this), with
+ *              this pool's {@code iss} and this app client's {@code client_id} (access token) or
+ *              {@code aud} (ID token); an expired token still counts. Null otherwise: anyone who
+ *              knows a revoked {@code jti} can send an unsigned token with any {@code sub}, and
+ *              that request is rejected without naming anyone
  * @param match which id of the token was found revoked
  */
 public record TokenRejectedEvent(Instant at, String path, String sub, Match match) {
@@ -34,7 +39,7 @@ public record TokenRejectedEvent(Instant at, String path, String sub, Match matc
      *
      * @param at    when the request was rejected
      * @param path  the context-relative path
-     * @param sub   the {@code sub}, or null
+     * @param sub   the vouched-for {@code sub}, or null
      * @param match which id matched
      */
     public TokenRejectedEvent {

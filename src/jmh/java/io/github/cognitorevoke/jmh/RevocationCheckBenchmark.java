@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
@@ -13,7 +14,9 @@ import io.github.cognitorevoke.RevocationFilter;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
 import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.internal.EventPublisher;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
 import io.github.cognitorevoke.internal.DefaultTokenResolver;
 import io.github.cognitorevoke.internal.Installation;
@@ -21,7 +24,11 @@ import io.github.cognitorevoke.internal.TokenIds;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +41,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -80,6 +88,11 @@ public class RevocationCheckBenchmark {
 
     RevocationFilter filter;
     RevocationEngine engine;
+    /** The same, in an application that observes {@code TokenRejectedEvent}. */
+    RevocationFilter observedFilter;
+    RevocationEngine observedEngine;
+    volatile TokenRejectedEvent lastRejected;
+    HttpServer keyServer;
 
     /** One simulated request thread: its own request, response and chain objects and position. */
     @State(Scope.Thread)
@@ -111,11 +124,21 @@ public class RevocationCheckBenchmark {
         Random random = new Random(42);
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();
-        RevocationSettings settings = RevocationSettings.builder("eu-west-1", "eu-west-1_Bench1234", "benchclient").build();
-
         RSAKey key = new RSAKeyGenerator(2048)
                 .keyID(Base64.getEncoder().encodeToString(bytes(random, 32)))
                 .generate();
+        // The key set from a local server, so the 401 path checks signatures as it does in production.
+        byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        keyServer.createContext("/jwks.json", exchange -> {
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        keyServer.start();
+        RevocationSettings settings = RevocationSettings.builder("eu-west-1", "eu-west-1_Bench1234", "benchclient")
+                .jwksUri("http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks.json")
+                .build();
         RSASSASigner signer = new RSASSASigner(key);
 
         CaffeineDenylist denylist = new CaffeineDenylist(clock);
@@ -150,14 +173,31 @@ public class RevocationCheckBenchmark {
             distinctHeaders[i] = "Bearer " + distinctTokens[i];
         }
 
-        // Built as the tests build it; neither the verifier's key set nor Cognito is ever reached.
-        engine = new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
-                new SdkCognitoGateway(settings), false);
-        filter = new RevocationFilter();
-        filter.init(FakeServlet.config(FakeServlet.context(
-                Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));
+        // Built as the tests build it; Cognito is never reached, the key set once, here.
+        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, clock);
+        if (!verifier.prefetchKeys() || verifier.vouchedSubject(revokedHeaders[0].substring(7)) == null) {
+            throw new IllegalStateException("the verifier holds no key for the tokens");
+        }
+        engine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
+        filter = filter(engine, settings);
+        observedEngine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
+        observedEngine.observers().add(new EventPublisher(clock, new EventPublisher.Delivery() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> Consumer<T> to(Class<T> type) {
+                return type == TokenRejectedEvent.class ? e -> lastRejected = (TokenRejectedEvent) e : null;
+            }
+        }));
+        observedFilter = filter(observedEngine, settings);
 
         check(denylist);
+    }
+
+    private static RevocationFilter filter(RevocationEngine engine, RevocationSettings settings) throws ServletException {
+        RevocationFilter filter = new RevocationFilter();
+        filter.init(FakeServlet.config(FakeServlet.context(
+                Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));
+        return filter;
     }
 
     /** Fails the run rather than measure a path that does not give the expected answer. */
@@ -185,6 +225,10 @@ public class RevocationCheckBenchmark {
                 throw new IllegalStateException("the filter let a revoked token through");
             }
         }
+        observedFilter.doFilter(c.request, c.response, c.chain);
+        if (lastRejected == null || lastRejected.sub() == null) {
+            throw new IllegalStateException("the observed rejection names no user");
+        }
         c.request.authorization = liveHeaders[0];
         filter.doFilter(c.request, c.response, c.chain);
         c.request.authorization = null;
@@ -199,7 +243,10 @@ public class RevocationCheckBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         filter.destroy();
+        observedFilter.destroy();
         engine.close();
+        observedEngine.close();
+        keyServer.stop(0);
     }
 
     // ---- the per-request check, as the filter runs it -------------------------------------------
@@ -217,6 +264,17 @@ public class RevocationCheckBenchmark {
     public long check_revoked(Client c) throws IOException, ServletException {
         c.request.authorization = revokedHeaders[c.next(sequence)];
         filter.doFilter(c.request, c.response, c.chain);
+        return c.response.bodyBytes;
+    }
+
+    /**
+     * The same in an application that observes {@code TokenRejectedEvent}: the rejected token's
+     * signature is checked against the held keys, so that the event names its user.
+     */
+    @Benchmark
+    public long check_revoked_rejectionObserved(Client c) throws IOException, ServletException {
+        c.request.authorization = revokedHeaders[c.next(sequence)];
+        observedFilter.doFilter(c.request, c.response, c.chain);
         return c.response.bodyBytes;
     }
 

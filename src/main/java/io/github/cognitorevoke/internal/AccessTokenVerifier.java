@@ -2,6 +2,11 @@ package io.github.cognitorevoke.internal;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -14,6 +19,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -29,6 +35,8 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,7 +46,7 @@ import java.util.Set;
  * <p>Two kinds of failure are kept apart: a bad token ({@link InvalidTokenException}, the client's
  * fault) and a key set that could not be fetched ({@link RevocationUnavailableException}).
  */
-public final class AccessTokenVerifier {
+public final class AccessTokenVerifier implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
     private static final int JWKS_TIMEOUT_MILLIS = 5_000;
@@ -51,6 +59,11 @@ public final class AccessTokenVerifier {
     private final URI jwksUri;
     private final RecordingRetriever retriever;
     private final JWKSource<SecurityContext> keySource;
+    private final String issuer;
+    private final String clientId;
+    // The RSA keys of the last successful fetch, each with its verifier: what vouchedSubject checks
+    // against, never fetching. Null until a key set was fetched.
+    private volatile Map<RSAKey, JWSVerifier> heldKeys;
     private volatile boolean keysFetchedOnce;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private volatile RevocationObserver fetches = new RevocationObserver() { };
@@ -95,6 +108,8 @@ public final class AccessTokenVerifier {
         };
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         keySource = keys;
+        issuer = settings.issuer();
+        clientId = settings.clientId();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(claims);
@@ -107,6 +122,11 @@ public final class AccessTokenVerifier {
      */
     public void observeFetches(RevocationObserver observer) {
         this.fetches = observer;
+    }
+
+    /** @return the key source (tests reach its executor) */
+    JWKSource<SecurityContext> keySource() {
+        return keySource;
     }
 
     /** @return whether the pool's key set was fetched at least once (readiness) */
@@ -170,6 +190,7 @@ public final class AccessTokenVerifier {
             try {
                 Resource resource = delegate.retrieveResource(url);
                 lastFailure = null;
+                hold(resource);
                 fetches.jwksFetched(true);
                 return resource;
             } catch (IOException e) {
@@ -178,6 +199,64 @@ public final class AccessTokenVerifier {
                 throw e;
             }
         }
+    }
+
+    private void hold(Resource resource) {
+        try {
+            Map<RSAKey, JWSVerifier> keys = new LinkedHashMap<>();
+            for (JWK key : JWKSet.parse(resource.getContent()).getKeys()) {
+                if (key instanceof RSAKey rsa) {
+                    keys.put(rsa, new RSASSAVerifier(rsa));
+                }
+            }
+            heldKeys = keys;
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // Not a key set: Nimbus reports that fetch as failed; the keys held before stay.
+        }
+    }
+
+    /**
+     * Tells whose token this is, if this verifier can vouch for it without any network call: an
+     * access or ID token of this issuer and app client, RS256-signed by a key of the key set last
+     * fetched. Expiry is not checked: a rejected token is often an expired one, and its signature
+     * still names its user. Never fetches keys (a caller could otherwise trigger fetches at will),
+     * never throws.
+     *
+     * @param compact a compact JWS
+     * @return its {@code sub}, or null when the token is not vouched for (forged, unsigned, signed by
+     *         a key not held, foreign, or no key fetched yet)
+     */
+    public String vouchedSubject(String compact) {
+        Map<RSAKey, JWSVerifier> keys = heldKeys;
+        if (keys == null || compact.length() > MAX_TOKEN_LENGTH) {
+            return null;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(compact);
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+                return null;
+            }
+            // The keys Nimbus's key selector would pick for this header (kid, type, use, alg).
+            JWKMatcher matcher = JWKMatcher.forJWSHeader(jwt.getHeader());
+            for (Map.Entry<RSAKey, JWSVerifier> key : keys.entrySet()) {
+                if (matcher.matches(key.getKey()) && jwt.verify(key.getValue())) {
+                    JWTClaimsSet claims = jwt.getJWTClaimsSet();
+                    return issuedToThisClient(claims) ? claims.getSubject() : null;
+                }
+            }
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // Not vouched for; the request is rejected all the same.
+        }
+        return null;
+    }
+
+    private boolean issuedToThisClient(JWTClaimsSet claims) throws ParseException {
+        if (!issuer.equals(claims.getIssuer())) {
+            return false;
+        }
+        String use = claims.getStringClaim("token_use");
+        return "access".equals(use) ? clientId.equals(claims.getStringClaim("client_id"))
+                : "id".equals(use) && claims.getAudience().contains(clientId);
     }
 
     private static boolean rateLimited(Throwable e) {
@@ -232,6 +311,21 @@ public final class AccessTokenVerifier {
                     claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token's origin_jti claim is not a string");
+        }
+    }
+
+    /**
+     * Stops the key source's refresh-ahead executor: its thread is not a daemon and holds the
+     * application's class loader, so it would outlive an undeployment.
+     */
+    @Override
+    public void close() {
+        if (keySource instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the key source failed: {0}", e.toString());
+            }
         }
     }
 }

@@ -5,8 +5,8 @@ import io.github.cognitorevoke.LogoutResult;
 /**
  * One INFO line per logout and per sign-out everywhere, through the logger {@value #LOGGER}, with
  * the outcome and the non-secret ids ({@code sub}, {@code jti}); never a token. Requests refused
- * before anything changed (no token, a token that fails verification) are not logged here: they
- * change nothing, and anyone could flood the log with them.
+ * before anything changed (no token, a token that fails verification) and logouts with a refresh
+ * token alone that Cognito did not accept are not logged here: anyone could flood the log with them.
  */
 final class AuditLog implements RevocationObserver {
 

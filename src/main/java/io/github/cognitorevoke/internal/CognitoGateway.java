@@ -21,18 +21,31 @@ public interface CognitoGateway extends AutoCloseable {
     /**
      * Cognito could not be reached or asked to slow down: try again later.
      *
-     * @param cause    a short cause for the log that names the endpoint and the root cause, never a token
-     * @param operator what an operator should check, or null when it is just a passing failure
+     * @param cause              a short cause for the log that names the endpoint and the root cause, never a token
+     * @param operator           what an operator should check, or null when it is just a passing failure
+     * @param refusedIfUnverified what work without a verified access token gets instead of a retry,
+     *                           or null when it is retried like any other
      */
-    record Retry(String cause, String operator) implements Outcome {
+    record Retry(String cause, String operator, Refused refusedIfUnverified) implements Outcome {
         /**
          * Checks the cause.
+         *
+         * @param cause              the cause
+         * @param operator           the operator's hint or null
+         * @param refusedIfUnverified the refusal for unverified work, or null
+         */
+        public Retry {
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /**
+         * A retry for every kind of work.
          *
          * @param cause    the cause
          * @param operator the operator's hint or null
          */
-        public Retry {
-            Objects.requireNonNull(cause, "cause");
+        public Retry(String cause, String operator) {
+            this(cause, operator, null);
         }
     }
 

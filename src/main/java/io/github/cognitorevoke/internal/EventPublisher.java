@@ -80,6 +80,11 @@ public final class EventPublisher implements RevocationObserver {
     }
 
     @Override
+    public boolean usesRejectedSubject() {
+        return rejected != null;
+    }
+
+    @Override
     public void rejected(String path, String sub, Match match) {
         if (rejected != null) {
             TokenRejectedEvent.Match m = switch (match) {

@@ -65,6 +65,11 @@ public final class Observers implements RevocationObserver {
     }
 
     @Override
+    public void loggedOutUnconfirmed(LogoutResult result) {
+        each(o -> o.loggedOutUnconfirmed(result));
+    }
+
+    @Override
     public void signedOutEverywhere(LogoutResult result, String sub) {
         each(o -> o.signedOutEverywhere(result, sub));
     }
@@ -77,6 +82,11 @@ public final class Observers implements RevocationObserver {
     @Override
     public void rejected(String path, String sub, Match match) {
         each(o -> o.rejected(path, sub, match));
+    }
+
+    @Override
+    public boolean usesRejectedSubject() {
+        return list.stream().anyMatch(RevocationObserver::usesRejectedSubject);
     }
 
     @Override

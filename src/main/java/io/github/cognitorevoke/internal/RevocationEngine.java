@@ -181,7 +181,8 @@ public final class RevocationEngine implements AutoCloseable {
      * @param accessToken  the access token, or null
      * @param refreshToken the refresh token, or null
      * @return what was achieved
-     * @throws InvalidRequestException        if the refresh token is longer than 8 KiB (nothing changed)
+     * @throws InvalidRequestException        if the refresh token is longer than 8 KiB, or came alone and
+     *                                        cannot be a refresh token by its shape (nothing changed)
      * @throws RevocationUnavailableException if the keys cannot be fetched, or the refresh token came
      *                                        without a verified access token while the caps on such
      *                                        pending work are reached (nothing changed, Cognito not called)
@@ -192,7 +193,12 @@ public final class RevocationEngine implements AutoCloseable {
         }
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
         LogoutResult result = logout(token, refreshToken);
-        observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
+        if (token == null && result.status() != LogoutResult.Status.COMPLETED) {
+            // Anyone can send a refresh token: an audit line or event each would be a flood for the asking.
+            observers.loggedOutUnconfirmed(result);
+        } else {
+            observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
+        }
         return result;
     }
 
@@ -202,6 +208,10 @@ public final class RevocationEngine implements AutoCloseable {
         }
         if (refreshToken != null && refreshToken.length() > MAX_REFRESH_TOKEN_LENGTH) {
             throw new InvalidRequestException("The refresh_token is longer than 8 KiB: it is not a refresh token");
+        }
+        if (token == null && !RefreshTokenShape.plausible(refreshToken)) {
+            // Unverified junk costs no call; with a verified access token, Cognito's own answer is given.
+            throw new InvalidRequestException("The refresh_token is not a refresh token");
         }
         Instant now = clock.instant();
         // Admit before denylisting anything: a refusal at the cap then changes nothing.
@@ -438,23 +448,26 @@ public final class RevocationEngine implements AutoCloseable {
         ReadBudget budget = ReadBudget.perRequest();
         TokenIds[] found = text instanceof String s ? peeked.ids(s, budget) : null;
         if (found == null) {
-            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, ids), budget);
+            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, text, ids, budget), budget);
             return;
         }
         for (TokenIds ids : found) {
-            if (reportIfRevoked(path, ids)) {
+            if (reportIfRevoked(path, text, ids, budget)) {
                 return;
             }
         }
     }
 
-    private boolean reportIfRevoked(String path, TokenIds ids) {
+    /** Reports the first revoked payload only, so a rejected request costs one signature check at most. */
+    private boolean reportIfRevoked(String path, CharSequence text, TokenIds ids, ReadBudget budget) {
         RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
                 ? RevocationObserver.Match.JTI
                 : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
                 : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
         if (match != null) {
-            observers.rejected(path, ids.sub(), match);
+            // The payload's sub is whatever the sender wrote: name a user only for a token we can vouch for.
+            String token = observers.usesRejectedSubject() ? TokenIds.compactWith(text, ids, budget) : null;
+            observers.rejected(path, token == null ? null : verifier.vouchedSubject(token), match);
         }
         return match != null;
     }
@@ -545,6 +558,9 @@ public final class RevocationEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
             outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
+        }
+        if (outcome instanceof Retry r && r.refusedIfUnverified() != null && entry.trust() == Trust.UNVERIFIED) {
+            outcome = r.refusedIfUnverified();
         }
         observers.cognitoCalled(entry.kind() == Kind.GLOBAL_SIGN_OUT, outcome, System.nanoTime() - started);
         if (outcome instanceof Retry retry) {
@@ -689,6 +705,7 @@ public final class RevocationEngine implements AutoCloseable {
                     + (store == PendingStore.NONE ? "" : "; those saved in Redis are finished by another node"), left);
         }
         cognito.close();
+        verifier.close();
         denylist.close();
     }
 }

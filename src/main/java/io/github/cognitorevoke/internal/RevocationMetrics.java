@@ -64,6 +64,11 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
     }
 
     @Override
+    public void loggedOutUnconfirmed(LogoutResult result) {
+        loggedOut(result, null, null);
+    }
+
+    @Override
     public void signedOutEverywhere(LogoutResult result, String sub) {
         signOuts[result.status().ordinal()].increment();
     }

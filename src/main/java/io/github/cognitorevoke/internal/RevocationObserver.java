@@ -41,6 +41,16 @@ public interface RevocationObserver {
     }
 
     /**
+     * A logout with a refresh token alone that Cognito has not accepted (refused, or pending): it
+     * is counted, not reported like {@link #loggedOut}, since anyone can send one. If it went
+     * pending and completes later, {@link #pendingEnded} tells.
+     *
+     * @param result what was achieved
+     */
+    default void loggedOutUnconfirmed(LogoutResult result) {
+    }
+
+    /**
      * A sign-out everywhere came to this.
      *
      * @param result what was achieved
@@ -63,10 +73,21 @@ public interface RevocationObserver {
      * A request with a revoked token was rejected.
      *
      * @param path  the request's context-relative path
-     * @param sub   the token's {@code sub}, or null
+     * @param sub   the token's {@code sub} if the token verifies (signature, issuer, client; not
+     *              expiry) and an observer {@linkplain #usesRejectedSubject uses it}, else null
      * @param match which id matched
      */
     default void rejected(String path, String sub, Match match) {
+    }
+
+    /**
+     * Tells whether this observer uses the {@code sub} of {@link #rejected}: finding it costs a
+     * signature check, made only when someone uses it.
+     *
+     * @return true if it does
+     */
+    default boolean usesRejectedSubject() {
+        return false;
     }
 
     /**

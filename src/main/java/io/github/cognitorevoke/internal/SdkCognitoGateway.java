@@ -125,9 +125,17 @@ public final class SdkCognitoGateway implements CognitoGateway {
             return new Retry(at + " failed internally (InternalErrorException)", null);
         }
         if (e instanceof ForbiddenException) {
+            // A web ACL may judge the request's content, so a caller can shape junk to be blocked:
+            // retried, a refresh token alone would fill the unverified cap for a day (503s for
+            // everyone). Only work that came with a verified access token is worth keeping.
+            String acl = "check the AWS WAF web ACL associated with the user pool: it blocks this server's calls";
             return new Retry(at + ": its AWS WAF web ACL blocked the call (ForbiddenException)",
-                    "check the AWS WAF web ACL associated with the user pool: it blocks this server's calls;"
-                            + " revocations are kept and retried until it lets them through");
+                    acl + "; revocations with a verified access token are kept and retried until it lets them through",
+                    new Refused(Reason.CLIENT_MISCONFIGURED, "ForbiddenException",
+                            "The identity provider's firewall (AWS WAF) blocked the revocation of the refresh token;"
+                                    + " it was not done and is not retried",
+                            at + ": its AWS WAF web ACL blocked a RevokeToken with a refresh token alone, which is"
+                                    + " dropped, not retried; " + acl));
         }
         if (e instanceof UnsupportedOperationException) {
             return new Refused(Reason.CLIENT_MISCONFIGURED, "UnsupportedOperationException",

@@ -104,6 +104,38 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return false;
     }
 
+    /**
+     * Finds, in a text, the compact JWS whose payload has these ids: a run of base64url characters
+     * with exactly two dots, the way a client sends a token it means to be verified. A token padded
+     * or wrapped in other ways is not found (the rejection stands; only its owner is not named).
+     *
+     * @param text   the text that held the payload
+     * @param ids    the payload's ids
+     * @param budget the slow reads the request may still use (the runs are read again here)
+     * @return the compact JWS, or null
+     */
+    static String compactWith(CharSequence text, TokenIds ids, ReadBudget budget) {
+        int start = 0;
+        int length = text.length();
+        while (start < length) {
+            int end = start;
+            int dots = 0;
+            for (char c; end < length && ((c = text.charAt(end)) == '.' || (c < 128 && BASE64URL[c] >= 0)); end++) {
+                dots += c == '.' ? 1 : 0;
+            }
+            if (dots == 2) {
+                String candidate = text.subSequence(start, end).toString();
+                int first = candidate.indexOf('.');
+                int second = candidate.indexOf('.', first + 1);
+                if (ids.equals(payload(candidate, latin1(candidate), first + 1, second, budget))) {
+                    return candidate;
+                }
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
     private static int indexOf(CharSequence text, char c, int from) {
         if (text instanceof String s) {
             return s.indexOf(c, from);

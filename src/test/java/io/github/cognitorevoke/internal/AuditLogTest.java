@@ -5,6 +5,7 @@ import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.THROTTLED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.InvalidTokenException;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
@@ -66,14 +67,36 @@ class AuditLogTest {
     }
 
     @Test
-    void logout_refusedWithRefreshTokenAlone_namesTheReason_andNoIds() {
+    void logout_refreshTokenAloneAcceptedByCognito_writesOneLineWithoutIds() {
         StubTokens bob = stub.login(CLIENT, "bob");
-        cognito.onRevoke(t -> NOT_ACCEPTED);
 
         engine.logout(null, bob.refreshToken());
 
         assertThat(log.lines).singleElement().satisfies(l -> assertThat(l.message())
-                .contains("logout status=REFUSED reason=TOKEN_NOT_ACCEPTED accessTokenDenylisted=false sub=- jti=-")
+                .isEqualTo("cognito-revoke audit: logout status=COMPLETED reason=- accessTokenDenylisted=false sub=- jti=-"));
+    }
+
+    @Test
+    void logout_refreshTokenAloneNotAcceptedByCognito_writesNoLine() {
+        cognito.onRevoke(t -> NOT_ACCEPTED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        cognito.onRevoke(t -> THROTTLED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        assertThatThrownBy(() -> engine.logout(null, "junk")).isInstanceOf(InvalidRequestException.class);
+
+        assertThat(log.lines).as("anyone can send these: no line each").isEmpty();
+    }
+
+    @Test
+    void logout_accessTokenWithRefreshTokenRefused_namesTheReasonAndIds() {
+        StubTokens bob = stub.login(CLIENT, "bob");
+        cognito.onRevoke(t -> NOT_ACCEPTED);
+
+        engine.logout(bob.accessToken(), bob.refreshToken());
+
+        assertThat(log.lines).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("logout status=REFUSED reason=TOKEN_NOT_ACCEPTED accessTokenDenylisted=true sub="
+                        + bob.accessClaims().getSubject())
                 .doesNotContain(bob.refreshToken()));
     }
 

@@ -211,7 +211,7 @@ class DurablePendingTest {
     }
 
     private String refreshToken(String name) {
-        String token = "refresh-token-" + name + "-" + "x".repeat(40);
+        String token = CognitoStub.unknownRefreshToken("refresh-token-" + name + "-" + "x".repeat(40));
         secrets.add(token);
         return token;
     }

@@ -13,6 +13,7 @@ import io.github.cognitorevoke.PendingRevocationEvent;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.SignOutEverywhereEvent;
 import io.github.cognitorevoke.TokenRejectedEvent;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.time.Duration;
@@ -86,6 +87,23 @@ class EventPublisherTest {
         engine.logout(null, bob.refreshToken());
 
         assertThat(events).containsExactly(new LogoutEvent(clock.instant(), Status.COMPLETED, null, false, null, null));
+    }
+
+    @Test
+    void logout_refreshTokenAloneRefusedOrPending_firesNothing_untilCognitoAcceptsIt() {
+        StubTokens bob = stub.login(CLIENT, "bob");
+        cognito.onRevoke(t -> NOT_ACCEPTED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        cognito.onRevoke(t -> THROTTLED);
+        engine.logout(null, bob.refreshToken());
+        assertThat(events).as("anyone can send these: no event each").isEmpty();
+
+        cognito.onRevoke(t -> DONE);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+
+        assertThat(events).containsExactly(new PendingRevocationEvent(clock.instant(),
+                PendingRevocationEvent.Outcome.COMPLETED, false, 2));
     }
 
     @Test
@@ -191,6 +209,62 @@ class EventPublisherTest {
                 new TokenRejectedEvent(clock.instant(), "/api/b", heidiSub, TokenRejectedEvent.Match.ORIGIN_JTI),
                 new TokenRejectedEvent(clock.instant(), "/api/c", ivan.accessClaims().getSubject(),
                         TokenRejectedEvent.Match.SIGNED_OUT));
+    }
+
+    @Test
+    void rejection_unsignedTokenWithADenylistedJti_reportsNoSubject() {
+        StubTokens heidi = stub.login(CLIENT, "heidi");
+        engine.logout(heidi.accessToken(), null);
+        events.clear();
+        String forged = stub.jwt().unsigned(new JWTClaimsSet.Builder(heidi.accessClaims())
+                .subject("victim\nsub=admin " + "x".repeat(10_000)).build());
+
+        engine.reportRejection("/api", "Bearer " + forged);
+
+        assertThat(events).containsExactly(new TokenRejectedEvent(clock.instant(), "/api", null,
+                TokenRejectedEvent.Match.JTI));
+    }
+
+    @Test
+    void rejection_tokenOfUnknownKeyOrOtherClient_reportsNoSubject_fetchesNoKeys() {
+        StubTokens heidi = stub.login(CLIENT, "heidi");
+        engine.logout(heidi.accessToken(), null);
+        int fetches = stub.jwksFetchCount();
+        events.clear();
+        JWTClaimsSet victim = new JWTClaimsSet.Builder(heidi.accessClaims()).subject("victim").build();
+
+        engine.reportRejection("/a", stub.jwt().signWithUnknownKey(victim));
+        engine.reportRejection("/b", stub.jwt().sign(new JWTClaimsSet.Builder(victim).claim("client_id", "other").build()));
+        engine.reportRejection("/c", stub.jwt().sign(new JWTClaimsSet.Builder(victim).issuer("https://evil.example").build()));
+
+        assertThat(events).extracting(e -> ((TokenRejectedEvent) e).sub()).containsExactly(null, null, null);
+        assertThat(stub.jwksFetchCount()).as("a rejection never fetches keys").isEqualTo(fetches);
+    }
+
+    @Test
+    void rejection_beforeAnyKeyIsHeld_reportsNoSubject_fetchesNoKeys() {
+        StubTokens ivan = stub.login(CLIENT, "ivan");
+        engine.cutOff(ivan.accessClaims().getSubject());
+
+        engine.reportRejection("/api", ivan.accessToken());
+
+        assertThat(events).containsExactly(new TokenRejectedEvent(clock.instant(), "/api", null,
+                TokenRejectedEvent.Match.SIGNED_OUT));
+        assertThat(stub.jwksFetchCount()).isZero();
+    }
+
+    @Test
+    void rejection_expiredGenuineToken_stillReportsItsSubject() {
+        StubTokens ivan = stub.login(CLIENT, "ivan");
+        engine.logout(stub.login(CLIENT, "judy").accessToken(), null);
+        engine.cutOff(ivan.accessClaims().getSubject());
+        clock.advance(Duration.ofHours(3));
+        events.clear();
+
+        engine.reportRejection("/api", ivan.idToken());
+
+        assertThat(events).containsExactly(new TokenRejectedEvent(clock.instant(), "/api",
+                ivan.accessClaims().getSubject(), TokenRejectedEvent.Match.SIGNED_OUT));
     }
 
     @Test

@@ -2,6 +2,12 @@ package io.github.cognitorevoke.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetSourceWrapper;
+import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
@@ -9,6 +15,8 @@ import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -62,5 +70,34 @@ class KeySetDiagnosticsTest {
         } finally {
             jul.removeHandler(handler);
         }
+    }
+
+    @Test
+    void engineClosed_keySourceThreadsEnd() throws Exception {
+        try (CognitoStub stub = CognitoStub.start()) {
+            stub.addClient("webclient", null, true);
+            RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), "webclient")
+                    .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri()).build();
+            AccessTokenVerifier verifier = new AccessTokenVerifier(settings, Clock.systemUTC());
+            RevocationEngine engine = new RevocationEngine(settings, Clock.systemUTC(), new CaffeineDenylist(Clock.systemUTC()),
+                    verifier, new ScriptedCognitoGateway(), false);
+            assertThat(verifier.prefetchKeys()).isTrue();
+            // The refresh-ahead executor starts its (non-daemon) thread for its first task, some
+            // 4.5 minutes after a fetch: start it now instead of waiting.
+            Thread refresher = CompletableFuture.supplyAsync(Thread::currentThread,
+                    refreshAhead(verifier.keySource()).getExecutorService()).get();
+
+            engine.close();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !refresher.isAlive());
+        }
+    }
+
+    private static RefreshAheadCachingJWKSetSource<?> refreshAhead(Object keySource) {
+        JWKSetSource<?> source = ((JWKSetBasedJWKSource<?>) keySource).getJWKSetSource();
+        while (!(source instanceof RefreshAheadCachingJWKSetSource<?> r)) {
+            source = ((JWKSetSourceWrapper<?>) source).getSource();
+        }
+        return r;
     }
 }

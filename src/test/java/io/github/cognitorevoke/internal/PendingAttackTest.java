@@ -52,7 +52,7 @@ class PendingAttackTest {
     /** Junk of 64 to 2,048 characters: a Cognito refresh token is about 1,700. */
     private static String junk(int i) {
         String head = "junk-" + i + "-";
-        return head + "x".repeat(64 + (i % 32) * 62 - head.length());
+        return CognitoStub.unknownRefreshToken(head + "x".repeat(64 + (i % 32) * 62 - head.length()));
     }
 
     private static long usedHeapAfterGc() {
@@ -171,7 +171,7 @@ class PendingAttackTest {
         int refused = 0;
         for (int i = 0; i < 12_000; i++) {
             try {
-                engine.logout(null, "short-junk-" + i);
+                engine.logout(null, CognitoStub.unknownRefreshToken("j" + i));
             } catch (RevocationUnavailableException e) {
                 refused++;
             }

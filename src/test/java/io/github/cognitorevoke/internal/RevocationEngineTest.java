@@ -182,7 +182,7 @@ class RevocationEngineTest {
 
     @Test
     void logout_garbageRefreshToken_refusedAsClientFault() {
-        assertRefused(engine.logout(null, "not-a-refresh-token"), "InvalidParameterException", true);
+        assertRefused(engine.logout(null, CognitoStub.unknownRefreshToken()), "InvalidParameterException", true);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal;
 
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.DONE;
+import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.FORBIDDEN;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.MISCONFIGURED;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.NOT_ACCEPTED;
 import static io.github.cognitorevoke.internal.ScriptedCognitoGateway.THROTTLED;
@@ -8,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.cognitorevoke.InvalidRequestException;
+import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
@@ -89,10 +92,12 @@ class RevocationRulesTest {
         cognito.onGlobalSignOut(t -> THROTTLED);
         assertThat(engine.signOutEverywhere(alice.accessToken()).status()).isEqualTo(Status.PENDING);
 
+        assertThatThrownBy(() -> engine.logout(null, "global:" + sub)).isInstanceOf(InvalidRequestException.class);
+        String spelled = CognitoStub.unknownRefreshToken(sub);
         cognito.onRevoke(t -> NOT_ACCEPTED);
-        assertThat(engine.logout(null, "global:" + sub).status()).isEqualTo(Status.REFUSED);
+        assertThat(engine.logout(null, spelled).status()).isEqualTo(Status.REFUSED);
         cognito.onRevoke(t -> THROTTLED);
-        assertThat(engine.logout(null, "global:" + sub).status()).as("its own entry").isEqualTo(Status.PENDING);
+        assertThat(engine.logout(null, spelled).status()).as("its own entry").isEqualTo(Status.PENDING);
 
         assertThat(engine.pendingCount()).isEqualTo(2);
         cognito.onGlobalSignOut(t -> DONE);
@@ -275,7 +280,7 @@ class RevocationRulesTest {
         cognito.onRevoke(r -> {
             throw new IllegalStateException("bug in a gateway");
         });
-        assertThat(engine.logout(null, "some-refresh-token").status()).isEqualTo(Status.PENDING);
+        assertThat(engine.logout(null, CognitoStub.unknownRefreshToken()).status()).isEqualTo(Status.PENDING);
         cognito.onRevoke(r -> DONE);
         clock.advance(RevocationEngine.LONGEST_RETRY);
         engine.retryDue();
@@ -286,11 +291,12 @@ class RevocationRulesTest {
 
     @Test
     void logout_refreshTokenOver8KiB_invalidRequest_noCall() {
-        String huge = "x".repeat(8 * 1024 + 1);
+        String label = "x".repeat(8 * 1024 - CognitoStub.unknownRefreshToken("x").length() + 1);
+        String huge = CognitoStub.unknownRefreshToken(label + "x");
         assertThatThrownBy(() -> engine.logout(null, huge)).isInstanceOf(InvalidRequestException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(huge));
+                .hasMessageContaining("8 KiB").satisfies(e -> assertThat(e.getMessage()).doesNotContain(huge));
         assertThat(cognito.revokeCallCount()).isZero();
-        assertThat(engine.logout(null, "x".repeat(8 * 1024)).status()).isEqualTo(Status.COMPLETED);
+        assertThat(engine.logout(null, CognitoStub.unknownRefreshToken(label)).status()).isEqualTo(Status.COMPLETED);
     }
 
     @Test
@@ -298,10 +304,12 @@ class RevocationRulesTest {
         useEngine(b -> b.maxPendingRevocations(3));
         cognito.onRevoke(r -> THROTTLED);
         for (int i = 0; i < 3; i++) {
-            assertThat(engine.logout(null, "junk-" + i).status()).isEqualTo(Status.PENDING);
+            assertThat(engine.logout(null, CognitoStub.unknownRefreshToken("junk-" + i)).status())
+                    .isEqualTo(Status.PENDING);
         }
-        assertThat(engine.logout(null, "junk-1").status()).as("duplicate merged").isEqualTo(Status.PENDING);
-        assertThatThrownBy(() -> engine.logout(null, "junk-3"))
+        assertThat(engine.logout(null, CognitoStub.unknownRefreshToken("junk-1")).status()).as("duplicate merged")
+                .isEqualTo(Status.PENDING);
+        assertThatThrownBy(() -> engine.logout(null, CognitoStub.unknownRefreshToken("junk-3")))
                 .isInstanceOf(RevocationUnavailableException.class)
                 .hasMessage("Too many revocations are waiting for the identity provider; try again later");
         assertThat(cognito.revokeCallCount()).as("no call for the refused one or the duplicate").isEqualTo(3);
@@ -317,10 +325,11 @@ class RevocationRulesTest {
     void unverifiedCap_bytes_refusesNewWork() {
         useEngine(b -> b.maxPendingBytes(16 * 1024));
         cognito.onRevoke(r -> THROTTLED);
-        String big = "y".repeat(8 * 1024 - 10);
-        assertThat(engine.logout(null, big + "1").status()).isEqualTo(Status.PENDING);
-        assertThatThrownBy(() -> engine.logout(null, big + "2")).isInstanceOf(RevocationUnavailableException.class);
-        assertThat(engine.logout(null, "small").status()).isEqualTo(Status.PENDING);
+        String big = "y".repeat(8 * 1024 - 100);
+        assertThat(engine.logout(null, CognitoStub.unknownRefreshToken(big + "1")).status()).isEqualTo(Status.PENDING);
+        assertThatThrownBy(() -> engine.logout(null, CognitoStub.unknownRefreshToken(big + "2")))
+                .isInstanceOf(RevocationUnavailableException.class);
+        assertThat(engine.logout(null, CognitoStub.unknownRefreshToken("small")).status()).isEqualTo(Status.PENDING);
         assertThat(engine.unverifiedPendingBytes()).isLessThanOrEqualTo(16 * 1024);
     }
 
@@ -352,7 +361,7 @@ class RevocationRulesTest {
     void sweep_servesVerifiedFirst_unverifiedBoundedAndStoppedByFirstRetry() {
         cognito.onRevoke(r -> THROTTLED);
         for (int i = 0; i < 100; i++) {
-            engine.logout(null, "junk-" + i);
+            engine.logout(null, CognitoStub.unknownRefreshToken("junk-" + i));
         }
         StubTokens genuine = stub.login(CLIENT, "alice");
         engine.logout(genuine.accessToken(), genuine.refreshToken());
@@ -363,7 +372,7 @@ class RevocationRulesTest {
         assertThat(cognito.revokeCallCount()).as("genuine, then the first junk call retries: stop").isEqualTo(1);
         assertThat(cognito.revokeCallsOf(genuine.refreshToken())).isEqualTo(1);
 
-        cognito.onRevoke(r -> r.startsWith("junk") ? NOT_ACCEPTED : DONE);
+        cognito.onRevoke(r -> r.contains(".junk-") ? NOT_ACCEPTED : DONE);
         cognito.clearCalls();
         clock.advance(RevocationEngine.LONGEST_RETRY);
         engine.retryDue();
@@ -383,6 +392,83 @@ class RevocationRulesTest {
         }
         cognito.onRevoke(r -> DONE);
         clock.advance(Duration.ofSeconds(1));
+        engine.retryDue();
+        assertThat(engine.pendingCount()).isZero();
+    }
+
+    // ------------------------------------------------------------------ unverified logouts
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "junk", "a.b.c.d.e", "not.a.jws",
+            "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.a.b.c",
+            "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.a.b.c.d!",
+            "W10.e30.c2ln"})
+    void logout_refreshTokenAloneNotShapedLikeOne_invalidRequest_noCall(String junk) {
+        assertThatThrownBy(() -> engine.logout(null, junk)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("The refresh_token is not a refresh token");
+        assertThat(cognito.revokeCallCount()).isZero();
+    }
+
+    @Test
+    void logout_refreshTokenAloneShapedLikeCognitosOrAnEmulators_goesToCognito() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        // Cognito issues a compact JWE; emulators (cognito-local) a signed JWT.
+        assertThat(engine.logout(null, t.refreshToken()).status()).isEqualTo(Status.COMPLETED);
+        assertThat(engine.logout(null, stub.jwt().sign(t.accessClaims())).status()).isEqualTo(Status.COMPLETED);
+        assertThat(cognito.revokeCallCount()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ AWS WAF
+
+    @Test
+    void logout_refreshTokenAloneBlockedByWaf_refusedNotKept_capStaysFree() {
+        useEngine(b -> b.maxPendingRevocations(2));
+        cognito.onRevoke(r -> FORBIDDEN);
+        for (int i = 0; i < 5; i++) {
+            LogoutResult result = engine.logout(null, CognitoStub.unknownRefreshToken());
+            assertThat(result.status()).isEqualTo(Status.REFUSED);
+            assertThat(result.refusal()).hasValueSatisfying(r -> {
+                assertThat(r.reason()).isEqualTo(Reason.CLIENT_MISCONFIGURED);
+                assertThat(r.cognitoError()).isEqualTo("ForbiddenException");
+                assertThat(r.description()).contains("WAF").contains("not retried");
+            });
+        }
+        assertThat(engine.pendingCount()).as("nothing kept for a day").isZero();
+
+        StubTokens genuine = stub.login(CLIENT, "alice");
+        cognito.onRevoke(r -> THROTTLED);
+        assertThat(engine.logout(null, genuine.refreshToken()).status()).as("no 503: the cap is free")
+                .isEqualTo(Status.PENDING);
+    }
+
+    @Test
+    void pendingRefreshTokenAlone_blockedByWafOnRetry_droppedAtOnce() {
+        cognito.onRevoke(r -> THROTTLED);
+        engine.logout(null, CognitoStub.unknownRefreshToken());
+        cognito.onRevoke(r -> FORBIDDEN);
+        cognito.clearCalls();
+
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+
+        assertThat(cognito.revokeCallCount()).isEqualTo(1);
+        assertThat(engine.pendingCount()).isZero();
+    }
+
+    @Test
+    void logout_verifiedBlockedByWaf_pendingAndRetriedUntilLetThrough() {
+        StubTokens t = stub.login(CLIENT, "alice");
+        cognito.onRevoke(r -> FORBIDDEN);
+        assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
+
+        clock.advance(RevocationEngine.LONGEST_RETRY);
+        engine.retryDue();
+        assertThat(engine.pendingCount()).as("still retried").isEqualTo(1);
+        cognito.onRevoke(r -> DONE);
+        clock.advance(RevocationEngine.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
     }

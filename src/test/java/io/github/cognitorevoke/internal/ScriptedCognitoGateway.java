@@ -15,6 +15,11 @@ final class ScriptedCognitoGateway implements CognitoGateway {
     static final Outcome MISCONFIGURED = new Refused(Reason.CLIENT_MISCONFIGURED, "UnauthorizedException",
             "The identity provider refused this application's credentials", "check the clientSecret init-param");
 
+    /** AWS WAF's block, as the SDK gateway classifies it. */
+    static final Outcome FORBIDDEN = SdkCognitoGateway.classify(
+            software.amazon.awssdk.services.cognitoidentityprovider.model.ForbiddenException.builder().build(),
+            "webclient", "http://scripted");
+
     private volatile Function<String, Outcome> revoke = t -> DONE;
     private volatile Function<String, Outcome> globalSignOut = t -> DONE;
     private final List<String> revokeCalls = new ArrayList<>();

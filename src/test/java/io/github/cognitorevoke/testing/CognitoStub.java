@@ -450,6 +450,30 @@ public final class CognitoStub implements AutoCloseable {
     }
 
     /**
+     * A refresh token that no pool issued, shaped like Cognito's (a compact JWE of about 1.8 KB):
+     * the junk an anonymous caller can send.
+     *
+     * @return a new, random one
+     */
+    public static String unknownRefreshToken() {
+        return TokenMinter.newRefreshToken();
+    }
+
+    /**
+     * A refresh token that no pool issued, shaped like Cognito's, whose second part is a label,
+     * so that a test can tell its tokens apart ({@code token.contains(label)}).
+     *
+     * @param label base64url characters only ({@code A-Z a-z 0-9 - _})
+     * @return the token: the label plus 80 characters
+     */
+    public static String unknownRefreshToken(String label) {
+        if (!label.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("a label of base64url characters, not: " + label);
+        }
+        return TokenMinter.REFRESH_TOKEN_HEADER + "." + label + ".aXY.Y2lwaGVydGV4dA.dGFn";
+    }
+
+    /**
      * Whether the refresh token's family was revoked.
      *
      * @param refreshToken a refresh token this stub issued

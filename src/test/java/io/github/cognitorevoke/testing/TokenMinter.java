@@ -21,7 +21,7 @@ import java.util.UUID;
 final class TokenMinter {
 
     // base64url of {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}, the header of Cognito refresh tokens
-    private static final String REFRESH_TOKEN_HEADER =
+    static final String REFRESH_TOKEN_HEADER =
             Base64URL.encode("{\"cty\":\"JWT\",\"enc\":\"A256GCM\",\"alg\":\"RSA-OAEP\"}").toString();
     private static final SecureRandom RANDOM = new SecureRandom();
 
