@@ -11,11 +11,8 @@ import com.nimbusds.jwt.SignedJWT;
 import io.github.cognitorevoke.RevocationFilter;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
-import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
-import io.github.cognitorevoke.internal.DefaultTokenResolver;
-import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.TokenIds;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.servlet.ServletException;
@@ -29,7 +26,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -131,12 +127,8 @@ public class RevocationCheckBenchmark {
         }
         sequence = zipf(random, POOL, 0.99, SEQUENCE);
 
-        // Built as the tests build it; neither the verifier's key set nor Cognito is ever reached.
-        engine = new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
-                new SdkCognitoGateway(settings), false);
-        filter = new RevocationFilter();
-        filter.init(FakeServlet.config(FakeServlet.context(
-                Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));
+        engine = engine(settings, clock, denylist);
+        filter = FakeServlet.filter(engine);
 
         check(denylist);
     }
@@ -238,6 +230,12 @@ public class RevocationCheckBenchmark {
     }
 
     // ---- setup helpers ----------------------------------------------------------------------
+
+    /** The engine as the tests build it; neither the verifier's key set nor Cognito is ever reached. */
+    static RevocationEngine engine(RevocationSettings settings, Clock clock, CaffeineDenylist denylist) {
+        return new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
+                new SdkCognitoGateway(settings), false);
+    }
 
     /** An access token with the claims, in the order, that Cognito issues them. */
     private static String accessToken(RSASSASigner signer, String kid, RevocationSettings settings, Random random,
