@@ -30,35 +30,12 @@ MIN_REQUESTS=${MIN_REQUESTS:-1000000}
 TIER=${TIER:-0}
 OFFSET=300
 REDIS_PORT=6391
-HTTP_PORT=$((8080 + OFFSET))
-MGMT_PORT=$((9990 + OFFSET))
-WILDFLY_VERSION=39.0.1.Final
 out=$root/target/bench/load
-wf=$out/wildfly-$WILDFLY_VERSION
 if [[ $TIER == 1 ]]; then a=shared; b=local; la="filter + shared tier (Redis)"; lb="filter, node-local denylist"
 else a=with; b=without; la="with RevocationFilter"; lb="without"; fi
-lettuce_groups=io.lettuce,io.netty,io.projectreactor,redis.clients.authentication
+# shellcheck source=bench/wildfly.sh
+source bench/wildfly.sh
 
-pids=()
-cleanup() {
-  # Stop what this script started, by PID, whatever happened.
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-need() {
-  if ! command -v "$1" >/dev/null; then
-    echo "== installing $2"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
 need wrk wrk
 need gnuplot gnuplot-nox
 need curl curl
@@ -66,30 +43,8 @@ need curl curl
 rm -rf "$out/with" "$out/without" "$out/shared" "$out/local" "$out"/*.war "$out"/*.txt "$out"/*.log "$out/cognito.env" "$out/plot.dat"
 mkdir -p "$out"
 
-echo "== build: library jar, its runtime dependencies, test classpath, WildFly $WILDFLY_VERSION"
-mvn -B -ntp -q -DskipTests -Dmaven.javadoc.skip=true package
-rm -rf "$out/war-lib" "$out/war-lib-lettuce"
-mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=$lettuce_groups \
-  -DoutputDirectory="$out/war-lib"
-mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds=$lettuce_groups \
-  -DoutputDirectory="$out/war-lib-lettuce"
-mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-cp.txt"
-if [[ ! -x $wf/bin/standalone.sh ]]; then
-  # The same zip the integration tests unpack, fetched into the local repository, then unzipped here.
-  mvn -B -ntp -q dependency:get -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -Dtransitive=false
-  repo=${MAVEN_REPO:-$HOME/.m2/repository}
-  unzip -q -o "$repo/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" -d "$out"
-fi
-library=$(ls target/cognito-revoke-*.jar | grep -v -- '-tests\|-sources\|-javadoc' | head -1)
-test_cp="target/test-classes:target/classes:$(cat "$out/test-cp.txt")"
-
-echo "== Cognito stub and $TOKENS tokens"
-java -cp "$test_cp" bench/LoadTokens.java "$out" "$TOKENS" > "$out/stub.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do [[ -f $out/cognito.env ]] && grep -q READY "$out/stub.log" && break; sleep 1; done
-[[ -f $out/cognito.env ]] || { echo "the stub did not start"; cat "$out/stub.log"; exit 1; }
-# shellcheck disable=SC1091
-source "$out/cognito.env"
+build
+start_stub "$TOKENS"
 
 if [[ $TIER == 1 ]]; then
   echo "== redis-server 6.2 (from Maven Central's embedded-redis jar) on port $REDIS_PORT"
@@ -104,67 +59,17 @@ if [[ $TIER == 1 ]]; then
 fi
 
 echo "== WARs: /$a and /$b"
-for variant in $a $b; do
-  dir=$out/$variant
-  mkdir -p "$dir/WEB-INF/classes" "$dir/WEB-INF/lib"
-  javac -d "$dir/WEB-INF/classes" -cp "$(cat "$out/test-cp.txt")" bench/war/io/github/cognitorevoke/bench/*.java
-  if [[ $variant != without ]]; then
-    cp "$library" "$out"/war-lib/*.jar "$dir/WEB-INF/lib/"
-    redis=""
-    if [[ $variant == shared ]]; then
-      cp "$out"/war-lib-lettuce/*.jar "$dir/WEB-INF/lib/"
-      redis="<init-param><param-name>redisUri</param-name><param-value>redis://127.0.0.1:$REDIS_PORT</param-value></init-param>"
-    fi
-    revocation_filter="  <filter>
-    <filter-name>cognito-revoke</filter-name>
-    <filter-class>io.github.cognitorevoke.RevocationFilter</filter-class>
-    <init-param><param-name>region</param-name><param-value>$COGNITO_REGION</param-value></init-param>
-    <init-param><param-name>userPoolId</param-name><param-value>$COGNITO_USER_POOL_ID</param-value></init-param>
-    <init-param><param-name>clientId</param-name><param-value>$COGNITO_CLIENT_ID</param-value></init-param>
-    <init-param><param-name>endpoint</param-name><param-value>$COGNITO_ENDPOINT</param-value></init-param>
-    <init-param><param-name>issuer</param-name><param-value>$COGNITO_ISSUER</param-value></init-param>
-    <init-param><param-name>jwksUri</param-name><param-value>$COGNITO_JWKS_URI</param-value></init-param>
-    <init-param><param-name>logoutPaths</param-name><param-value>/logout</param-value></init-param>
-    $redis
-  </filter>
-  <filter-mapping><filter-name>cognito-revoke</filter-name><url-pattern>/*</url-pattern></filter-mapping>"
-  else
-    # The same application without the library: only Nimbus, which the application uses itself.
-    cp "$out"/war-lib/nimbus-jose-jwt-*.jar "$dir/WEB-INF/lib/"
-    revocation_filter=""
-  fi
-  cat > "$dir/WEB-INF/web.xml" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-  <context-param><param-name>issuer</param-name><param-value>$COGNITO_ISSUER</param-value></context-param>
-  <context-param><param-name>jwksUri</param-name><param-value>$COGNITO_JWKS_URI</param-value></context-param>
-  <!-- first in the chain: echo the token number, also on a 401 from RevocationFilter -->
-  <filter><filter-name>echo-index</filter-name><filter-class>io.github.cognitorevoke.bench.EchoIndexFilter</filter-class></filter>
-  <filter-mapping><filter-name>echo-index</filter-name><url-pattern>/*</url-pattern></filter-mapping>
-$revocation_filter
-</web-app>
-XML
-  (cd "$dir" && jar -cf "$out/$variant.war" .)
-done
+if [[ $TIER == 1 ]]; then
+  make_war shared filter "<init-param><param-name>redisUri</param-name><param-value>redis://127.0.0.1:$REDIS_PORT</param-value></init-param>" \
+    "$out/war-lib-lettuce"
+  make_war local filter
+else
+  make_war with filter
+  make_war without nofilter
+fi
 
-echo "== WildFly on port $HTTP_PORT (offset $OFFSET)"
-rm -rf "$wf/standalone/deployments/"*.war* "$wf/standalone/data" "$wf/standalone/tmp" "$wf/standalone/log"
-cp "$out/$a.war" "$out/$b.war" "$wf/standalone/deployments/"
-JAVA_OPTS="-Xms1g -Xmx1g -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true -Djboss.modules.system.pkgs=org.jboss.byteman" \
-  "$wf/bin/standalone.sh" -Djboss.socket.binding.port-offset=$OFFSET -b 127.0.0.1 -bmanagement 127.0.0.1 \
-  > "$out/wildfly.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 180); do
-  [[ -f $wf/standalone/deployments/$a.war.deployed && -f $wf/standalone/deployments/$b.war.deployed ]] && break
-  if ls "$wf/standalone/deployments/"*.failed >/dev/null 2>&1; then echo "deployment failed"; tail -50 "$out/wildfly.log"; exit 1; fi
-  sleep 1
-done
-[[ -f $wf/standalone/deployments/$a.war.deployed ]] || { echo "WildFly did not deploy the WARs"; tail -50 "$out/wildfly.log"; exit 1; }
-# standalone.sh runs java as a child: remember that PID too, so the trap stops the server itself.
-java_pid=$(pgrep -P "${pids[-1]}" java || true)
-[[ -n $java_pid ]] && pids+=("$java_pid")
+start_wildfly $a $b
 
-base=http://127.0.0.1:$HTTP_PORT
 logout_wars=$a; [[ $TIER == 1 ]] && logout_wars="$a $b"
 echo "== logout of 10 % of the tokens through the filter (POST /logout on: $logout_wars)"
 : > "$out/revoked.txt"

@@ -1,8 +1,14 @@
 package io.github.cognitorevoke.jmh;
 
+import io.github.cognitorevoke.RevocationFilter;
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.DefaultTokenResolver;
+import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -69,11 +75,23 @@ final class FakeServlet {
         };
     }
 
-    /** A GET to a protected resource with at most one {@code Authorization} header. */
+    /** The filter over an installation, initialised as a container would (no init-params). */
+    static RevocationFilter filter(RevocationEngine engine) throws ServletException {
+        RevocationFilter filter = new RevocationFilter();
+        filter.init(config(context(Map.of(Bootstrap.ATTRIBUTE,
+                new Installation(engine, new DefaultTokenResolver(engine.settings()))))));
+        return filter;
+    }
+
+    /** A GET to a protected resource with at most one header of each kind and a query string. */
     static final class Request extends HttpServletRequestWrapper {
         private final String servletPath;
         /** The Authorization header to send, or null for none; set before each request. */
         String authorization;
+        /** The Cookie header, or null for none. */
+        String cookie;
+        /** The raw query string, or null for none. */
+        String query;
 
         Request(String servletPath) {
             super(unsupported(HttpServletRequest.class));
@@ -92,14 +110,15 @@ final class FakeServlet {
 
         @Override
         public String getQueryString() {
-            return null;
+            return query;
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
             // A container hands out a fresh enumeration per call; so do we (one small object).
-            return "Authorization".equalsIgnoreCase(name) && authorization != null
-                    ? new One(authorization) : Collections.emptyEnumeration();
+            String value = "Authorization".equalsIgnoreCase(name) ? authorization
+                    : "Cookie".equalsIgnoreCase(name) ? cookie : null;
+            return value != null ? new One(value) : Collections.emptyEnumeration();
         }
     }
 

@@ -13,13 +13,10 @@ import com.nimbusds.jwt.SignedJWT;
 import io.github.cognitorevoke.RevocationFilter;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
-import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.EventPublisher;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
-import io.github.cognitorevoke.internal.DefaultTokenResolver;
-import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.TokenIds;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.servlet.ServletException;
@@ -37,7 +34,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -179,7 +175,7 @@ public class RevocationCheckBenchmark {
             throw new IllegalStateException("the verifier holds no key for the tokens");
         }
         engine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
-        filter = filter(engine, settings);
+        filter = FakeServlet.filter(engine);
         observedEngine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
         observedEngine.observers().add(new EventPublisher(clock, new EventPublisher.Delivery() {
             @Override
@@ -188,16 +184,9 @@ public class RevocationCheckBenchmark {
                 return type == TokenRejectedEvent.class ? e -> lastRejected = (TokenRejectedEvent) e : null;
             }
         }));
-        observedFilter = filter(observedEngine, settings);
+        observedFilter = FakeServlet.filter(observedEngine);
 
         check(denylist);
-    }
-
-    private static RevocationFilter filter(RevocationEngine engine, RevocationSettings settings) throws ServletException {
-        RevocationFilter filter = new RevocationFilter();
-        filter.init(FakeServlet.config(FakeServlet.context(
-                Map.of(Bootstrap.ATTRIBUTE, new Installation(engine, new DefaultTokenResolver(settings))))));
-        return filter;
     }
 
     /** Fails the run rather than measure a path that does not give the expected answer. */
@@ -334,6 +323,12 @@ public class RevocationCheckBenchmark {
     }
 
     // ---- setup helpers ----------------------------------------------------------------------
+
+    /** The engine as the tests build it; neither the verifier's key set nor Cognito is ever reached. */
+    static RevocationEngine engine(RevocationSettings settings, Clock clock, CaffeineDenylist denylist) {
+        return new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
+                new SdkCognitoGateway(settings), false);
+    }
 
     /** An access token with the claims, in the order, that Cognito issues them. */
     private static String accessToken(RSASSASigner signer, String kid, RevocationSettings settings, Random random,
