@@ -125,18 +125,37 @@ public final class DefaultTokenResolver implements TokenResolver {
 
     /** Percent-decodes leniently: a malformed escape stays as it is, as containers leave it. */
     static String percentDecode(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        // One pass into a char array: this also runs over whole headers of hostile size.
+        char[] out = new char[s.length()];
+        int o = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
-                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
-                out.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
+            int high;
+            int low;
+            if (c == '%' && i + 2 < n && (high = hexDigit(s.charAt(i + 1))) >= 0 && (low = hexDigit(s.charAt(i + 2))) >= 0) {
+                out[o++] = (char) (high << 4 | low);
                 i += 2;
             } else {
-                out.append(c == '+' ? ' ' : c);
+                out[o++] = c == '+' ? ' ' : c;
             }
         }
-        return out.toString();
+        return new String(out, 0, o);
+    }
+
+    private static final byte[] HEX = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX[Character.forDigit(d, 16)] = (byte) d;
+            HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
+        }
+    }
+
+    /** As {@code Character.digit(c, 16)}, which {@code URLDecoder} uses: other scripts' digits count too. */
+    private static int hexDigit(char c) {
+        return c < 128 ? HEX[c] : Character.digit(c, 16);
     }
 
     private static boolean hasBody(HttpServletRequest request) {

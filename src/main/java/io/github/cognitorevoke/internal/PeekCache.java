@@ -1,7 +1,7 @@
 package io.github.cognitorevoke.internal;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * The ids found in recently seen header texts, so that a client sending the same token again (the
@@ -31,6 +31,8 @@ final class PeekCache {
     }
 
     private final Entry[] slots = new Entry[SLOTS];
+    /** The sample of the last text each slot missed (a doorkeeper, as in TinyLFU). */
+    private final int[] missed = new int[SLOTS];
 
     /**
      * The ids of every payload in the text, from the table or found now.
@@ -50,6 +52,12 @@ final class PeekCache {
             return e.ids;
         }
         TokenIds[] ids = find(text, budget);
+        if (missed[slot] != sample) {
+            // Kept only when seen twice: on a server with many users most texts come once in a
+            // while, and keeping each would cost an entry's allocation and retention for nothing.
+            missed[slot] = sample;
+            return ids;
+        }
         // An answer the budget cut short is not the text's whole answer; many ids are no client's.
         if (!budget.refused() && ids.length <= MAX_IDS && idChars(ids) <= MAX_ID_CHARS) {
             slots[slot] = new Entry(sample, text, ids);
@@ -58,12 +66,24 @@ final class PeekCache {
     }
 
     private static TokenIds[] find(CharSequence text, ReadBudget budget) {
-        List<TokenIds> found = new ArrayList<>(1);
-        TokenIds.anyMatch(text, ids -> {
-            found.add(ids);
+        Found found = new Found();
+        TokenIds.anyMatch(text, found, budget);
+        return found.n == found.ids.length ? found.ids : Arrays.copyOf(found.ids, found.n);
+    }
+
+    /** Collects every payload's ids; a text with one token (the usual case) costs one array of one. */
+    private static final class Found implements Predicate<TokenIds> {
+        TokenIds[] ids = NONE;
+        int n;
+
+        @Override
+        public boolean test(TokenIds t) {
+            if (n == ids.length) {
+                ids = Arrays.copyOf(ids, Math.max(1, n * 2));
+            }
+            ids[n++] = t;
             return false;
-        }, budget);
-        return found.isEmpty() ? NONE : found.toArray(NONE);
+        }
     }
 
     private static int idChars(TokenIds[] all) {
@@ -79,7 +99,7 @@ final class PeekCache {
     }
 
     /** The length and the last characters (a signature's tail: as good as random), mixed; its low bits pick the slot. */
-    private static int sample(String text) {
+    static int sample(String text) {
         int n = text.length();
         int h = n;
         for (int i = Math.max(0, n - 12); i < n; i++) {

@@ -5,15 +5,21 @@ package io.github.cognitorevoke.internal;
  * scanner of {@link TokenIds}. Nimbus's reading costs a few exceptions with stack traces, so
  * without a bound a header of many crafted segments would cost a node seconds of CPU. No issued
  * token needs it, so a request that asks for more is not a genuine one: it is refused (400), never
- * passed on unchecked. One budget serves every text of one request.
+ * passed on unchecked. One budget serves every text of one request. It also bounds how often the
+ * JDK's base64 decoder, which throws on bad input, is tried: after a few throws the request's
+ * remaining segments go to a slower decoder that never throws, and nothing is refused for that.
  */
 public final class ReadBudget {
 
     /** Reads by Nimbus allowed per request: a few oddly written tokens, not a flood of them. */
     public static final int PER_REQUEST = 4;
 
+    /** Decodes by the JDK's fast decoder that may still throw (it throws on what is not base64url). */
+    private static final int FAST_DECODE_FAILURES = 4;
+
     private int left;
     private boolean refused;
+    private int fastDecodeFailures;
 
     private ReadBudget(int left) {
         this.left = left;
@@ -41,6 +47,16 @@ public final class ReadBudget {
         }
         refused = true;
         return false;
+    }
+
+    /** @return whether the next segment may be decoded by the JDK's decoder, which throws on bad input */
+    boolean fastDecode() {
+        return fastDecodeFailures < FAST_DECODE_FAILURES;
+    }
+
+    /** Counts one throw of the JDK's decoder: after a few, the request's segments use the decoder that never throws. */
+    void fastDecodeFailed() {
+        fastDecodeFailures++;
     }
 
     /** @return whether a read was refused: some payload of the request was not checked */

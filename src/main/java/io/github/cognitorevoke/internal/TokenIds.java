@@ -2,7 +2,12 @@ package io.github.cognitorevoke.internal;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Date;
 import java.util.function.Predicate;
 
@@ -51,7 +56,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        return payload(token, latin1(token), first + 1, second, ReadBudget.unlimited());
+        return payload(token, latin1(token), first + 1, second, ReadBudget.unlimited(), new Scratch());
     }
 
     /**
@@ -87,6 +92,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             return false;
         }
         byte[] raw = latin1(text);
+        Scratch scratch = new Scratch();
         while (dot >= 0) {
             int next = indexOf(text, '.', dot + 1);
             if (next < 0) {
@@ -94,7 +100,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
             if (next - dot > 10) {
-                TokenIds ids = payload(text, raw, dot + 1, next, budget);
+                TokenIds ids = payload(text, raw, dot + 1, next, budget, scratch);
                 if (ids != null && test.test(ids)) {
                     return true;
                 }
@@ -127,7 +133,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 String candidate = text.subSequence(start, end).toString();
                 int first = candidate.indexOf('.');
                 int second = candidate.indexOf('.', first + 1);
-                if (ids.equals(payload(candidate, latin1(candidate), first + 1, second, budget))) {
+                if (ids.equals(payload(candidate, latin1(candidate), first + 1, second, budget, new Scratch()))) {
                     return candidate;
                 }
             }
@@ -158,19 +164,53 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return text.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+
+    /** One decode buffer for every segment of one text: junk segments then cost no allocation. */
+    private static final class Scratch {
+        byte[] bytes = new byte[96];
+
+        byte[] atLeast(int n) {
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, bytes.length * 2)];
+            }
+            return bytes;
+        }
+    }
+
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
-    static TokenIds payload(CharSequence text, byte[] raw, int start, int end, ReadBudget budget) {
-        byte[] json = decode(raw, start, end);
-        if (json == null) {
+    static TokenIds payload(CharSequence text, byte[] raw, int start, int end, ReadBudget budget, Scratch scratch) {
+        if (!mayOpenJson(raw, start, end)) {
+            return null;
+        }
+        byte[] json = null;
+        int n = -1;
+        if (budget.fastDecode()) {
+            try {
+                // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
+                // what is not base64url: the budget bounds how often a request makes it throw.
+                ByteBuffer out = URL_DECODER.decode(ByteBuffer.wrap(raw, start, end - start));
+                json = out.array();
+                n = out.limit();
+            } catch (IllegalArgumentException notBase64url) {
+                budget.fastDecodeFailed();
+            }
+        }
+        if (n < 0) {
+            json = scratch.atLeast((end - start) / 4 * 3 + 2);
+            n = decodeInto(raw, start, end, json);
+        }
+        if (n < 0) {
             // Characters outside the alphabet, or a length no encoder writes: decoded as Nimbus
             // decodes it (it skips what is not base64), which never throws.
             json = new Base64URL(text.subSequence(start, end).toString()).decode();
+            n = json.length;
         }
-        TokenIds fast = new Scanner(json).object();
+        TokenIds fast = new Scanner(json, n).object();
         if (fast != UNSURE) {
             return fast;
         }
-        return budget.take() ? nimbus(json) : null;
+        return budget.take() ? nimbus(json, n) : null;
     }
 
     /** The 6-bit value of each byte in base64url, or -1, which makes any group it is shifted into negative. */
@@ -184,6 +224,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
     }
 
+    /**
+     * Whether the segment's first byte can start what Nimbus reads as claims (an object or an
+     * array, or whitespace before one), read from its first two characters without decoding the
+     * rest: most junk between two dots ends here. True when those characters are not both base64url.
+     */
+    private static boolean mayOpenJson(byte[] raw, int start, int end) {
+        int first = BASE64URL[raw[start] & 0xff] << 2 | (start + 1 < end ? BASE64URL[raw[start + 1] & 0xff] >> 4 : 0);
+        return first < 0 || first == '{' || first == '[' || first == ' ' || first == '\t' || first == '\n'
+                || first == '\r';
+    }
+
     /** {@link #decode(byte[], int, int)} of a text's characters. */
     static byte[] decode(CharSequence text, int start, int end) {
         return decode(latin1(text), start, end);
@@ -194,18 +245,24 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      * encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
      */
     static byte[] decode(byte[] raw, int start, int end) {
+        byte[] out = new byte[(end - start) / 4 * 3 + 2];
+        int n = decodeInto(raw, start, end, out);
+        return n < 0 ? null : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** {@link #decode(byte[], int, int)} into a buffer of at least 3/4 of the length plus 2: the length, or -1. */
+    private static int decodeInto(byte[] raw, int start, int end, byte[] out) {
         int n = end - start;
         if (n % 4 == 1) {
-            return null;
+            return -1;
         }
-        byte[] out = new byte[n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1)];
         int o = 0;
         int i = start;
         for (int full = start + n / 4 * 4; i < full; i += 4) {
             int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
                     | BASE64URL[raw[i + 2] & 0xff] << 6 | BASE64URL[raw[i + 3] & 0xff];
             if (bits < 0) {
-                return null;
+                return -1;
             }
             out[o++] = (byte) (bits >> 16);
             out[o++] = (byte) (bits >> 8);
@@ -215,20 +272,20 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
                     | (i + 2 < end ? BASE64URL[raw[i + 2] & 0xff] << 6 : 0);
             if (bits < 0) {
-                return null;
+                return -1;
             }
             out[o++] = (byte) (bits >> 16);
             if (i + 2 < end) {
-                out[o] = (byte) (bits >> 8);
+                out[o++] = (byte) (bits >> 8);
             }
         }
-        return out;
+        return o;
     }
 
     /** The rare path: the payload as Nimbus parses it. */
-    private static TokenIds nimbus(byte[] json) {
+    private static TokenIds nimbus(byte[] json, int n) {
         try {
-            JWTClaimsSet claims = JWTClaimsSet.parse(new String(json, StandardCharsets.UTF_8));
+            JWTClaimsSet claims = JWTClaimsSet.parse(new String(json, 0, n, StandardCharsets.UTF_8));
             String originJti;
             try {
                 originJti = claims.getStringClaim("origin_jti");
@@ -250,6 +307,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      */
     private static final class Scanner {
         static final int MAX_DEPTH = 64;
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         private static final int OTHER = 0;
         private static final int JTI = 1;
         private static final int ORIGIN_JTI = 2;
@@ -257,19 +315,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private static final int IAT = 4;
 
         private final byte[] b;
-        /** The same bytes as Latin-1 text, for the vectorized {@code indexOf}. */
-        private final String text;
-        /** The next backslash at or after {@code i}, if {@code >= i}; MAX_VALUE when there is none. */
-        private int backslash = -1;
+        /** The payload's length: {@code b} may be a longer buffer. */
+        private final int n;
         private int i;
         /** The payload is not JSON that Nimbus reads: certain, no need to ask it. */
         private boolean malformed;
         /** Well-formed so far, but a value the scanner leaves to Nimbus. */
         private boolean unsure;
 
-        Scanner(byte[] b) {
+        Scanner(byte[] b, int n) {
             this.b = b;
-            this.text = new String(b, StandardCharsets.ISO_8859_1);
+            this.n = n;
         }
 
         /** @return the ids; null if Nimbus refuses the payload; UNSURE if Nimbus must decide */
@@ -331,23 +387,23 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
         /** The byte at {@code k} as 0..255, or -1 past the end. */
         private int at(int k) {
-            return k < b.length ? b[k] & 0xff : -1;
+            return k < n ? b[k] & 0xff : -1;
         }
 
         private boolean atEnd() {
             ws();
-            return i == b.length;
+            return i == n;
         }
 
         private void ws() {
-            while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+            while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
                 i++;
             }
         }
 
         private void fail() {
             malformed = true;
-            i = b.length; // every later read gives -1
+            i = n; // every later read gives -1
         }
 
         /** A string or JSON null (null); any other type is left to Nimbus (it refuses some, converts others). */
@@ -459,18 +515,29 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
          * {@code i} alone; -2 if a backslash comes first, -1 if there is no closing quote.
          */
         private int plainStringEnd() {
-            // String.indexOf over the Latin-1 view is vectorized; a byte loop over the payload is not.
-            int quote = text.indexOf('"', i);
-            if (quote < 0) {
-                return -1;
-            }
-            if (backslash < i) {
-                backslash = text.indexOf('\\', i);
-                if (backslash < 0) {
-                    backslash = Integer.MAX_VALUE;
+            int k = i;
+            // Eight bytes a step: a byte equal to '"' or '\\' gives a zero byte in one of the
+            // two XORs, and the lowest flagged byte of "has a zero byte" is exact.
+            for (; k + 8 <= n; k += 8) {
+                long w = (long) LONGS.get(b, k);
+                long q = w ^ 0x2222222222222222L;
+                long e = w ^ 0x5C5C5C5C5C5C5C5CL;
+                long m = ((q - 0x0101010101010101L) & ~q | (e - 0x0101010101010101L) & ~e) & 0x8080808080808080L;
+                if (m != 0) {
+                    k += Long.numberOfTrailingZeros(m) >>> 3;
+                    return b[k] == '"' ? k : -2;
                 }
             }
-            return backslash < quote ? -2 : quote;
+            for (; k < n; k++) {
+                byte c = b[k];
+                if (c == '"') {
+                    return k;
+                }
+                if (c == '\\') {
+                    return -2;
+                }
+            }
+            return -1;
         }
 
         // The rare path: a string with escapes, decoded exactly as a JSON parser would; null if malformed.
@@ -542,7 +609,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             int start = i;
             long value = 0;
-            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
                 value = value * 10 + (b[i++] - '0');
             }
             int digits = i - start;
@@ -557,7 +624,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
 
         private void skipNumberTail() {
-            while (i < b.length && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '+' || b[i] == '-'
+            while (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '+' || b[i] == '-'
                     || (b[i] >= '0' && b[i] <= '9'))) {
                 i++;
             }
@@ -567,7 +634,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private void skipValue(int depth) {
             if (depth > MAX_DEPTH) {
                 unsure = true;
-                i = b.length;
+                i = n;
                 return;
             }
             int c = at(i);

@@ -21,7 +21,30 @@ class PeekCacheTest {
         String text = bearer("{\"jti\":\"j-1\",\"sub\":\"u\"}", "c2lnbmF0dXJlLXRhaWw");
         TokenIds[] first = cache.ids(text, ReadBudget.perRequest());
         assertThat(first).extracting(TokenIds::jti).containsExactly("j-1");
-        assertThat(cache.ids(new String(text.toCharArray()), ReadBudget.perRequest())).isSameAs(first);
+        TokenIds[] second = cache.ids(new String(text.toCharArray()), ReadBudget.perRequest());
+        assertThat(second).extracting(TokenIds::jti).containsExactly("j-1");
+        assertThat(cache.ids(new String(text.toCharArray()), ReadBudget.perRequest())).isSameAs(second);
+    }
+
+    @Test
+    void ids_aOneOffTextInTheSameSlot_doesNotEvictAKeptOne() {
+        // Kept from the second sighting on: a stream of texts seen once never churns the table.
+        PeekCache cache = new PeekCache();
+        String kept = bearer("{\"jti\":\"kept-00001\"}", "c2lnbmF0dXJlLXRhaWw");
+        String once = null;
+        for (int n = 0; once == null; n++) { // another signature tail that lands in the same slot
+            String candidate = bearer("{\"jti\":\"once-00001\"}", "c2lnbmF0dXJlLXRha" + n);
+            if (PeekCache.sample(candidate) != PeekCache.sample(kept)
+                    && (PeekCache.sample(candidate) & (PeekCache.SLOTS - 1)) == (PeekCache.sample(kept) & (PeekCache.SLOTS - 1))) {
+                once = candidate;
+            }
+        }
+        cache.ids(kept, ReadBudget.perRequest());
+        TokenIds[] keptIds = cache.ids(kept, ReadBudget.perRequest());
+
+        assertThat(cache.ids(once, ReadBudget.perRequest())).extracting(TokenIds::jti).containsExactly("once-00001");
+
+        assertThat(cache.ids(kept, ReadBudget.perRequest())).isSameAs(keptIds);
     }
 
     @Test
@@ -65,6 +88,7 @@ class PeekCacheTest {
                         + "\",\"sub\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8))).append(".s");
             }
             String s = text.length() > PeekCache.MAX_TEXT ? text.substring(0, PeekCache.MAX_TEXT) : text.toString();
+            cache.ids(s, ReadBudget.perRequest()); // the second sighting is the one that is kept
             assertThat(cache.ids(s, ReadBudget.perRequest())).isNotEmpty();
         }
 
