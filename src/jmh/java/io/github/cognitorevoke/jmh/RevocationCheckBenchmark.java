@@ -43,6 +43,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -53,7 +54,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * lookups) next to what it is meant to be cheaper than: a bare Nimbus parse of the same token.
  *
  * <p>Realistic on purpose: RS256 tokens with a Cognito access token's claim set, a denylist
- * pre-populated with {@value #DENYLISTED_FAMILIES} token families ({@code jti} and
+ * pre-populated with {@link #families} token families (50,000 unless set; {@code jti} and
  * {@code origin_jti}, so twice as many ids) plus {@value #CUT_OFF_SUBJECTS} subject cut-offs, and
  * {@value #POOL} distinct tokens per case requested with a Zipf skew (a few users make most
  * requests), as in Caffeine's own benchmarks. Run with {@code mvn -Pjmh -q test-compile exec:exec};
@@ -67,7 +68,9 @@ public class RevocationCheckBenchmark {
     static final int POOL = 256;
     /** Distinct tokens cycled in order: far more than the table of recent texts holds. */
     static final int DISTINCT = 16_384;
-    static final int DENYLISTED_FAMILIES = 50_000;
+    /** Denylisted token families (their {@code jti} and {@code origin_jti}, so twice as many ids). */
+    @Param({"50000"})
+    int families;
     static final int CUT_OFF_SUBJECTS = 1_000;
     private static final int SEQUENCE = 1 << 16;
 
@@ -138,8 +141,8 @@ public class RevocationCheckBenchmark {
         RSASSASigner signer = new RSASSASigner(key);
 
         CaffeineDenylist denylist = new CaffeineDenylist(clock);
-        String[] familyIds = new String[DENYLISTED_FAMILIES];
-        for (int i = 0; i < DENYLISTED_FAMILIES; i++) {
+        String[] familyIds = new String[families];
+        for (int i = 0; i < families; i++) {
             String jti = uuid(random);
             String origin = uuid(random);
             familyIds[i] = origin;
@@ -158,7 +161,7 @@ public class RevocationCheckBenchmark {
             liveTokens[i] = accessToken(signer, key.getKeyID(), settings, random, now, uuid(random));
             liveHeaders[i] = "Bearer " + liveTokens[i];
             // A sibling minted from a refresh token whose family was revoked at logout.
-            String revokedFamily = familyIds[i * (DENYLISTED_FAMILIES / POOL)];
+            String revokedFamily = familyIds[i * (families / POOL)];
             revokedHeaders[i] = "Bearer " + accessToken(signer, key.getKeyID(), settings, random, now, revokedFamily);
         }
         sequence = zipf(random, POOL, 0.99, SEQUENCE);
@@ -191,7 +194,7 @@ public class RevocationCheckBenchmark {
 
     /** Fails the run rather than measure a path that does not give the expected answer. */
     private void check(CaffeineDenylist denylist) throws Exception {
-        if (denylist.size() != 2L * DENYLISTED_FAMILIES) {
+        if (denylist.size() != 2L * families) {
             throw new IllegalStateException("denylist holds " + denylist.size() + " ids");
         }
         int shortest = Arrays.stream(liveTokens).mapToInt(String::length).min().orElseThrow();

@@ -168,11 +168,11 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
     /** One decode buffer for every segment of one text: junk segments then cost no allocation. */
     private static final class Scratch {
-        byte[] bytes = new byte[96];
+        private byte[] bytes = new byte[0];
 
         byte[] atLeast(int n) {
             if (bytes.length < n) {
-                bytes = new byte[Math.max(n, bytes.length * 2)];
+                bytes = new byte[Math.max(n, Math.max(96, bytes.length * 2))];
             }
             return bytes;
         }
@@ -313,6 +313,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private static final int ORIGIN_JTI = 2;
         private static final int SUB = 3;
         private static final int IAT = 4;
+        private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT;
 
         private final byte[] b;
         /** The payload's length: {@code b} may be a longer buffer. */
@@ -374,6 +375,11 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 if (unsure) {
                     return UNSURE;
                 }
+                if (seen == ALL) {
+                    // The rest cannot change the answer where Nimbus reads the payload: with a
+                    // duplicate or a defect further on, Nimbus refuses it, and then any answer is safe.
+                    return new TokenIds(jti, originJti, sub, iat);
+                }
                 ws();
                 int next = at(i++);
                 if (next == '}') {
@@ -396,6 +402,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
 
         private void ws() {
+            if (i < n && b[i] > ' ') {
+                return; // issued tokens carry no whitespace
+            }
             while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
                 i++;
             }
