@@ -165,6 +165,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
     }
 
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+    /** Shorter segments decode into the reused buffer: the JDK's decoder allocates, and its speed shows only on longer input. */
+    private static final int FAST_DECODE_MIN = 128;
 
     /** One decode buffer for every segment of one text: junk segments then cost no allocation. */
     private static final class Scratch {
@@ -185,7 +187,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
         byte[] json = null;
         int n = -1;
-        if (budget.fastDecode()) {
+        if (end - start >= FAST_DECODE_MIN && budget.fastDecode()) {
             try {
                 // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
                 // what is not base64url: the budget bounds how often a request makes it throw.
