@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark (issue 6, "Load, measured"): an example-like WAR on a real WildFly 39, with and
+# Load benchmark: an example-like WAR on a real WildFly 39, with and
 # without RevocationFilter, driven by wrk. See BENCHMARKS.md. The WAR (bench/war): a JAX-RS
 # resource, GET /api/hello, that verifies the bearer token locally with Nimbus against the JWKS of
 # the Cognito wire stub (bench/LoadTokens.java), as examples/ does; a first filter echoes the
@@ -7,7 +7,7 @@
 #
 #   bench/load.sh                 5 + 5 alternating runs of DURATION (default 60s) each
 #   RUNS=1 DURATION=20s bench/load.sh   a quick try
-#   TIER=1 bench/load.sh          issue 7: both WARs have the filter; "shared" also shares its denylist
+#   TIER=1 bench/load.sh          both WARs have the filter; "shared" also shares its denylist
 #                                 through a real redis-server (redisUri), "local" does not. The revoked
 #                                 tokens are logged out on both, so both do the same work per request.
 #

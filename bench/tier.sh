@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shared tier's figures (issue 7) for BENCHMARKS.md, against a real redis-server 6.2 that the
+# The shared tier's figures for BENCHMARKS.md, against a real redis-server 6.2 that the
 # benchmark starts and stops by PID (io.github.cognitorevoke.jmh.SharedTierBenchmark):
 #   - propagation: node A writes RATE entries a second for SECONDS; the time until node B's local
 #     check sees each one (HdrHistogram p50/p99/max); goal p99 <= 10 ms; plot bench/propagation.png

@@ -38,7 +38,7 @@ import org.HdrHistogram.Histogram;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 
 /**
- * The shared tier's figures for BENCHMARKS.md (issue 7), against a real redis-server started here and
+ * The shared tier's figures for BENCHMARKS.md, against a real redis-server started here and
  * stopped by PID. Not JMH: these are latencies across processes and wall-clock sync times.
  *
  * <pre>

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attack of issue 6: a flood of junk refresh-token logouts (unauthenticated) while Cognito
+ * The attack on pending work: a flood of junk refresh-token logouts (unauthenticated) while Cognito
  * throttles. The caps hold, a genuine user's revocation is not delayed by the junk, nothing accepted
  * is dropped before its deadline and everything is gone after it. Prints the figures.
  */
