@@ -6,6 +6,7 @@ import io.github.cognitorevoke.TokenResolver;
 import io.github.cognitorevoke.TokenType;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Optional;
 
@@ -125,22 +126,36 @@ public final class DefaultTokenResolver implements TokenResolver {
 
     /** Percent-decodes leniently: a malformed escape stays as it is, as containers leave it. */
     static String percentDecode(String s) {
-        // One pass into a char array: this also runs over whole headers of hostile size.
-        char[] out = new char[s.length()];
-        int o = 0;
+        // One pass into Latin-1 bytes (headers are Latin-1): this also runs over whole headers of
+        // hostile size. A character beyond Latin-1 moves what is decoded so far to a char array.
         int n = s.length();
+        byte[] narrow = new byte[n];
+        char[] wide = null;
+        int o = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             int high;
             int low;
+            int v;
             if (c == '%' && i + 2 < n && (high = hexDigit(s.charAt(i + 1))) >= 0 && (low = hexDigit(s.charAt(i + 2))) >= 0) {
-                out[o++] = (char) (high << 4 | low);
+                v = high << 4 | low;
                 i += 2;
             } else {
-                out[o++] = c == '+' ? ' ' : c;
+                v = c == '+' ? ' ' : c;
+            }
+            if (v > 0xff && wide == null) {
+                wide = new char[n];
+                for (int k = 0; k < o; k++) {
+                    wide[k] = (char) (narrow[k] & 0xff);
+                }
+            }
+            if (wide != null) {
+                wide[o++] = (char) v;
+            } else {
+                narrow[o++] = (byte) v;
             }
         }
-        return new String(out, 0, o);
+        return wide != null ? new String(wide, 0, o) : new String(narrow, 0, o, StandardCharsets.ISO_8859_1);
     }
 
     private static final byte[] HEX = new byte[128];

@@ -333,6 +333,13 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
 
         /** @return the ids; null if Nimbus refuses the payload; UNSURE if Nimbus must decide */
         TokenIds object() {
+            int last = n - 1;
+            while (last >= 0 && (b[last] == ' ' || b[last] == '\t' || b[last] == '\n' || b[last] == '\r')) {
+                last--;
+            }
+            if (last < 0 || (b[last] != '}' && b[last] != ']')) {
+                return null; // Nimbus wants nothing after the object (or the pair array) but whitespace
+            }
             ws();
             int c = at(i);
             if (c != '{') {
