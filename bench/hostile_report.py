@@ -3,8 +3,10 @@
     python3 bench/hostile_report.py jmh target/bench/hostile-jmh.json     (HostileHeaderBenchmark)
     python3 bench/hostile_report.py server target/bench/hostile/results.txt   (bench/hostile.sh)
 
-Prints a markdown table (shape x place) and PASS/FAIL; exits 1 if any shape costs more than
-LIMIT (3) times plain in the same place and at the same size.
+Prints a markdown table (shape x place). For the server run, PASS/FAIL: exits 1 if any shape costs
+more than LIMIT (3) times plain in the same place and at the same size. The JMH table is not gated:
+there "plain" is the filter alone on a text without a dot (one indexOf, tens of microseconds), not a
+request of that size, which is what the goal compares with; it shows where the filter's time goes.
 """
 import json
 import sys
@@ -55,6 +57,9 @@ def main():
                 cells.append(f"{v:,.3f} ({e:,.3f}) **{ratio:,.1f}x**")
             print(f"| {shape} | " + " | ".join(cells) + " |")
     print()
+    if kind == "jmh":
+        print("JMH: the filter's own cost per shape (not gated; the 3x goal is checked by bench/hostile.sh)")
+        return 0
     for ratio, shape, place, size in sorted(worst, reverse=True):
         print(f"FAIL: {shape} in {place} at {size:,}: {ratio:,.1f}x plain (limit {LIMIT:g}x)")
     print(f"{'PASS' if ok else 'FAIL'}: every shape within {LIMIT:g}x plain in the same place")

@@ -8,9 +8,10 @@
 #   bench/jmh.sh hostile    only HostileHeaderBenchmark (-f 1 -wi 2 -w 1s -i 3 -r 1s, about 4 minutes;
 #                           JMH_OPTS adds to them, e.g. "-p size=65536") and its ratios to plain
 #
-# Exits non-zero if the check costs more than 0.4x the parse, a lookup at 1 M entries more than
-# 1.5x one at 1 k (zipf pattern, see BENCHMARKS.md), or 1 M entries retain more than 110 MB; in
-# hostile mode, if any shape costs more than 3x plain in the same place.
+# Exits non-zero if the check costs more than 0.15x the parse for a token seen recently or 0.35x
+# the parse of the same tokens for one not seen recently, a lookup at 1 M entries more than
+# 1.5x one at 1 k (zipf pattern, see BENCHMARKS.md), or 1 M entries retain more than 110 MB. The
+# hostile mode prints the filter's own cost per shape; bench/hostile.sh checks the 3x goal on WildFly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,8 +63,13 @@ parse = score["nimbus_signedJwtParse"]
 for b in ("check_notRevoked", "check_revoked", "engine_isRevoked_notRevoked"):
     print(f"{b:32s} {score[b]:8.1f} ns  {score[b] / parse:.3f}x nimbus_signedJwtParse ({parse:.1f} ns)")
 ratio = score["check_notRevoked"] / parse
-print(f"check_notRevoked / parse = {ratio:.3f} (target <= 0.4): {'PASS' if ratio <= 0.4 else 'FAIL'}")
-ok &= ratio <= 0.4
+print(f"check_notRevoked / parse = {ratio:.3f} (a token seen recently; target <= 0.15): {'PASS' if ratio <= 0.15 else 'FAIL'}")
+ok &= ratio <= 0.15
+first = score["check_firstSeen"] / score["nimbus_signedJwtParse_firstSeen"]
+print(f"check_firstSeen / parse of the same tokens = {first:.3f} ({score['check_firstSeen']:.0f} / "
+      f"{score['nimbus_signedJwtParse_firstSeen']:.0f} ns; a token not seen recently; target <= 0.35): "
+      f"{'PASS' if first <= 0.35 else 'FAIL'}")
+ok &= first <= 0.35
 for kind in ("hit_zipf", "miss_zipf", "hit_spread", "miss_spread"):
     small, big = score[f"contains_{kind}@1000"], score[f"contains_{kind}@1000000"]
     print(f"contains_{kind:12s} 1k {small:6.1f} ns  1M {big:6.1f} ns  ratio {big / small:.2f}")
