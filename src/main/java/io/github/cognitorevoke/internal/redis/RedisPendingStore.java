@@ -5,7 +5,6 @@ import io.github.cognitorevoke.internal.PendingStore;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,12 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * Pending revocations in Redis, encrypted, owned by one live node at a time and taken over by
@@ -68,23 +63,15 @@ public final class RedisPendingStore implements PendingStore {
     private final String node;
     private final String nodesKey;
     private final String mine;
-    private final Duration timeout;
     private final Duration lease;
     private final long nodesTtl;
     private final Clock clock;
     private final PendingCipher cipher;
     private final String server;
-    private final RedisConnections connections;
-    /** Whether this store opened {@link #connections} (then it closes them) or was handed them. */
-    private final boolean ownsConnections;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private final PendingLink link;
     // Orders writes: every command is dispatched under it, so a save never overtakes a later removal.
-    private final Object writes = new Object();
-    // Under writes.
-    private CompletableFuture<StatefulRedisConnection<String, String>> connecting;
-    private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
+    private final Object writes;
     private ScheduledFuture<?> heartbeat;
-    private boolean closed;
     private final Map<String, Pending> unsaved = new ConcurrentHashMap<>();
     private final Set<String> saving = ConcurrentHashMap.newKeySet();
     // id -> whether its entry goes too (true) or only this node's claim (false), until Redis took it.
@@ -94,7 +81,6 @@ public final class RedisPendingStore implements PendingStore {
     private final int maxUnforgotten;
     // The node each entry of the last sweep came from, to hand it back there.
     private final Map<String, String> origins = new ConcurrentHashMap<>();
-    private final Outage outage;
     private final AtomicBoolean sweepRefused = new AtomicBoolean();
     private final AtomicBoolean warnedSeal = new AtomicBoolean();
 
@@ -114,12 +100,7 @@ public final class RedisPendingStore implements PendingStore {
         this(connections, false, settings, clock, node, heartbeatInBackground);
         // Handed a running client: the first save finds the connection made (an unreachable Redis
         // leaves it to the background, as for open).
-        connection();
-        CompletableFuture<?> first;
-        synchronized (writes) {
-            first = connecting;
-        }
-        await(first, unreachable -> { });
+        link.connectNow();
     }
 
     private RedisPendingStore(RedisConnections connections, boolean ownsConnections, RevocationSettings settings,
@@ -135,17 +116,15 @@ public final class RedisPendingStore implements PendingStore {
         this.node = node;
         this.nodesKey = prefix + "nodes";
         this.mine = prefix + "owned:" + node;
-        this.timeout = settings.redisTimeout();
         this.maxUnforgotten = settings.redisMaxBufferedWrites();
         this.lease = settings.redisLease();
         this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
         this.clock = clock;
-        this.connections = connections;
-        this.ownsConnections = ownsConnections;
         this.server = connections.server();
-        this.outage = new Outage(clock);
+        this.link = new PendingLink(connections, ownsConnections, settings.redisTimeout(), clock, unsaved::size);
+        this.writes = link.lock;
         if (heartbeatInBackground) {
-            heartbeat = connections.every(lease.dividedBy(3), this::heartbeat);
+            heartbeat = link.every(lease.dividedBy(3), this::heartbeat);
         }
     }
 
@@ -162,7 +141,7 @@ public final class RedisPendingStore implements PendingStore {
         RedisConnections connections = RedisConnections.open(settings);
         try {
             RedisPendingStore store = new RedisPendingStore(connections, true, settings, clock, newNodeId(), true);
-            store.connection();
+            store.link.connection();
             return store;
         } catch (RuntimeException e) {
             connections.close();
@@ -180,48 +159,10 @@ public final class RedisPendingStore implements PendingStore {
         return node;
     }
 
-    /**
-     * The connection, or null while the first is being made. Lettuce does not reconnect
-     * ({@link RedisConnections}): a closed connection is made anew here, at most as often as the
-     * back-off allows, and stays the answer until then (its commands fail at once).
-     */
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null && c.isOpen()) {
-            return c;
-        }
-        synchronized (writes) {
-            if (closed || (connecting != null && !connecting.isDone()) || !backoff.due()) {
-                return c;
-            }
-            // The stage after the callback: once it completes, the connection is in place.
-            connecting = connections.connectAsync(StringCodec.UTF8).whenComplete((made, failure) -> {
-                synchronized (writes) {
-                    if (failure != null) {
-                        backoff.failed();
-                    } else if (closed) {
-                        made.closeAsync();
-                    } else {
-                        backoff.succeeded();
-                        StatefulRedisConnection<String, String> old = connection;
-                        connection = made;
-                        if (old != null) {
-                            old.closeAsync();
-                        }
-                    }
-                }
-                if (failure != null) {
-                    failed(failure);
-                }
-            });
-        }
-        return c;
-    }
-
     private void heartbeat() {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         synchronized (writes) {
-            if (closed || c == null) {
+            if (link.closed() || c == null) {
                 return;
             }
             c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {nodesKey, mine},
@@ -235,12 +176,12 @@ public final class RedisPendingStore implements PendingStore {
             return;
         }
         unsaved.put(pending.id(), pending);
-        await(write(pending));
+        link.await(write(pending));
     }
 
     /** Sends a save unless one for the same entry is on its way; it leaves {@link #unsaved} once Redis took it. */
     private CompletableFuture<?> write(Pending pending) {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected yet"));
         }
@@ -248,7 +189,7 @@ public final class RedisPendingStore implements PendingStore {
         CompletableFuture<Long> sent;
         synchronized (writes) {
             // Checked under the lock: a removal made meanwhile must not be overtaken by this save.
-            if (closed || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
+            if (link.closed() || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
                 return CompletableFuture.completedFuture(null);
             }
             sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, mine, nodesKey},
@@ -259,9 +200,9 @@ public final class RedisPendingStore implements PendingStore {
             saving.remove(pending.id());
             if (failure == null) {
                 unsaved.remove(pending.id(), pending);
-                answered();
+                link.answered();
             } else {
-                failed(failure);
+                link.failed(failure);
             }
         });
     }
@@ -287,14 +228,14 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void sendForget(String id) {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         Boolean entryToo = unforgotten.get(id);
         if (c == null || entryToo == null) {
             return;
         }
         CompletableFuture<Long> sent;
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return;
             }
             String[] keys = entryToo ? new String[] {mine, entryKey(id)} : new String[] {mine};
@@ -303,9 +244,9 @@ public final class RedisPendingStore implements PendingStore {
         sent.whenComplete((r, failure) -> {
             if (failure == null) {
                 unforgotten.remove(id, entryToo);
-                answered();
+                link.answered();
             } else {
-                failed(failure);
+                link.failed(failure);
             }
         });
     }
@@ -313,7 +254,7 @@ public final class RedisPendingStore implements PendingStore {
     @Override
     public List<Pending> sweep(Instant now) {
         origins.clear();
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         if (c == null) {
             return List.of();
         }
@@ -324,7 +265,7 @@ public final class RedisPendingStore implements PendingStore {
         }
         CompletableFuture<List<Object>> swept;
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return List.of();
             }
             swept = c.async().<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] {nodesKey, mine},
@@ -332,7 +273,7 @@ public final class RedisPendingStore implements PendingStore {
                     Integer.toString(TAKEOVER_BATCH), prefix, Integer.toString(DEAD_NODES_PER_SWEEP))
                     .toCompletableFuture();
         }
-        List<Object> taken = await(swept, this::sweepFailed);
+        List<Object> taken = link.await(swept, this::sweepFailed);
         if (taken == null) {
             // Redis may still move entries to this node: hand them back when it does, since no one works them here.
             swept.thenAccept(late -> forEachTaken(late, (from, id, blob) -> giveBack(id, from)));
@@ -380,12 +321,12 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void giveBack(String id, String from) {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulRedisConnection<String, String> c = link.current();
         if (c == null) {
             return;
         }
         synchronized (writes) {
-            if (!closed) {
+            if (!link.closed()) {
                 c.async().<Long>eval(GIVE_BACK, ScriptOutputType.INTEGER,
                         new String[] {mine, prefix + "owned:" + from, nodesKey, entryKey(id)}, id, from);
             }
@@ -395,19 +336,19 @@ public final class RedisPendingStore implements PendingStore {
     @Override
     public void close() {
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return;
             }
         }
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulRedisConnection<String, String> c = link.current();
         if (c != null) {
             // A last chance for what Redis did not take, then the lease goes: others take over at their next sweep.
             CompletableFuture<?>[] last = unsaved.values().stream().map(this::write).toArray(CompletableFuture[]::new);
-            await(CompletableFuture.allOf(last));
+            link.await(CompletableFuture.allOf(last));
         }
         CompletableFuture<Long> released = null;
         synchronized (writes) {
-            closed = true;
+            link.markClosed();
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
@@ -417,19 +358,13 @@ public final class RedisPendingStore implements PendingStore {
             }
         }
         if (released != null) {
-            await(released);
+            link.await(released);
         }
         if (!unsaved.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: {0} pending revocations could not be saved in Redis"
                     + " at {1} before this node stopped; no other node will finish them", unsaved.size(), server);
         }
-        StatefulRedisConnection<String, String> last = connection;
-        if (last != null) {
-            last.close();
-        }
-        if (ownsConnections) {
-            connections.close();
-        }
+        link.close();
     }
 
     private String entryKey(String id) {
@@ -440,58 +375,18 @@ public final class RedisPendingStore implements PendingStore {
         return Long.toString(t.toEpochMilli());
     }
 
-    /** Waits at most {@code redisTimeout}; null if Redis did not answer in time or failed. */
-    private <T> T await(CompletableFuture<T> f) {
-        return await(f, this::failed);
-    }
-
-    private <T> T await(CompletableFuture<T> f, Consumer<Throwable> failure) {
-        try {
-            T value = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            answered();
-            return value;
-        } catch (TimeoutException | ExecutionException e) {
-            failure.accept(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private void answered() {
-        if (outage.end() != null) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: Redis at {0} answers again; pending revocations are"
-                    + " saved there again ({1} still to save)", server, unsaved.size());
-        }
-    }
-
-    private void failed(Throwable cause) {
-        // The denylist tier warns about an outage; this is the pending side of the same story.
-        if (outage.begin()) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: pending revocations cannot be saved in Redis at {0}"
-                    + " ({1}); they stay on this node and are saved when Redis answers", server, briefly(cause));
-        }
-    }
-
     /**
      * Redis answered the sweep with an error (a full Redis, a busy script): not an outage, and no id
      * moved (see {@link #SWEEP}). Said once until a sweep succeeds.
      */
     private void sweepFailed(Throwable cause) {
         if (!(cause instanceof RedisCommandExecutionException)) {
-            failed(cause);
+            link.failed(cause);
         } else if (sweepRefused.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at {0} refused the sweep that lets this node"
                     + " take over pending revocations of stopped nodes ({1}); it is tried again at every sweep, and"
                     + " until one succeeds those revocations wait in Redis (until their deadline)", server,
-                    briefly(cause));
+                    link.briefly(cause));
         }
-    }
-
-    /** {@link RedisConnections#describe}, cut to one short line whatever Redis answered. */
-    private String briefly(Throwable t) {
-        String text = connections.describe(t);
-        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 }
