@@ -8,14 +8,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.internal.redis.RedisConnections;
 import io.github.cognitorevoke.internal.redis.RedisPendingStore;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.StubTokens;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -82,6 +85,8 @@ class DurablePendingTest {
 
     private static RedisProcess redis;
     private static RedisClient client;
+    /** The nodes' client, shared as a deployment's denylist and store may share it; each node connects its own. */
+    private static RedisConnections connections;
     private static StatefulRedisConnection<String, String> inspector;
 
     private TestClock clock = TestClock.atNow();
@@ -108,12 +113,17 @@ class DurablePendingTest {
     static void startRedis() {
         redis = RedisProcess.start("durable-pending");
         client = RedisClient.create(redis.uri());
-        client.setOptions(RedisPendingStore.clientOptions(settings(b -> b, null)));
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .build());
         inspector = client.connect(StringCodec.UTF8);
+        connections = RedisConnections.open(settings(b -> b, null));
     }
 
     @AfterAll
     static void stopRedis() {
+        connections.close();
         inspector.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         redis.stop();
@@ -154,18 +164,16 @@ class DurablePendingTest {
                 .redisTimeout(Duration.ofSeconds(2))).build();
     }
 
-    /** A node: an engine with its own Cognito, connection and store, swept by hand. */
+    /** A node: an engine with its own Cognito and store (which makes its own connection), swept by hand. */
     private final class Node {
         final ScriptedCognitoGateway cognito = new ScriptedCognitoGateway();
-        final StatefulRedisConnection<String, String> connection;
         final RedisPendingStore store;
         final RevocationEngine engine;
         boolean closed;
 
         Node(UnaryOperator<RevocationSettings.Builder> tune, boolean heartbeatInBackground) {
             RevocationSettings settings = settings(tune, stub);
-            connection = client.connect(StringCodec.UTF8);
-            store = new RedisPendingStore(connection, settings, clock, RedisPendingStore.newNodeId(),
+            store = new RedisPendingStore(connections, settings, clock, RedisPendingStore.newNodeId(),
                     heartbeatInBackground);
             engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
                     new AccessTokenVerifier(settings, clock), cognito, false, store);
@@ -187,7 +195,6 @@ class DurablePendingTest {
             if (!closed) {
                 closed = true;
                 engine.close();
-                connection.close();
             }
         }
     }

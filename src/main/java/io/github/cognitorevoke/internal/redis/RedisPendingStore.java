@@ -2,14 +2,9 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.PendingStore;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * Pending revocations in Redis, encrypted, owned by one live node at a time and taken over by
@@ -60,127 +51,27 @@ public final class RedisPendingStore implements PendingStore {
     /** How many leases the node list outlives the last heartbeat when no entry needs it longer. */
     private static final int NODES_TTL_LEASES = 3;
 
-    private static final String KEEP_LATER = """
-            local function keepLater(key, ttl)
-              if ttl > 0 and redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
-            end
-            """;
-    // KEYS: entry, mine, nodes. ARGV: blob, deadline ms, id, node, now ms, nodes ttl ms.
-    private static final String SAVE = KEEP_LATER + """
-            local oldTtl = redis.call('PTTL', KEYS[1])
-            local oldBlob = oldTtl > 0 and redis.call('GET', KEYS[1])
-            redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
-            local ttl = redis.call('PTTL', KEYS[1])
-            if oldTtl > ttl then
-              redis.call('SET', KEYS[1], oldBlob, 'PX', oldTtl)
-              ttl = oldTtl
-            end
-            if ttl <= 0 then
-              redis.call('DEL', KEYS[1])
-              return 0
-            end
-            redis.call('SADD', KEYS[2], ARGV[3])
-            keepLater(KEYS[2], ttl)
-            redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-            keepLater(KEYS[3], math.max(ttl, tonumber(ARGV[6])))
-            return 1
-            """;
-    // KEYS: nodes, mine. ARGV: node, now ms, nodes ttl ms.
-    private static final String HEARTBEAT = KEEP_LATER + """
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            keepLater(KEYS[1], math.max(redis.call('PTTL', KEYS[2]), tonumber(ARGV[3])))
-            return 1
-            """;
-    // A key of another type under the prefix was not written by a node and holds nothing of ours: deleted where
-    // a takeover needs the key (as the denylist scripts replace theirs) instead of failing the script.
-    private static final String RECLAIM = """
-            local function reclaim(key, kind)
-              local t = redis.call('TYPE', key).ok
-              if t ~= kind and t ~= 'none' then redis.call('DEL', key) end
-            end
-            """;
-    // KEYS: nodes, mine. ARGV: node, now ms, nodes ttl ms, dead if heartbeat <= this ms, batch, prefix, most nodes.
-    // Returns node, id, blob for each entry taken over.
-    // No call can fail once ids move (a failed script keeps the writes before the error: ids popped from a dead
-    // node's set, then in no one's hands): every key is of a type checked first, and entries are read with pcall.
-    // A dead node's set of another type holds no id: that node leaves the list; an entry of another type is no entry.
-    private static final String SWEEP = KEEP_LATER + RECLAIM + """
-            local nodes, mine, me, prefix = KEYS[1], KEYS[2], ARGV[1], ARGV[6]
-            local room = tonumber(ARGV[5])
-            reclaim(nodes, 'zset')
-            reclaim(mine, 'set')
-            redis.call('ZADD', nodes, ARGV[2], me)
-            local out = {}
-            for _, node in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[7]))) do
-              if node ~= me then
-                local owned = prefix .. 'owned:' .. node
-                local isSet = redis.call('TYPE', owned).ok == 'set'
-                if isSet and room > 0 then
-                  for _, id in ipairs(redis.call('SPOP', owned, room)) do
-                    local entry = prefix .. 'p:' .. id
-                    local blob = redis.pcall('GET', entry)
-                    if type(blob) == 'string' then
-                      redis.call('SADD', mine, id)
-                      keepLater(mine, redis.call('PTTL', entry))
-                      out[#out + 1] = node
-                      out[#out + 1] = id
-                      out[#out + 1] = blob
-                      room = room - 1
-                    end
-                  end
-                end
-                if not isSet or redis.call('EXISTS', owned) == 0 then redis.call('ZREM', nodes, node) end
-              end
-            end
-            keepLater(nodes, math.max(redis.call('PTTL', mine), tonumber(ARGV[3])))
-            return out
-            """;
-    // KEYS: mine, theirs, nodes, entry. ARGV: id, their node.
-    private static final String GIVE_BACK = KEEP_LATER + """
-            if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-            local ttl = redis.call('PTTL', KEYS[4])
-            if ttl <= 0 then return 0 end
-            redis.call('SADD', KEYS[2], ARGV[1])
-            keepLater(KEYS[2], ttl)
-            redis.call('ZADD', KEYS[3], 'NX', 0, ARGV[2])
-            keepLater(KEYS[3], ttl)
-            return 1
-            """;
-    // KEYS: mine, and the entry if it is to go too. ARGV: id.
-    private static final String FORGET = """
-            redis.call('SREM', KEYS[1], ARGV[1])
-            if KEYS[2] then redis.call('DEL', KEYS[2]) end
-            return 1
-            """;
-    // KEYS: nodes, mine. ARGV: node. A heartbeat of 0: dead now, its entries go at the next sweep of another node.
-    private static final String RELEASE = RECLAIM + """
-            reclaim(KEYS[1], 'zset')
-            if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('ZADD', KEYS[1], 0, ARGV[1])
-            else redis.call('ZREM', KEYS[1], ARGV[1]) end
-            return 1
-            """;
+    private static final String SAVE = Scripts.load("keep-later.lua", "save.lua");
+    private static final String HEARTBEAT = Scripts.load("keep-later.lua", "heartbeat.lua");
+    /** Takes over dead nodes' entries; no id moves if it fails (see sweep.lua). */
+    private static final String SWEEP = Scripts.load("keep-later.lua", "reclaim.lua", "sweep.lua");
+    private static final String GIVE_BACK = Scripts.load("keep-later.lua", "give-back.lua");
+    private static final String FORGET = Scripts.load("forget.lua");
+    private static final String RELEASE = Scripts.load("reclaim.lua", "release.lua");
 
     private final String prefix;
     private final String node;
     private final String nodesKey;
     private final String mine;
-    private final Duration timeout;
     private final Duration lease;
     private final long nodesTtl;
     private final Clock clock;
     private final PendingCipher cipher;
     private final String server;
-    // The URI's user info (it may hold the password), blanked out of failure texts.
-    private final String secret;
-    // Set when this store made its own client (open); null when it was given a connection.
-    private final RedisClient client;
-    private final RedisURI uri;
-    private volatile StatefulRedisConnection<String, String> connection;
-    private CompletableFuture<StatefulRedisConnection<String, String>> connecting;
-    private ScheduledFuture<?> heartbeat;
+    private final PendingLink link;
     // Orders writes: every command is dispatched under it, so a save never overtakes a later removal.
-    private final Object writes = new Object();
-    private boolean closed;
+    private final Object writes;
+    private ScheduledFuture<?> heartbeat;
     private final Map<String, Pending> unsaved = new ConcurrentHashMap<>();
     private final Set<String> saving = ConcurrentHashMap.newKeySet();
     // id -> whether its entry goes too (true) or only this node's claim (false), until Redis took it.
@@ -190,15 +81,13 @@ public final class RedisPendingStore implements PendingStore {
     private final int maxUnforgotten;
     // The node each entry of the last sweep came from, to hand it back there.
     private final Map<String, String> origins = new ConcurrentHashMap<>();
-    private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean sweepRefused = new AtomicBoolean();
     private final AtomicBoolean warnedSeal = new AtomicBoolean();
 
     /**
-     * A store on a given connection, which it does not close.
+     * A store on connections it is handed and does not close; it makes its own connection from them.
      *
-     * @param connection            a connection whose commands fail at once while disconnected and time
-     *                              out after {@code redisTimeout} ({@link #clientOptions})
+     * @param connections           the client, which the denylist may share
      * @param settings              the settings; {@code redisEncryptionKey} must be set
      * @param clock                 the time of heartbeats and deadlines (the nodes' clocks must agree
      *                              within a fraction of {@code redisLease})
@@ -206,17 +95,16 @@ public final class RedisPendingStore implements PendingStore {
      * @param heartbeatInBackground whether to renew the lease on Lettuce's timer as well as every sweep,
      *                              so that a long sweep does not let it run out (tests drive sweeps only)
      */
-    public RedisPendingStore(StatefulRedisConnection<String, String> connection, RevocationSettings settings,
-                             Clock clock, String node, boolean heartbeatInBackground) {
-        this(settings, clock, node, null, null);
-        this.connection = connection;
-        if (heartbeatInBackground) {
-            startHeartbeat(connection);
-        }
+    public RedisPendingStore(RedisConnections connections, RevocationSettings settings, Clock clock, String node,
+                             boolean heartbeatInBackground) {
+        this(connections, false, settings, clock, node, heartbeatInBackground);
+        // Handed a running client: the first save finds the connection made (an unreachable Redis
+        // leaves it to the background, as for open).
+        link.connectNow();
     }
 
-    private RedisPendingStore(RevocationSettings settings, Clock clock, String node, RedisClient client,
-                              RedisURI uri) {
+    private RedisPendingStore(RedisConnections connections, boolean ownsConnections, RevocationSettings settings,
+                              Clock clock, String node, boolean heartbeatInBackground) {
         byte[] key = settings.redisEncryptionKey().orElseThrow(() -> new IllegalArgumentException(
                 RevocationSettings.REDIS_ENCRYPTION_KEY + " is required to keep pending revocations in Redis"));
         try {
@@ -228,48 +116,37 @@ public final class RedisPendingStore implements PendingStore {
         this.node = node;
         this.nodesKey = prefix + "nodes";
         this.mine = prefix + "owned:" + node;
-        this.timeout = settings.redisTimeout();
         this.maxUnforgotten = settings.redisMaxBufferedWrites();
         this.lease = settings.redisLease();
         this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
         this.clock = clock;
-        this.server = settings.redisServer().orElse("Redis");
-        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
-        this.client = client;
-        this.uri = uri;
+        this.server = connections.server();
+        this.link = new PendingLink(connections, ownsConnections, settings.redisTimeout(), clock, unsaved::size);
+        this.writes = link.lock;
+        if (heartbeatInBackground) {
+            heartbeat = link.every(lease.dividedBy(3), this::heartbeat);
+        }
     }
 
     /**
-     * Opens the store of a deployment on its own connection, made in the background: an
-     * unreachable Redis fails nothing, and the connection is retried every sweep until it is made.
+     * Opens the store of a deployment on connections of its own, which it closes; the connection is
+     * made in the background: an unreachable Redis fails nothing, and the connection is made again
+     * (with {@link RedisConnections.Backoff}) whenever it is needed and closed.
      *
      * @param settings the settings; {@code redisUri} and {@code redisEncryptionKey} must be set
      * @param clock    the time of heartbeats and deadlines
      * @return the store
      */
     public static RedisPendingStore open(RevocationSettings settings, Clock clock) {
-        RedisURI uri = RedisURI.create(settings.redisUri().orElseThrow(() -> new IllegalArgumentException(
-                RevocationSettings.REDIS_URI + " is required")));
-        uri.setTimeout(settings.redisTimeout());
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(clientOptions(settings));
-        RedisPendingStore store = new RedisPendingStore(settings, clock, newNodeId(), client, uri);
-        store.connection();
-        return store;
-    }
-
-    /**
-     * The client options the store expects: commands fail at once while disconnected (they never
-     * queue in Lettuce) and time out after {@code redisTimeout}.
-     *
-     * @param settings the settings
-     * @return the options
-     */
-    public static ClientOptions clientOptions(RevocationSettings settings) {
-        return ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
-                .build();
+        RedisConnections connections = RedisConnections.open(settings);
+        try {
+            RedisPendingStore store = new RedisPendingStore(connections, true, settings, clock, newNodeId(), true);
+            store.link.connection();
+            return store;
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
     }
 
     /** @return a new random node id */
@@ -282,45 +159,10 @@ public final class RedisPendingStore implements PendingStore {
         return node;
     }
 
-    /** The connection, or null while it is being made (a new attempt starts when the last one failed). */
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null || client == null) {
-            return c;
-        }
-        synchronized (writes) {
-            if (closed || (connecting != null && !connecting.isDone())) {
-                return null;
-            }
-            connecting = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
-            connecting.whenComplete((made, failure) -> {
-                if (failure != null) {
-                    failed(failure);
-                    return;
-                }
-                synchronized (writes) {
-                    if (closed) {
-                        made.closeAsync();
-                        return;
-                    }
-                    connection = made;
-                    startHeartbeat(made);
-                }
-            });
-        }
-        return null;
-    }
-
-    private void startHeartbeat(StatefulRedisConnection<String, String> c) {
-        long period = Math.max(1, lease.toMillis() / 3);
-        heartbeat = c.getResources().eventExecutorGroup()
-                .scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
-    }
-
     private void heartbeat() {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulRedisConnection<String, String> c = link.connection();
         synchronized (writes) {
-            if (closed || c == null) {
+            if (link.closed() || c == null) {
                 return;
             }
             c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {nodesKey, mine},
@@ -334,12 +176,12 @@ public final class RedisPendingStore implements PendingStore {
             return;
         }
         unsaved.put(pending.id(), pending);
-        await(write(pending));
+        link.await(write(pending));
     }
 
     /** Sends a save unless one for the same entry is on its way; it leaves {@link #unsaved} once Redis took it. */
     private CompletableFuture<?> write(Pending pending) {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected yet"));
         }
@@ -347,7 +189,7 @@ public final class RedisPendingStore implements PendingStore {
         CompletableFuture<Long> sent;
         synchronized (writes) {
             // Checked under the lock: a removal made meanwhile must not be overtaken by this save.
-            if (closed || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
+            if (link.closed() || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
                 return CompletableFuture.completedFuture(null);
             }
             sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, mine, nodesKey},
@@ -358,9 +200,9 @@ public final class RedisPendingStore implements PendingStore {
             saving.remove(pending.id());
             if (failure == null) {
                 unsaved.remove(pending.id(), pending);
-                answered();
+                link.answered();
             } else {
-                failed(failure);
+                link.failed(failure);
             }
         });
     }
@@ -386,14 +228,14 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void sendForget(String id) {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         Boolean entryToo = unforgotten.get(id);
         if (c == null || entryToo == null) {
             return;
         }
         CompletableFuture<Long> sent;
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return;
             }
             String[] keys = entryToo ? new String[] {mine, entryKey(id)} : new String[] {mine};
@@ -402,9 +244,9 @@ public final class RedisPendingStore implements PendingStore {
         sent.whenComplete((r, failure) -> {
             if (failure == null) {
                 unforgotten.remove(id, entryToo);
-                answered();
+                link.answered();
             } else {
-                failed(failure);
+                link.failed(failure);
             }
         });
     }
@@ -412,7 +254,7 @@ public final class RedisPendingStore implements PendingStore {
     @Override
     public List<Pending> sweep(Instant now) {
         origins.clear();
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = link.connection();
         if (c == null) {
             return List.of();
         }
@@ -423,7 +265,7 @@ public final class RedisPendingStore implements PendingStore {
         }
         CompletableFuture<List<Object>> swept;
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return List.of();
             }
             swept = c.async().<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] {nodesKey, mine},
@@ -431,7 +273,7 @@ public final class RedisPendingStore implements PendingStore {
                     Integer.toString(TAKEOVER_BATCH), prefix, Integer.toString(DEAD_NODES_PER_SWEEP))
                     .toCompletableFuture();
         }
-        List<Object> taken = await(swept, this::sweepFailed);
+        List<Object> taken = link.await(swept, this::sweepFailed);
         if (taken == null) {
             // Redis may still move entries to this node: hand them back when it does, since no one works them here.
             swept.thenAccept(late -> forEachTaken(late, (from, id, blob) -> giveBack(id, from)));
@@ -479,12 +321,12 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void giveBack(String id, String from) {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulRedisConnection<String, String> c = link.current();
         if (c == null) {
             return;
         }
         synchronized (writes) {
-            if (!closed) {
+            if (!link.closed()) {
                 c.async().<Long>eval(GIVE_BACK, ScriptOutputType.INTEGER,
                         new String[] {mine, prefix + "owned:" + from, nodesKey, entryKey(id)}, id, from);
             }
@@ -494,19 +336,19 @@ public final class RedisPendingStore implements PendingStore {
     @Override
     public void close() {
         synchronized (writes) {
-            if (closed) {
+            if (link.closed()) {
                 return;
             }
         }
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulRedisConnection<String, String> c = link.current();
         if (c != null) {
             // A last chance for what Redis did not take, then the lease goes: others take over at their next sweep.
             CompletableFuture<?>[] last = unsaved.values().stream().map(this::write).toArray(CompletableFuture[]::new);
-            await(CompletableFuture.allOf(last));
+            link.await(CompletableFuture.allOf(last));
         }
         CompletableFuture<Long> released = null;
         synchronized (writes) {
-            closed = true;
+            link.markClosed();
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
@@ -516,18 +358,13 @@ public final class RedisPendingStore implements PendingStore {
             }
         }
         if (released != null) {
-            await(released);
+            link.await(released);
         }
         if (!unsaved.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: {0} pending revocations could not be saved in Redis"
                     + " at {1} before this node stopped; no other node will finish them", unsaved.size(), server);
         }
-        if (client != null) {
-            if (c != null) {
-                c.close();
-            }
-            client.shutdown(Duration.ZERO, timeout.multipliedBy(4));
-        }
+        link.close();
     }
 
     private String entryKey(String id) {
@@ -538,57 +375,18 @@ public final class RedisPendingStore implements PendingStore {
         return Long.toString(t.toEpochMilli());
     }
 
-    /** Waits at most {@code redisTimeout}; null if Redis did not answer in time or failed. */
-    private <T> T await(CompletableFuture<T> f) {
-        return await(f, this::failed);
-    }
-
-    private <T> T await(CompletableFuture<T> f, Consumer<Throwable> failure) {
-        try {
-            T value = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            answered();
-            return value;
-        } catch (TimeoutException | ExecutionException e) {
-            failure.accept(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private void answered() {
-        if (failing.compareAndSet(true, false)) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: Redis at {0} answers again; pending revocations are"
-                    + " saved there again ({1} still to save)", server, unsaved.size());
-        }
-    }
-
-    private void failed(Throwable cause) {
-        // The denylist tier warns about an outage; this is the pending side of the same story.
-        if (failing.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: pending revocations cannot be saved in Redis at {0}"
-                    + " ({1}); they stay on this node and are saved when Redis answers", server, describe(cause));
-        }
-    }
-
     /**
      * Redis answered the sweep with an error (a full Redis, a busy script): not an outage, and no id
      * moved (see {@link #SWEEP}). Said once until a sweep succeeds.
      */
     private void sweepFailed(Throwable cause) {
         if (!(cause instanceof RedisCommandExecutionException)) {
-            failed(cause);
+            link.failed(cause);
         } else if (sweepRefused.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at {0} refused the sweep that lets this node"
                     + " take over pending revocations of stopped nodes ({1}); it is tried again at every sweep, and"
                     + " until one succeeds those revocations wait in Redis (until their deadline)", server,
-                    describe(cause));
+                    link.briefly(cause));
         }
-    }
-
-    private String describe(Throwable t) {
-        String text = RedisDenylist.describe(t, secret);
-        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 }

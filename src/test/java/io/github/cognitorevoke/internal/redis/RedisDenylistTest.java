@@ -125,7 +125,7 @@ class RedisDenylistTest extends RedisTierTest {
         RedisDenylist a = node();
         long nb = Instant.now().getEpochSecond();
         // More than one index page; written a thousand at a time, as logouts come, not all at once.
-        int entries = RedisDenylist.PAGE_SIZE + 2_000;
+        int entries = DenylistSync.PAGE_SIZE + 2_000;
         for (int page = 0; page < entries / 1000; page++) {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (int i = page * 1000; i < (page + 1) * 1000; i++) {
@@ -177,14 +177,14 @@ class RedisDenylistTest extends RedisTierTest {
     @Test
     void storedNumbers_parsedFromBytes_anythingElseRefused() {
         byte[] b = "x 1764275073123 -42 12a".getBytes(StandardCharsets.US_ASCII);
-        assertThat(RedisDenylist.digits(b, 2, 15)).isEqualTo(1764275073123L);
-        assertThat(RedisDenylist.digits(b, 16, 19)).isEqualTo(-42);
-        assertThatThrownBy(() -> RedisDenylist.digits(b, 20, 23))
+        assertThat(DenylistSync.digits(b, 2, 15)).isEqualTo(1764275073123L);
+        assertThat(DenylistSync.digits(b, 16, 19)).isEqualTo(-42);
+        assertThatThrownBy(() -> DenylistSync.digits(b, 20, 23))
                 .isInstanceOf(NumberFormatException.class);
-        assertThatThrownBy(() -> RedisDenylist.digits(b, 2, 2))
+        assertThatThrownBy(() -> DenylistSync.digits(b, 2, 2))
                 .isInstanceOf(NumberFormatException.class);
         byte[] tooLong = "1234567890123456789".getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> RedisDenylist.digits(tooLong, 0, tooLong.length))
+        assertThatThrownBy(() -> DenylistSync.digits(tooLong, 0, tooLong.length))
                 .isInstanceOf(NumberFormatException.class);
     }
 
@@ -192,8 +192,15 @@ class RedisDenylistTest extends RedisTierTest {
     void failureText_blanksTheUriUserInfo_andThePasswordAlone() {
         Exception e = new java.util.concurrent.CompletionException(
                 new IllegalStateException("at redis://app:s3cret-pw@h:6379 (password s3cret-pw)"));
-        assertThat(RedisDenylist.describe(e, "app:s3cret-pw"))
+        assertThat(RedisConnections.describe(e, "app:s3cret-pw"))
                 .isEqualTo("IllegalStateException: at redis://***@h:6379 (password ***)");
-        assertThat(RedisDenylist.describe(e, null)).contains("s3cret-pw");
+        assertThat(RedisConnections.describe(e, null)).contains("s3cret-pw");
+    }
+
+    @Test
+    void scripts_loadedWithoutTheirComments_pageReadsAtMostValueBytes() {
+        assertThat(DenylistSync.PAGE_SCRIPT).doesNotContain("--")
+                .contains("'GETRANGE', kp .. m, 0, " + (DenylistSync.VALUE_BYTES - 1) + ")");
+        assertThat(DenylistWrites.ID_SCRIPT).startsWith("local function index(").doesNotContain("--");
     }
 }

@@ -60,9 +60,9 @@ class RedisHostileTest extends RedisTierTest {
         r.publish(prefix + "events", "s " + Long.MAX_VALUE / 1000 + " " + century + " carol");
         await().until(() -> b.contains("heard") && b.notBeforeEpochSecond("carol") != Long.MIN_VALUE);
         assertThat(b.notBeforeEpochSecond("carol")).as("a cut-off never starts after it ends")
-                .isLessThanOrEqualTo(clock.instant().plus(RedisDenylist.longestEntry(settings())).getEpochSecond());
+                .isLessThanOrEqualTo(clock.instant().plus(DenylistKeys.longestEntry(settings())).getEpochSecond());
 
-        clock.advance(RedisDenylist.longestEntry(settings()).plusSeconds(1));
+        clock.advance(DenylistKeys.longestEntry(settings()).plusSeconds(1));
 
         assertThat(b.contains("loaded")).isFalse();
         assertThat(b.contains("heard")).isFalse();
@@ -73,7 +73,7 @@ class RedisHostileTest extends RedisTierTest {
     @Test
     void longestEntry_coversAHeldFamily_andACutOff() {
         RevocationSettings s = settings();
-        assertThat(RedisDenylist.longestEntry(s))
+        assertThat(DenylistKeys.longestEntry(s))
                 .isGreaterThan(s.pendingDeadline().plus(s.maxTokenLifetime()).plus(s.clockSkew()).plusSeconds(1));
     }
 
@@ -95,7 +95,7 @@ class RedisHostileTest extends RedisTierTest {
 
     @Test
     void namesLongerThanAnyCognitoId_fromTheChannelOrASync_areIgnored() throws Exception {
-        String huge = "x".repeat(RedisDenylist.MAX_NAME + 1);
+        String huge = "x".repeat(DenylistSync.MAX_NAME + 1);
         long end = Instant.now().plusSeconds(60).toEpochMilli();
         r.set(prefix + "s:" + huge, "1 " + end);
         r.zadd(prefix + "subjects", end, huge);

@@ -151,7 +151,7 @@ class RedisIndexTest extends RedisTierTest {
     }
 
     private List<Object> pageReply(String index, int from, long now) {
-        return r.eval(RedisDenylist.PAGE_SCRIPT, ScriptOutputType.MULTI, new String[] {index},
+        return r.eval(DenylistSync.PAGE_SCRIPT, ScriptOutputType.MULTI, new String[] {index},
                 Integer.toString(from), Integer.toString(from + 1), Long.toString(now),
                 Long.toString(now + 3_600_000), "1024", "");
     }

@@ -1,0 +1,295 @@
+package io.github.cognitorevoke.internal.redis;
+
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The denylist's link to Redis: its two connections (commands, and the subscription to
+ * {@code P events}) and one daemon thread ({@code cognito-revoke-redis}) that makes them, replays the
+ * kept writes and resyncs, in that order, at start and after every loss of the subscription. Lettuce's
+ * auto-reconnect is off ({@link RedisConnections}): this worker makes new connections, with
+ * {@link RedisConnections.Backoff}. It says once when an outage starts and once when it ends.
+ */
+final class DenylistLink {
+
+    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    /** How often the worker checks whether there is anything to connect, replay or sync. */
+    private static final Duration TICK = Duration.ofMillis(100);
+    /** How often the subscription's connection is pinged to find a Redis that vanished silently. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+
+    private final Clock clock;
+    private final String server;
+    private final int maxBuffered;
+    private final DenylistKeys keys;
+    private final RedisConnections connections;
+    private final DenylistWrites writes;
+    private final DenylistSync sync;
+    private final Outage outage;
+    private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
+    private final ScheduledExecutorService worker;
+    final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+
+    // Bytes, not strings: a sync of a million keys would otherwise decode each key and cut the prefix off a
+    // second copy.
+    private volatile StatefulRedisConnection<byte[], byte[]> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> events;
+    private volatile boolean subscribed;
+    private volatile boolean inSync;
+    /** Worker thread only. */
+    private long lastPingNanos = System.nanoTime();
+    private volatile Instant outOfSyncSince;
+    private volatile boolean closed;
+    /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
+    private final AtomicLong losses = new AtomicLong();
+    private final AtomicBoolean woken = new AtomicBoolean();
+
+    DenylistLink(RedisConnections connections, DenylistKeys keys, DenylistSync sync, Outage outage, Clock clock,
+            int maxBuffered) {
+        this.connections = connections;
+        this.server = connections.server();
+        this.keys = keys;
+        this.sync = sync;
+        this.outage = outage;
+        this.clock = clock;
+        this.maxBuffered = maxBuffered;
+        this.outOfSyncSince = clock.instant();
+        this.writes = new DenylistWrites(keys, maxBuffered, connections, outage, this::outage);
+        connections.onDisconnected(connection -> {
+            // Without auto-reconnect a closed connection stays closed: the worker makes a new one.
+            if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+                lost();
+            }
+            wake();
+        });
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cognito-revoke-redis");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the worker: connect, replay and sync now, then check every {@link #TICK}. */
+    void start() {
+        worker.scheduleWithFixedDelay(this::recoverQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the worker; the connections close with {@link RedisConnections}. */
+    void close() {
+        closed = true;
+        worker.shutdownNow();
+    }
+
+    DenylistWrites writes() {
+        return writes;
+    }
+
+    /** @return the commands connection, or null while there is none */
+    StatefulRedisConnection<byte[], byte[]> commands() {
+        return commands;
+    }
+
+    boolean subscribed() {
+        return subscribed;
+    }
+
+    boolean inSync() {
+        return inSync;
+    }
+
+    Instant outOfSyncSince() {
+        return outOfSyncSince;
+    }
+
+    boolean inOutage() {
+        return outage.ongoing();
+    }
+
+    // ------------------------------------------------------------------ subscription
+
+    private final class Events extends RedisPubSubAdapter<String, String> {
+        @Override
+        public void message(String ch, String message) {
+            if (keys.channel.equals(ch)) {
+                sync.apply(message);
+            }
+        }
+    }
+
+    /** The subscription is gone: until resubscribed and resynced, this node may miss entries. */
+    private void lost() {
+        if (closed) {
+            return;
+        }
+        synchronized (this) {
+            subscribed = false;
+            losses.incrementAndGet();
+            if (inSync) {
+                outOfSyncSince = clock.instant();
+                inSync = false;
+            }
+        }
+        outage("connection lost");
+    }
+
+    /**
+     * Pings on the subscription's connection every {@link #HEARTBEAT}: a Redis that vanished without
+     * closing the connection (a host gone, a network partition) answers nothing, and closing the
+     * connection then makes it a lost subscription like any other, resynced once Redis is back.
+     */
+    private void heartbeat() {
+        StatefulRedisPubSubConnection<String, String> e = events;
+        long now = System.nanoTime();
+        if (e == null || !e.isOpen() || now - lastPingNanos < HEARTBEAT.toNanos()) {
+            return;
+        }
+        lastPingNanos = now;
+        e.async().ping().whenComplete((pong, failure) -> {
+            if (failure != null && e.isOpen()) {
+                e.closeAsync();
+            }
+        });
+    }
+
+    private void wake() {
+        // Coalesced: a burst of failed writes queues one recovery, not one each.
+        if (!closed && !woken.getAndSet(true)) {
+            try {
+                worker.execute(this::recoverQuietly);
+            } catch (RejectedExecutionException closing) {
+                // Closed meanwhile: nothing to do.
+            }
+        }
+    }
+
+    private void recoverQuietly() {
+        woken.set(false);
+        try {
+            heartbeat();
+            recover();
+        } catch (RuntimeException | Error e) {
+            // Never let the scheduled task die; the next tick tries again.
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: Redis recovery step failed: " + e);
+        }
+    }
+
+    /** Worker thread: connect if needed, then replay, then sync; each step only once the previous holds. */
+    private void recover() {
+        // The common case, every tick: nothing to do. Also catches a closed connection whose event went missing.
+        if (closed || (inSync && writes.waiting() == 0 && open(events) && open(commands) && !outage.ongoing())) {
+            return;
+        }
+        if (!backoff.due()) {
+            return;
+        }
+        dropClosed();
+        // Read before subscribing: a loss at any point of connect, replay or sync voids this sync.
+        long loss = losses.get();
+        try {
+            connect();
+            outage.replayed(writes.replay(commands.async()));
+            if (!inSync && !synced(loss)) {
+                return;
+            }
+            if (writes.waiting() == 0) {
+                outageOver();
+            }
+            backoff.succeeded();
+        } catch (Exception e) {
+            outage(connections.describe(e));
+            backoff.failed();
+        }
+    }
+
+    /** Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then). */
+    private boolean synced(long loss) throws Exception {
+        long start = System.nanoTime();
+        int loaded = sync.sync(commands.async());
+        synchronized (this) {
+            // Under the lock that lost() takes: no loss can slip between this check and the flag.
+            if (losses.get() != loss || !subscribed) {
+                return false;
+            }
+            inSync = true;
+        }
+        if (!firstSync.isDone()) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
+                    + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            sync.warnIfEvicting(commands.async());
+            firstSync.complete(null);
+        }
+        return true;
+    }
+
+    private static boolean open(StatefulConnection<?, ?> connection) {
+        return connection != null && connection.isOpen();
+    }
+
+    /** Forgets closed connections (without auto-reconnect they stay closed), to be made anew. */
+    private void dropClosed() {
+        StatefulRedisPubSubConnection<String, String> e = events;
+        if (e != null && !e.isOpen()) {
+            lost(); // already known from the listener, unless it closed before it was ours
+            events = null;
+            e.closeAsync();
+        }
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c != null && !c.isOpen()) {
+            commands = null;
+            c.closeAsync();
+        }
+    }
+
+    /** Makes sure both connections are open and the subscription holds: subscribe first, then anything else. */
+    private void connect() throws Exception {
+        if (events == null) {
+            subscribed = false;
+            StatefulRedisPubSubConnection<String, String> e = connections.connectPubSub(StringCodec.UTF8);
+            e.addListener(new Events());
+            events = e;
+        }
+        if (!subscribed) {
+            connections.await(events.async().subscribe(keys.channel));
+            subscribed = true;
+        }
+        if (commands == null) {
+            commands = connections.connect(ByteArrayCodec.INSTANCE);
+        }
+    }
+
+    // ------------------------------------------------------------------ outage log lines
+
+    /** Says that an outage began, unless one is under way; wakes the worker. */
+    void outage(String cause) {
+        if (closed || !outage.begin()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " cannot be reached or did not"
+                + " answer within redisTimeout (" + cause + "); this node keeps denylisting locally and keeps up to "
+                + maxBuffered + " writes to replay when Redis answers again, and resynchronizes then");
+        wake();
+    }
+
+    private void outageOver() {
+        Outage.Over over = outage.end();
+        if (over != null) {
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: Redis at " + server + " answers again after "
+                    + over.lasted().toMillis() + " ms; " + over.replayed()
+                    + " denylist writes replayed, this node is in sync again");
+        }
+    }
+}

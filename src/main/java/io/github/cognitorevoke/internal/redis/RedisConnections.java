@@ -1,0 +1,247 @@
+package io.github.cognitorevoke.internal.redis;
+
+import io.github.cognitorevoke.RevocationConfigurationException;
+import io.github.cognitorevoke.RevocationSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one owner of the shared tier's Lettuce client: its resources (event loops, timer), its
+ * options, how it reconnects, and how a failure is put into words. The denylist and the pending store
+ * take their connections from here, as Lettuce's clients share one {@link ClientResources}: whoever
+ * opens this closes it, a user that is handed it closes only its own connections.
+ *
+ * <p>Lettuce's auto-reconnect is off: a closed connection stays closed and its user makes a new one
+ * on its own schedule ({@link Backoff}). The denylist must resubscribe, replay and resync in that
+ * order anyway, and Lettuce's reconnect logs a warning every 5 s of an outage, which would break
+ * "one warning per outage". Nothing is queued while disconnected: a command fails at once, and its
+ * user keeps what it needs to send again.
+ */
+public final class RedisConnections implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RedisConnections.class.getName());
+    /** The first wait after a failure (connect, replay, sync), doubled after each further one. */
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** Longest wait between attempts after a failure. */
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
+    /** The time limit of one page of the sync (at least {@code redisTimeout}). */
+    static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String server;
+    /** The URI's user info ({@code user:password}, or null), blanked out of failure texts. */
+    private final String secret;
+    private final Duration timeout;
+    private final RedisURI uri;
+    private final ClientResources resources;
+    private final RedisClient client;
+
+    private RedisConnections(RevocationSettings settings, RedisURI uri) {
+        this.server = settings.redisServer().orElseThrow();
+        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
+        this.timeout = settings.redisTimeout();
+        this.uri = uri;
+        uri.setTimeout(timeout);
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .build();
+        this.client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(Math.max(10_000, settings.redisMaxBufferedWrites()))
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new Timeouts(timeout)).build())
+                .socketOptions(SocketOptions.builder()
+                        // A JVM's first connection loads and starts Netty: give it time, or start-up warns for nothing.
+                        .connectTimeout(timeout.compareTo(LONGEST_RETRY) < 0 ? LONGEST_RETRY : timeout)
+                        // Plain keepalive only: the extended options (idle, interval) need jdk.net or a native
+                        // transport, which WildFly's module class loader does not give a deployment. A peer
+                        // that vanished without a FIN is found by the denylist's heartbeat instead.
+                        .keepAlive(true)
+                        .build())
+                .build());
+    }
+
+    /**
+     * Makes the client; connects nothing yet.
+     *
+     * @param settings the settings; {@code redisUri} must be set
+     * @return the client's owner, to be closed by the caller
+     * @throws RevocationConfigurationException if Lettuce cannot use the URI (the message names the
+     *                                          parameter and the server, never the password)
+     */
+    public static RedisConnections open(RevocationSettings settings) {
+        URI given = settings.redisUri().orElseThrow(() -> new IllegalArgumentException(
+                RevocationSettings.REDIS_URI + " is required"));
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(given);
+        } catch (RuntimeException e) {
+            // Lettuce's message may quote the URI, password included: name the parameter only.
+            throw new RevocationConfigurationException(RevocationSettings.REDIS_URI, "Lettuce cannot use "
+                    + settings.redisServer().orElse("it") + " (" + e.getClass().getSimpleName() + ")");
+        }
+        return new RedisConnections(settings, uri);
+    }
+
+    /** @return the server without its password, for log lines */
+    String server() {
+        return server;
+    }
+
+    /** @return {@code redisTimeout}, the limit of every command but the sync's pages */
+    Duration timeout() {
+        return timeout;
+    }
+
+    <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec) {
+        return client.connect(codec, uri);
+    }
+
+    <K, V> CompletableFuture<StatefulRedisConnection<K, V>> connectAsync(RedisCodec<K, V> codec) {
+        return client.connectAsync(codec, uri).toCompletableFuture();
+    }
+
+    <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
+        return client.connectPubSub(codec, uri);
+    }
+
+    /**
+     * Calls back on Lettuce's I/O thread whenever a connection of this client closes.
+     *
+     * @param lost gets the connection that closed; quick work only
+     */
+    void onDisconnected(Consumer<RedisChannelHandler<?, ?>> lost) {
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                lost.accept(connection);
+            }
+        });
+    }
+
+    /** Runs a quick task on Lettuce's event executors, so it needs no thread of its own. */
+    ScheduledFuture<?> every(Duration period, Runnable task) {
+        long ms = Math.max(1, period.toMillis());
+        return resources.eventExecutorGroup().scheduleWithFixedDelay(task, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits for a command of the denylist's worker; Lettuce itself fails it after its time limit, this
+     * bound is a backstop.
+     */
+    <T> T await(Future<T> command) throws Exception {
+        try {
+            return command.get(Math.max(timeout.toMillis(), SYNC_PAGE_TIMEOUT.toMillis()) * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** The kind and message of a failure, with the URI's user info blanked out should Lettuce quote it. */
+    String describe(Throwable failure) {
+        return describe(failure, secret);
+    }
+
+    /**
+     * The kind and message of a failure, with a URI's user info ({@code user:password}, or null)
+     * and its password alone blanked out.
+     */
+    static String describe(Throwable failure, String secret) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String text = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        if (secret != null && !secret.isEmpty()) {
+            text = text.replace(secret, "***");
+            int colon = secret.indexOf(':');
+            if (colon >= 0 && colon + 1 < secret.length()) {
+                text = text.replace(secret.substring(colon + 1), "***");
+            }
+        }
+        return text;
+    }
+
+    /** Stops the client and its resources (connections, event loops, timer) within about two seconds. */
+    @Override
+    public void close() {
+        try {
+            client.shutdown(Duration.ZERO, LONGEST_RETRY);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: closing the Redis client: " + e);
+        }
+        resources.shutdown(0, LONGEST_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(LONGEST_RETRY.toMillis() + 500);
+    }
+
+    /**
+     * When to try again after failures: {@link #FIRST_RETRY}, doubling to {@link #LONGEST_RETRY}.
+     * Not thread-safe: one per user, used on one thread or under its user's lock.
+     */
+    static final class Backoff {
+        private int failures;
+        private long nextAttemptNanos = System.nanoTime();
+
+        /** @return whether the wait after the last failure is over */
+        boolean due() {
+            return System.nanoTime() - nextAttemptNanos >= 0;
+        }
+
+        void failed() {
+            failures++;
+            long wait = Math.min(LONGEST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(failures - 1, 10));
+            nextAttemptNanos = System.nanoTime() + wait;
+        }
+
+        void succeeded() {
+            failures = 0;
+        }
+    }
+
+    /**
+     * Every command fails after {@code redisTimeout}, except the sync's pages: on a busy
+     * machine a page of thousands of entries may take longer, and one late page would restart a sync
+     * of a million entries from the beginning.
+     */
+    private static final class Timeouts extends TimeoutOptions.TimeoutSource {
+        private final long commandMs;
+        private final long pageMs;
+
+        Timeouts(Duration timeout) {
+            this.commandMs = timeout.toMillis();
+            this.pageMs = Math.max(commandMs, SYNC_PAGE_TIMEOUT.toMillis());
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            // The sync's pages are the only EVALSHA (writes use EVAL).
+            if (command != null && command.getType() == CommandType.EVALSHA) {
+                return pageMs;
+            }
+            return commandMs;
+        }
+    }
+}
