@@ -4,7 +4,6 @@ import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.PresentedTokens;
 import io.github.cognitorevoke.internal.RevocationEngine;
-import io.github.cognitorevoke.internal.UnsupportedMediaTypeException;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -173,7 +172,7 @@ public final class RevocationFilter implements Filter {
             access = resolver.resolve(request, TokenType.ACCESS).orElse(null);
             refresh = resolver.resolve(request, TokenType.REFRESH).orElse(null);
         } catch (UnsupportedMediaTypeException e) {
-            response.setHeader("Accept-Post", UnsupportedMediaTypeException.FORM);
+            response.setHeader("Accept-Post", "application/x-www-form-urlencoded");
             error(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "invalid_request", e.getMessage());
             return;
         } catch (InvalidRequestException e) {
