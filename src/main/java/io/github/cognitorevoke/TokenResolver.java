@@ -14,7 +14,10 @@ import java.util.Optional;
  * {@code tokenResolver} init-param.
  *
  * <p>{@link RevocationFilter} asks for {@link TokenType#REFRESH} only on logout paths, so an
- * implementation may read the request body for it without disturbing other requests.
+ * implementation may read the request body for it without disturbing other requests. To refuse a
+ * logout body it does not read, rather than ignore the refresh token in it, throw
+ * {@link UnsupportedMediaTypeException}: the filter answers 415 with
+ * {@code Accept-Post: application/x-www-form-urlencoded}, as it does for the built-in resolver.
  */
 @FunctionalInterface
 public interface TokenResolver {
@@ -25,9 +28,13 @@ public interface TokenResolver {
      * @param request the current request
      * @param type    which token is wanted
      * @return the token, or empty if the request carries none
-     * @throws InvalidRequestException if the request is malformed, for example it carries two
-     *                                 {@code Authorization} headers or a malformed one; at logout
-     *                                 this becomes a 400 answer, elsewhere the request passes on
+     * @throws UnsupportedMediaTypeException if a logout's body is in a media type this resolver does
+     *                                       not read; the filter answers 415 at logout (400
+     *                                       elsewhere, where no body is read)
+     * @throws InvalidRequestException       if the request is malformed, for example it carries two
+     *                                       {@code Authorization} headers or a malformed one; the
+     *                                       filter answers 400 {@code invalid_request} and the
+     *                                       request goes no further, on logout paths and elsewhere
      */
     Optional<String> resolve(HttpServletRequest request, TokenType type);
 }

@@ -4,6 +4,7 @@ import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.TokenResolver;
 import io.github.cognitorevoke.TokenType;
+import io.github.cognitorevoke.UnsupportedMediaTypeException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import java.util.Optional;
 public final class DefaultTokenResolver implements TokenResolver {
 
     private static final String REFRESH_FIELD = "refresh_token";
+    /** The only body media type a logout reads. */
+    static final String FORM = "application/x-www-form-urlencoded";
 
     private final String accessCookie;
     private final String refreshCookie;
@@ -94,7 +97,7 @@ public final class DefaultTokenResolver implements TokenResolver {
         }
         if (hasBody(request) && !isForm(request.getContentType())) {
             // A JSON or multipart body's refresh_token would be ignored: say so rather than answer 204.
-            throw new UnsupportedMediaTypeException("A logout body must be " + UnsupportedMediaTypeException.FORM);
+            throw new UnsupportedMediaTypeException("A logout body must be " + FORM);
         }
         String[] values = request.getParameterValues(REFRESH_FIELD);
         if (values != null && values.length > 1) {
@@ -183,7 +186,7 @@ public final class DefaultTokenResolver implements TokenResolver {
         }
         int semicolon = contentType.indexOf(';');
         String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-        return type.equalsIgnoreCase(UnsupportedMediaTypeException.FORM);
+        return type.equalsIgnoreCase(FORM);
     }
 
     private static Optional<String> cookie(HttpServletRequest request, String name) {
