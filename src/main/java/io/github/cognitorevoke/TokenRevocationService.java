@@ -136,10 +136,12 @@ public class TokenRevocationService implements AutoCloseable {
      * Tells whether a bearer JWT is revoked: its {@code jti} or {@code origin_jti} is denylisted, or
      * its user was signed out everywhere after it was issued. Applies to access and ID tokens. This
      * check is cheap (no signature verification, no network) and does not replace the application's
-     * own token verification.
+     * own token verification. The text is searched as the filter searches a header; a text with
+     * more than four parts that only Nimbus can read (no issued token has one) is not checked in
+     * full and counts as revoked.
      *
      * @param token a compact JWT
-     * @return true if revoked; false for anything that is not a JWT
+     * @return true if revoked; false for anything else that is not a JWT
      */
     public boolean isRevoked(String token) {
         return token != null && engine().isRevoked(token);

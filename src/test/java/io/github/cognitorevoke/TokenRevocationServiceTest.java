@@ -78,6 +78,17 @@ class TokenRevocationServiceTest {
     }
 
     @Test
+    void isRevoked_textOfManyPartsOnlyNimbusReads_true_aFewOfThem_false() {
+        // Arrays of name/value pairs: Nimbus reads them as claims; no issued token is one.
+        String pairs = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"a\",1]]".getBytes());
+        StubTokens t = stub.login(CLIENT, "bob");
+
+        assertThat(service.isRevoked(("x." + pairs + ".").repeat(4) + t.accessToken())).isFalse();
+
+        assertThat(service.isRevoked(("x." + pairs + ".").repeat(5) + t.accessToken())).isTrue();
+    }
+
+    @Test
     void signOutEverywhere_rejectsEveryDevice_andRevokesAllRefreshTokensAtCognito() {
         StubTokens laptop = stub.login(CLIENT, "alice");
         StubTokens phone = stub.login(CLIENT, "alice");
