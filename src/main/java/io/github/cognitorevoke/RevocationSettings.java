@@ -147,9 +147,12 @@ public final class RevocationSettings {
     // Never changed after the constructor: the settings are immutable, and safely published
     // through this final field.
     private final Values values;
+    // A view of the same values; redis() hands it out only when redisUri is set.
+    private final Redis redis;
 
     private RevocationSettings(Values values) {
         this.values = values;
+        this.redis = new Redis(values);
         if (values.issuer == null) {
             values.issuer = "https://cognito-idp." + values.region + ".amazonaws.com/" + values.userPoolId;
         }
@@ -265,44 +268,55 @@ public final class RevocationSettings {
         return values.auditLog;
     }
 
+    /**
+     * The shared tier's settings, grouped.
+     *
+     * @return the Redis part, present when {@link #REDIS_URI} is set
+     */
+    public Optional<Redis> redis() {
+        return values.redisUri == null ? Optional.empty() : Optional.of(redis);
+    }
+
+    // The flat redis* accessors predate redis() and stay for compatibility; new Redis settings go in Redis only.
+
     /** @return the Redis server the denylist is shared through, if any (it may carry a password) */
     public Optional<URI> redisUri() {
-        return Optional.ofNullable(values.redisUri);
+        return redis().map(Redis::uri);
     }
 
     /** @return {@link #redisUri()} without its password, for messages */
     public Optional<String> redisServer() {
-        return redisUri().map(RevocationSettings::withoutPassword);
+        return redis().map(Redis::server);
     }
 
-    /** @return the prefix of every key written to Redis */
+    /** @return {@link Redis#keyPrefix()}, also when Redis is not set */
     public String redisKeyPrefix() {
-        return values.redisKeyPrefix;
+        return redis.keyPrefix();
     }
 
-    /** @return a copy of the AES-256 key that encrypts secrets stored in Redis, if set */
+    /** @return {@link Redis#encryptionKey()}, also when Redis is not set */
     public Optional<byte[]> redisEncryptionKey() {
-        return Optional.ofNullable(values.redisEncryptionKey).map(byte[]::clone);
+        return redis.encryptionKey();
     }
 
-    /** @return how long a logout waits for Redis, and the limit of each Redis command */
+    /** @return {@link Redis#timeout()}, also when Redis is not set */
     public Duration redisTimeout() {
-        return values.redisTimeout;
+        return redis.timeout();
     }
 
-    /** @return how long a deployment waits for the first sync of the shared denylist */
+    /** @return {@link Redis#syncTimeout()}, also when Redis is not set */
     public Duration redisSyncTimeout() {
-        return values.redisSyncTimeout;
+        return redis.syncTimeout();
     }
 
-    /** @return the most denylist writes kept while Redis is unreachable */
+    /** @return {@link Redis#maxBufferedWrites()}, also when Redis is not set */
     public int redisMaxBufferedWrites() {
-        return values.redisMaxBufferedWrites;
+        return redis.maxBufferedWrites();
     }
 
-    /** @return how long a node's claim on its pending revocations lasts without renewal */
+    /** @return {@link Redis#lease()}, also when Redis is not set */
     public Duration redisLease() {
-        return values.redisLease;
+        return redis.lease();
     }
 
     private static String withoutPassword(URI uri) {
@@ -344,6 +358,59 @@ public final class RevocationSettings {
             throw new RevocationConfigurationException(parameter, "is required");
         }
         return value.strip();
+    }
+
+    /**
+     * The settings of the shared tier (Redis or Valkey) through which the nodes of one application
+     * share their denylist; see {@link RevocationSettings#redis()}. {@link #toString()} is
+     * {@code Object}'s: the URI may carry a password.
+     */
+    public static final class Redis {
+        private final Values values;
+
+        private Redis(Values values) {
+            this.values = values;
+        }
+
+        /** @return the server, {@code redis://} or {@code rediss://} (it may carry a password) */
+        public URI uri() {
+            return values.redisUri;
+        }
+
+        /** @return {@link #uri()} without its password, for messages */
+        public String server() {
+            return withoutPassword(values.redisUri);
+        }
+
+        /** @return the prefix of every key written to Redis */
+        public String keyPrefix() {
+            return values.redisKeyPrefix;
+        }
+
+        /** @return a copy of the AES-256 key that encrypts secrets stored in Redis, if set */
+        public Optional<byte[]> encryptionKey() {
+            return Optional.ofNullable(values.redisEncryptionKey).map(byte[]::clone);
+        }
+
+        /** @return how long a logout waits for Redis, and the limit of each Redis command */
+        public Duration timeout() {
+            return values.redisTimeout;
+        }
+
+        /** @return how long a deployment waits for the first sync of the shared denylist */
+        public Duration syncTimeout() {
+            return values.redisSyncTimeout;
+        }
+
+        /** @return the most denylist writes kept while Redis is unreachable */
+        public int maxBufferedWrites() {
+            return values.redisMaxBufferedWrites;
+        }
+
+        /** @return how long a node's claim on its pending revocations lasts without renewal */
+        public Duration lease() {
+            return values.redisLease;
+        }
     }
 
     /**
@@ -712,7 +779,8 @@ public final class RevocationSettings {
 
     /**
      * Every setting, with its default: a builder fills one, each settings object keeps its own copy.
-     * Adding a setting means a field here, a builder setter, an accessor and a row in the parameter table.
+     * Adding a setting means a field here, a builder setter, an accessor (a Redis one in {@link Redis})
+     * and a row in {@link Parameters}.
      */
     private static final class Values implements Cloneable {
         String region;

@@ -29,6 +29,7 @@ import static io.github.cognitorevoke.RevocationSettings.USER_POOL_ID;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationSettings.Builder;
+import io.github.cognitorevoke.RevocationSettings.Redis;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -115,14 +116,14 @@ public final class Parameters {
     // The shared tier: shown only when redisUri is set.
     private static final List<Parameter<?>> REDIS = List.of(
             // Secret for its password; shown without it.
-            new Parameter<>(REDIS_URI, false, true, TEXT, Builder::redisUri, RevocationSettings::redisServer),
-            optional(REDIS_KEY_PREFIX, TEXT, Builder::redisKeyPrefix, RevocationSettings::redisKeyPrefix),
-            secret(REDIS_ENCRYPTION_KEY, Builder::redisEncryptionKey, RevocationSettings::redisEncryptionKey),
-            optional(REDIS_TIMEOUT, DURATION, Builder::redisTimeout, RevocationSettings::redisTimeout),
-            optional(REDIS_SYNC_TIMEOUT, DURATION, Builder::redisSyncTimeout, RevocationSettings::redisSyncTimeout),
+            new Parameter<>(REDIS_URI, false, true, TEXT, Builder::redisUri, redis(Redis::server)),
+            optional(REDIS_KEY_PREFIX, TEXT, Builder::redisKeyPrefix, redis(Redis::keyPrefix)),
+            secret(REDIS_ENCRYPTION_KEY, Builder::redisEncryptionKey, redis(Redis::encryptionKey)),
+            optional(REDIS_TIMEOUT, DURATION, Builder::redisTimeout, redis(Redis::timeout)),
+            optional(REDIS_SYNC_TIMEOUT, DURATION, Builder::redisSyncTimeout, redis(Redis::syncTimeout)),
             optional(REDIS_MAX_BUFFERED_WRITES, COUNT, Builder::redisMaxBufferedWrites,
-                    RevocationSettings::redisMaxBufferedWrites),
-            optional(REDIS_LEASE, DURATION, Builder::redisLease, RevocationSettings::redisLease));
+                    redis(Redis::maxBufferedWrites)),
+            optional(REDIS_LEASE, DURATION, Builder::redisLease, redis(Redis::lease)));
 
     private static final Map<String, Parameter<?>> BY_NAME = Stream.concat(COGNITO.stream(), REDIS.stream())
             .collect(Collectors.toMap(Parameter::name, p -> p, (a, b) -> {
@@ -144,7 +145,7 @@ public final class Parameters {
      * @return the text inside {@code RevocationSettings[...]}
      */
     public static String describe(RevocationSettings settings) {
-        Stream<Parameter<?>> shown = settings.redisUri().isPresent()
+        Stream<Parameter<?>> shown = settings.redis().isPresent()
                 ? Stream.concat(COGNITO.stream(), REDIS.stream()) : COGNITO.stream();
         return shown.map(p -> p.name() + "=" + unwrap(p.shown().apply(settings))).collect(Collectors.joining(", "));
     }
@@ -163,6 +164,11 @@ public final class Parameters {
         return value instanceof Optional<?> o ? o.orElse(null) : value;
     }
 
+    /** Reads a value of the Redis part, which describe() shows only when it is present. */
+    private static <T> Function<RevocationSettings, T> redis(Function<Redis, T> value) {
+        return settings -> value.apply(settings.redis().orElseThrow());
+    }
+
     private static Parameter<String> required(String name, Function<RevocationSettings, ?> shown) {
         return new Parameter<>(name, true, false, TEXT, null, shown);
     }
@@ -174,7 +180,7 @@ public final class Parameters {
 
     /** A secret shown only as {@code (set)} or {@code (none)}. */
     private static Parameter<String> secret(String name, BiConsumer<Builder, String> set,
-                                            Function<RevocationSettings, Optional<?>> value) {
+                                            Function<RevocationSettings, ? extends Optional<?>> value) {
         return new Parameter<>(name, false, true, TEXT, set, s -> value.apply(s).isPresent() ? "(set)" : "(none)");
     }
 }
