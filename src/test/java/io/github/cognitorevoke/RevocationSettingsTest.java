@@ -2,18 +2,33 @@ package io.github.cognitorevoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The settings object itself: the Redis part, and a builder that can be reused after build(). */
+/** The settings object itself: its names, the Redis part, and a builder that can be reused after build(). */
 class RevocationSettingsTest {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
     private static RevocationSettings.Builder builder() {
         return RevocationSettings.builder("eu-west-1", "eu-west-1_AbCdEfGhI", "client1");
+    }
+
+    @Test
+    void parameters_everyNameConstant_isAKnownParameter() throws IllegalAccessException {
+        List<String> constants = new ArrayList<>();
+        for (Field f : RevocationSettings.class.getFields()) {
+            if (f.getType() == String.class && Modifier.isStatic(f.getModifiers())) {
+                constants.add((String) f.get(null));
+            }
+        }
+        assertThat(RevocationSettings.PARAMETERS).containsExactlyInAnyOrderElementsOf(constants);
     }
 
     @Test
