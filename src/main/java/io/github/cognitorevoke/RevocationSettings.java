@@ -592,11 +592,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder maxPendingRevocations(int max) {
-            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
-                throw new RevocationConfigurationException(MAX_PENDING_REVOCATIONS,
-                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
-            }
-            values.maxPendingRevocations = max;
+            values.maxPendingRevocations = count(MAX_PENDING_REVOCATIONS, max);
             return this;
         }
 
@@ -721,11 +717,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder redisMaxBufferedWrites(int max) {
-            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
-                throw new RevocationConfigurationException(REDIS_MAX_BUFFERED_WRITES,
-                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
-            }
-            values.redisMaxBufferedWrites = max;
+            values.redisMaxBufferedWrites = count(REDIS_MAX_BUFFERED_WRITES, max);
             return this;
         }
 
@@ -737,6 +729,14 @@ public final class RevocationSettings {
         public Builder redisLease(Duration lease) {
             values.redisLease = between(REDIS_LEASE, lease, Duration.ofSeconds(2), Duration.ofMinutes(5));
             return this;
+        }
+
+        private static int count(String parameter, int value) {
+            if (value < 1 || value > MAX_PENDING_COUNT_LIMIT) {
+                throw new RevocationConfigurationException(parameter,
+                        "'" + value + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
+            }
+            return value;
         }
 
         private static Duration between(String parameter, Duration value, Duration min, Duration max) {
