@@ -1,11 +1,9 @@
 package io.github.cognitorevoke;
 
+import io.github.cognitorevoke.internal.Parameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -126,12 +124,7 @@ public final class RevocationSettings {
     public static final String REDIS_LEASE = "redisLease";
 
     /** Every init-param name the library knows; any other name fails the deployment. */
-    public static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
-            REGION, USER_POOL_ID, CLIENT_ID, CLIENT_SECRET, ENDPOINT, ISSUER, JWKS_URI, LOGOUT_PATHS,
-            LOGOUT_REDIRECT, ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, TOKEN_RESOLVER, CLOCK_SKEW,
-            COGNITO_TIMEOUT, MAX_TOKEN_LIFETIME, PENDING_DEADLINE, MAX_PENDING_REVOCATIONS, MAX_PENDING_BYTES,
-            AUDIT_LOG, REDIS_URI, REDIS_KEY_PREFIX, REDIS_ENCRYPTION_KEY, REDIS_TIMEOUT, REDIS_SYNC_TIMEOUT,
-            REDIS_MAX_BUFFERED_WRITES, REDIS_LEASE)));
+    public static final Set<String> PARAMETERS = Parameters.names();
 
     private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern POOL_SUFFIX = Pattern.compile("[0-9A-Za-z]+");
@@ -151,62 +144,21 @@ public final class RevocationSettings {
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern REDIS_PATH = Pattern.compile("(/\\d{0,5})?");
 
-    private final String region;
-    private final String userPoolId;
-    private final String clientId;
-    private final String clientSecret;
-    private final URI endpoint;
-    private final String issuer;
-    private final URI jwksUri;
-    private final Set<String> logoutPaths;
-    private final String logoutRedirect;
-    private final String accessTokenCookie;
-    private final String refreshTokenCookie;
-    private final String tokenResolver;
-    private final Duration clockSkew;
-    private final Duration cognitoTimeout;
-    private final Duration maxTokenLifetime;
-    private final Duration pendingDeadline;
-    private final int maxPendingRevocations;
-    private final long maxPendingBytes;
-    private final boolean auditLog;
-    private final URI redisUri;
-    private final String redisKeyPrefix;
-    private final byte[] redisEncryptionKey;
-    private final Duration redisTimeout;
-    private final Duration redisSyncTimeout;
-    private final int redisMaxBufferedWrites;
-    private final Duration redisLease;
+    // Never changed after the constructor: the settings are immutable, and safely published
+    // through this final field.
+    private final Values values;
+    // A view of the same values; redis() hands it out only when redisUri is set.
+    private final Redis redis;
 
-    private RevocationSettings(Builder b) {
-        this.region = b.region;
-        this.userPoolId = b.userPoolId;
-        this.clientId = b.clientId;
-        this.clientSecret = b.clientSecret;
-        this.endpoint = b.endpoint;
-        this.issuer = b.issuer != null ? b.issuer
-                : "https://cognito-idp." + b.region + ".amazonaws.com/" + b.userPoolId;
-        this.jwksUri = b.jwksUri != null ? b.jwksUri
-                : uri(JWKS_URI, this.issuer + "/.well-known/jwks.json");
-        this.logoutPaths = b.logoutPaths;
-        this.logoutRedirect = b.logoutRedirect;
-        this.accessTokenCookie = b.accessTokenCookie;
-        this.refreshTokenCookie = b.refreshTokenCookie;
-        this.tokenResolver = b.tokenResolver;
-        this.clockSkew = b.clockSkew;
-        this.cognitoTimeout = b.cognitoTimeout;
-        this.maxTokenLifetime = b.maxTokenLifetime;
-        this.pendingDeadline = b.pendingDeadline;
-        this.maxPendingRevocations = b.maxPendingRevocations;
-        this.maxPendingBytes = b.maxPendingBytes;
-        this.auditLog = b.auditLog;
-        this.redisUri = b.redisUri;
-        this.redisKeyPrefix = b.redisKeyPrefix;
-        this.redisEncryptionKey = b.redisEncryptionKey;
-        this.redisTimeout = b.redisTimeout;
-        this.redisSyncTimeout = b.redisSyncTimeout;
-        this.redisMaxBufferedWrites = b.redisMaxBufferedWrites;
-        this.redisLease = b.redisLease;
+    private RevocationSettings(Values values) {
+        this.values = values;
+        this.redis = new Redis(values);
+        if (values.issuer == null) {
+            values.issuer = "https://cognito-idp." + values.region + ".amazonaws.com/" + values.userPoolId;
+        }
+        if (values.jwksUri == null) {
+            values.jwksUri = uri(JWKS_URI, values.issuer + "/.well-known/jwks.json");
+        }
     }
 
     /**
@@ -223,137 +175,148 @@ public final class RevocationSettings {
 
     /** @return the AWS region of the user pool */
     public String region() {
-        return region;
+        return values.region;
     }
 
     /** @return the user pool id */
     public String userPoolId() {
-        return userPoolId;
+        return values.userPoolId;
     }
 
     /** @return the app client id */
     public String clientId() {
-        return clientId;
+        return values.clientId;
     }
 
     /** @return the app client secret, if the client has one */
     public Optional<String> clientSecret() {
-        return Optional.ofNullable(clientSecret);
+        return Optional.ofNullable(values.clientSecret);
     }
 
     /** @return the Cognito endpoint override, if any */
     public Optional<URI> endpoint() {
-        return Optional.ofNullable(endpoint);
+        return Optional.ofNullable(values.endpoint);
     }
 
     /** @return the expected {@code iss} claim */
     public String issuer() {
-        return issuer;
+        return values.issuer;
     }
 
     /** @return where the pool's signing keys are published */
     public URI jwksUri() {
-        return jwksUri;
+        return values.jwksUri;
     }
 
     /** @return the context-relative logout paths */
     public Set<String> logoutPaths() {
-        return logoutPaths;
+        return values.logoutPaths;
     }
 
     /** @return the relative URL to redirect to after a completed logout, if any */
     public Optional<String> logoutRedirect() {
-        return Optional.ofNullable(logoutRedirect);
+        return Optional.ofNullable(values.logoutRedirect);
     }
 
     /** @return the cookie that carries the access token, if any */
     public Optional<String> accessTokenCookie() {
-        return Optional.ofNullable(accessTokenCookie);
+        return Optional.ofNullable(values.accessTokenCookie);
     }
 
     /** @return the cookie that carries the refresh token, if any */
     public Optional<String> refreshTokenCookie() {
-        return Optional.ofNullable(refreshTokenCookie);
+        return Optional.ofNullable(values.refreshTokenCookie);
     }
 
     /** @return the class name of a custom {@link TokenResolver}, if any */
     public Optional<String> tokenResolver() {
-        return Optional.ofNullable(tokenResolver);
+        return Optional.ofNullable(values.tokenResolver);
     }
 
     /** @return the tolerated clock difference when checking {@code exp} */
     public Duration clockSkew() {
-        return clockSkew;
+        return values.clockSkew;
     }
 
     /** @return the time limit of one call to Cognito */
     public Duration cognitoTimeout() {
-        return cognitoTimeout;
+        return values.cognitoTimeout;
     }
 
     /** @return the longest lifetime of any access or ID token of a family */
     public Duration maxTokenLifetime() {
-        return maxTokenLifetime;
+        return values.maxTokenLifetime;
     }
 
     /** @return how long an unconfirmed revocation is retried before it is dropped */
     public Duration pendingDeadline() {
-        return pendingDeadline;
+        return values.pendingDeadline;
     }
 
     /** @return the most unverified pending revocations */
     public int maxPendingRevocations() {
-        return maxPendingRevocations;
+        return values.maxPendingRevocations;
     }
 
     /** @return the most bytes unverified pending revocations may hold */
     public long maxPendingBytes() {
-        return maxPendingBytes;
+        return values.maxPendingBytes;
     }
 
     /** @return whether each logout is written as an INFO line to {@code io.github.cognitorevoke.audit} */
     public boolean auditLog() {
-        return auditLog;
+        return values.auditLog;
     }
+
+    /**
+     * The shared tier's settings, grouped.
+     *
+     * @return the Redis part, present when {@link #REDIS_URI} is set
+     */
+    public Optional<Redis> redis() {
+        return values.redisUri == null ? Optional.empty() : Optional.of(redis);
+    }
+
+    // The flat redis* accessors predate redis() and stay for compatibility; new Redis settings go in Redis only.
 
     /** @return the Redis server the denylist is shared through, if any (it may carry a password) */
     public Optional<URI> redisUri() {
-        return Optional.ofNullable(redisUri);
+        return redis().map(Redis::uri);
     }
 
     /** @return {@link #redisUri()} without its password, for messages */
     public Optional<String> redisServer() {
-        return redisUri().map(RevocationSettings::withoutPassword);
+        return redis().map(Redis::server);
     }
 
-    /** @return the prefix of every key written to Redis */
+    /** @return {@link Redis#keyPrefix()}, also when Redis is not set */
     public String redisKeyPrefix() {
-        return redisKeyPrefix;
+        return redis.keyPrefix();
     }
 
-    /** @return a copy of the AES-256 key that encrypts secrets stored in Redis, if set */
+    /** @return {@link Redis#encryptionKey()}, also when Redis is not set */
     public Optional<byte[]> redisEncryptionKey() {
-        return Optional.ofNullable(redisEncryptionKey).map(byte[]::clone);
+        return redis.encryptionKey();
     }
 
-    /** @return how long a logout waits for Redis, and the limit of each Redis command */
+    /** @return {@link Redis#timeout()}, also when Redis is not set */
     public Duration redisTimeout() {
-        return redisTimeout;
+        return redis.timeout();
     }
 
-    /** @return how long a deployment waits for the first sync of the shared denylist */
+    /** @return {@link Redis#syncTimeout()}, also when Redis is not set */
     public Duration redisSyncTimeout() {
-        return redisSyncTimeout;
+        return redis.syncTimeout();
     }
 
-    /** @return the most denylist writes kept while Redis is unreachable */
+    /** @return {@link Redis#maxBufferedWrites()}, also when Redis is not set */
     public int redisMaxBufferedWrites() {
-        return redisMaxBufferedWrites;
+        return redis.maxBufferedWrites();
     }
 
-    /** @return how long a node's claim on its pending revocations lasts without renewal */
+    /** @return {@link Redis#lease()}, also when Redis is not set */
     public Duration redisLease() {
-        return redisLease;
+        return redis.lease();
     }
 
     private static String withoutPassword(URI uri) {
@@ -369,19 +332,7 @@ public final class RevocationSettings {
 
     @Override
     public String toString() {
-        return "RevocationSettings[region=" + region + ", userPoolId=" + userPoolId + ", clientId=" + clientId
-                + ", clientSecret=" + (clientSecret == null ? "(none)" : "(set)")
-                + ", endpoint=" + endpoint + ", issuer=" + issuer + ", jwksUri=" + jwksUri
-                + ", logoutPaths=" + logoutPaths + ", logoutRedirect=" + logoutRedirect
-                + ", accessTokenCookie=" + accessTokenCookie + ", refreshTokenCookie=" + refreshTokenCookie
-                + ", tokenResolver=" + tokenResolver + ", clockSkew=" + clockSkew
-                + ", cognitoTimeout=" + cognitoTimeout + ", maxTokenLifetime=" + maxTokenLifetime
-                + ", pendingDeadline=" + pendingDeadline + ", maxPendingRevocations=" + maxPendingRevocations
-                + ", maxPendingBytes=" + maxPendingBytes + ", auditLog=" + auditLog
-                + (redisUri == null ? "" : ", redisUri=" + withoutPassword(redisUri) + ", redisKeyPrefix=" + redisKeyPrefix
-                + ", redisEncryptionKey=" + (redisEncryptionKey == null ? "(none)" : "(set)")
-                + ", redisTimeout=" + redisTimeout + ", redisSyncTimeout=" + redisSyncTimeout
-                + ", redisMaxBufferedWrites=" + redisMaxBufferedWrites + ", redisLease=" + redisLease) + "]";
+        return "RevocationSettings[" + Parameters.describe(this) + "]";
     }
 
     private static URI uri(String parameter, String value) {
@@ -410,52 +361,80 @@ public final class RevocationSettings {
     }
 
     /**
+     * The settings of the shared tier (Redis or Valkey) through which the nodes of one application
+     * share their denylist; see {@link RevocationSettings#redis()}. {@link #toString()} is
+     * {@code Object}'s: the URI may carry a password.
+     */
+    public static final class Redis {
+        private final Values values;
+
+        private Redis(Values values) {
+            this.values = values;
+        }
+
+        /** @return the server, {@code redis://} or {@code rediss://} (it may carry a password) */
+        public URI uri() {
+            return values.redisUri;
+        }
+
+        /** @return {@link #uri()} without its password, for messages */
+        public String server() {
+            return withoutPassword(values.redisUri);
+        }
+
+        /** @return the prefix of every key written to Redis */
+        public String keyPrefix() {
+            return values.redisKeyPrefix;
+        }
+
+        /** @return a copy of the AES-256 key that encrypts secrets stored in Redis, if set */
+        public Optional<byte[]> encryptionKey() {
+            return Optional.ofNullable(values.redisEncryptionKey).map(byte[]::clone);
+        }
+
+        /** @return how long a logout waits for Redis, and the limit of each Redis command */
+        public Duration timeout() {
+            return values.redisTimeout;
+        }
+
+        /** @return how long a deployment waits for the first sync of the shared denylist */
+        public Duration syncTimeout() {
+            return values.redisSyncTimeout;
+        }
+
+        /** @return the most denylist writes kept while Redis is unreachable */
+        public int maxBufferedWrites() {
+            return values.redisMaxBufferedWrites;
+        }
+
+        /** @return how long a node's claim on its pending revocations lasts without renewal */
+        public Duration lease() {
+            return values.redisLease;
+        }
+    }
+
+    /**
      * Builds {@link RevocationSettings}. Each setter checks its value and throws
      * {@link RevocationConfigurationException} naming the parameter when it is malformed.
      */
     public static final class Builder {
-        private final String region;
-        private final String userPoolId;
-        private final String clientId;
-        private String clientSecret;
-        private URI endpoint;
-        private String issuer;
-        private URI jwksUri;
-        private Set<String> logoutPaths = Set.of("/logout");
-        private String logoutRedirect;
-        private String accessTokenCookie;
-        private String refreshTokenCookie;
-        private String tokenResolver;
-        private Duration clockSkew = Duration.ofSeconds(60);
-        private Duration cognitoTimeout = Duration.ofSeconds(5);
-        private Duration maxTokenLifetime = Duration.ofDays(1);
-        private Duration pendingDeadline = Duration.ofDays(1);
-        private int maxPendingRevocations = 10_000;
-        private long maxPendingBytes = 8L * 1024 * 1024;
-        private boolean auditLog = true;
-        private URI redisUri;
-        private String redisKeyPrefix = "cognito-revoke:";
-        private byte[] redisEncryptionKey;
-        private Duration redisTimeout = Duration.ofMillis(500);
-        private Duration redisSyncTimeout = Duration.ofSeconds(10);
-        private int redisMaxBufferedWrites = 100_000;
-        private Duration redisLease = Duration.ofSeconds(10);
+        private final Values values = new Values();
 
         private Builder(String region, String userPoolId, String clientId) {
-            this.region = required(REGION, region);
-            if (!REGION_PATTERN.matcher(this.region).matches()) {
+            values.region = required(REGION, region);
+            if (!REGION_PATTERN.matcher(values.region).matches()) {
                 throw new RevocationConfigurationException(REGION,
-                        "'" + this.region + "' is not an AWS region such as eu-west-1");
+                        "'" + values.region + "' is not an AWS region such as eu-west-1");
             }
-            this.userPoolId = required(USER_POOL_ID, userPoolId);
-            if (!LOOSE_ID.matcher(this.userPoolId).matches()) {
+            values.userPoolId = required(USER_POOL_ID, userPoolId);
+            if (!LOOSE_ID.matcher(values.userPoolId).matches()) {
                 throw new RevocationConfigurationException(USER_POOL_ID,
-                        "'" + this.userPoolId + "' is not a user pool id such as " + this.region + "_AbCdEfGhI");
+                        "'" + values.userPoolId + "' is not a user pool id such as " + values.region + "_AbCdEfGhI");
             }
-            this.clientId = required(CLIENT_ID, clientId);
-            if (!CLIENT_ID_PATTERN.matcher(this.clientId).matches()) {
+            values.clientId = required(CLIENT_ID, clientId);
+            if (!CLIENT_ID_PATTERN.matcher(values.clientId).matches()) {
                 throw new RevocationConfigurationException(CLIENT_ID,
-                        "'" + this.clientId + "' is not an app client id (letters, digits, '_' and '+')");
+                        "'" + values.clientId + "' is not an app client id (letters, digits, '_' and '+')");
             }
         }
 
@@ -464,7 +443,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder clientSecret(String secret) {
-            this.clientSecret = required(CLIENT_SECRET, secret);
+            values.clientSecret = required(CLIENT_SECRET, secret);
             return this;
         }
 
@@ -473,7 +452,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder endpoint(String endpoint) {
-            this.endpoint = uri(ENDPOINT, required(ENDPOINT, endpoint));
+            values.endpoint = uri(ENDPOINT, required(ENDPOINT, endpoint));
             return this;
         }
 
@@ -483,7 +462,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder issuer(String issuer) {
-            this.issuer = uri(ISSUER, required(ISSUER, issuer)).toString();
+            values.issuer = uri(ISSUER, required(ISSUER, issuer)).toString();
             return this;
         }
 
@@ -492,7 +471,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder jwksUri(String jwksUri) {
-            this.jwksUri = uri(JWKS_URI, required(JWKS_URI, jwksUri));
+            values.jwksUri = uri(JWKS_URI, required(JWKS_URI, jwksUri));
             return this;
         }
 
@@ -511,7 +490,7 @@ public final class RevocationSettings {
                             + "' is not a context-relative path such as /logout (no wildcards, query or spaces)");
                 }
             }
-            this.logoutPaths = Set.copyOf(paths);
+            values.logoutPaths = Set.copyOf(paths);
             return this;
         }
 
@@ -528,7 +507,7 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(LOGOUT_REDIRECT, "'" + value
                         + "' must be a relative URL such as /index.html (no scheme, no //host, no spaces)");
             }
-            this.logoutRedirect = value;
+            values.logoutRedirect = value;
             return this;
         }
 
@@ -537,7 +516,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder accessTokenCookie(String name) {
-            this.accessTokenCookie = cookie(ACCESS_TOKEN_COOKIE, name);
+            values.accessTokenCookie = cookie(ACCESS_TOKEN_COOKIE, name);
             return this;
         }
 
@@ -546,7 +525,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder refreshTokenCookie(String name) {
-            this.refreshTokenCookie = cookie(REFRESH_TOKEN_COOKIE, name);
+            values.refreshTokenCookie = cookie(REFRESH_TOKEN_COOKIE, name);
             return this;
         }
 
@@ -559,7 +538,7 @@ public final class RevocationSettings {
             if (!value.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
                 throw new RevocationConfigurationException(TOKEN_RESOLVER, "'" + value + "' is not a class name");
             }
-            this.tokenResolver = value;
+            values.tokenResolver = value;
             return this;
         }
 
@@ -571,7 +550,7 @@ public final class RevocationSettings {
             if (skew == null || skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
                 throw new RevocationConfigurationException(CLOCK_SKEW, "'" + skew + "' must lie between 0s and 5m");
             }
-            this.clockSkew = skew;
+            values.clockSkew = skew;
             return this;
         }
 
@@ -585,7 +564,7 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(COGNITO_TIMEOUT,
                         "'" + timeout + "' must be above 0s and at most 1m");
             }
-            this.cognitoTimeout = timeout;
+            values.cognitoTimeout = timeout;
             return this;
         }
 
@@ -595,7 +574,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder maxTokenLifetime(Duration lifetime) {
-            this.maxTokenLifetime = between(MAX_TOKEN_LIFETIME, lifetime, MIN_LIFETIME, MAX_LIFETIME);
+            values.maxTokenLifetime = between(MAX_TOKEN_LIFETIME, lifetime, MIN_LIFETIME, MAX_LIFETIME);
             return this;
         }
 
@@ -604,7 +583,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder pendingDeadline(Duration deadline) {
-            this.pendingDeadline = between(PENDING_DEADLINE, deadline, MIN_LIFETIME, MAX_LIFETIME);
+            values.pendingDeadline = between(PENDING_DEADLINE, deadline, MIN_LIFETIME, MAX_LIFETIME);
             return this;
         }
 
@@ -613,11 +592,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder maxPendingRevocations(int max) {
-            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
-                throw new RevocationConfigurationException(MAX_PENDING_REVOCATIONS,
-                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
-            }
-            this.maxPendingRevocations = max;
+            values.maxPendingRevocations = count(MAX_PENDING_REVOCATIONS, max);
             return this;
         }
 
@@ -632,7 +607,7 @@ public final class RevocationSettings {
                         "'" + bytes + "' must lie between 16k (" + MIN_PENDING_BYTES + ") and 1024m ("
                                 + MAX_PENDING_BYTES_LIMIT + ") bytes");
             }
-            this.maxPendingBytes = bytes;
+            values.maxPendingBytes = bytes;
             return this;
         }
 
@@ -642,7 +617,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder auditLog(boolean enabled) {
-            this.auditLog = enabled;
+            values.auditLog = enabled;
             return this;
         }
 
@@ -675,7 +650,7 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(REDIS_URI, problem
                         + " (after the host only a database number such as /0 may follow)");
             }
-            this.redisUri = parsed;
+            values.redisUri = parsed;
             return this;
         }
 
@@ -690,7 +665,7 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(REDIS_KEY_PREFIX,
                         "'" + value + "' must be 1 to 128 visible ASCII characters (no spaces)");
             }
-            this.redisKeyPrefix = value;
+            values.redisKeyPrefix = value;
             return this;
         }
 
@@ -713,7 +688,7 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(REDIS_ENCRYPTION_KEY, "decodes to " + key.length
                         + " bytes, not the 32 of an AES-256 key; make one with: openssl rand -base64 32");
             }
-            this.redisEncryptionKey = key;
+            values.redisEncryptionKey = key;
             return this;
         }
 
@@ -723,7 +698,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder redisTimeout(Duration timeout) {
-            this.redisTimeout = between(REDIS_TIMEOUT, timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
+            values.redisTimeout = between(REDIS_TIMEOUT, timeout, Duration.ofMillis(10), Duration.ofSeconds(10));
             return this;
         }
 
@@ -732,7 +707,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder redisSyncTimeout(Duration timeout) {
-            this.redisSyncTimeout = between(REDIS_SYNC_TIMEOUT, timeout, Duration.ZERO, Duration.ofMinutes(5));
+            values.redisSyncTimeout = between(REDIS_SYNC_TIMEOUT, timeout, Duration.ZERO, Duration.ofMinutes(5));
             return this;
         }
 
@@ -742,11 +717,7 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder redisMaxBufferedWrites(int max) {
-            if (max < 1 || max > MAX_PENDING_COUNT_LIMIT) {
-                throw new RevocationConfigurationException(REDIS_MAX_BUFFERED_WRITES,
-                        "'" + max + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
-            }
-            this.redisMaxBufferedWrites = max;
+            values.redisMaxBufferedWrites = count(REDIS_MAX_BUFFERED_WRITES, max);
             return this;
         }
 
@@ -756,8 +727,16 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder redisLease(Duration lease) {
-            this.redisLease = between(REDIS_LEASE, lease, Duration.ofSeconds(2), Duration.ofMinutes(5));
+            values.redisLease = between(REDIS_LEASE, lease, Duration.ofSeconds(2), Duration.ofMinutes(5));
             return this;
+        }
+
+        private static int count(String parameter, int value) {
+            if (value < 1 || value > MAX_PENDING_COUNT_LIMIT) {
+                throw new RevocationConfigurationException(parameter,
+                        "'" + value + "' must lie between 1 and " + MAX_PENDING_COUNT_LIMIT);
+            }
+            return value;
         }
 
         private static Duration between(String parameter, Duration value, Duration min, Duration max) {
@@ -776,15 +755,17 @@ public final class RevocationSettings {
         public RevocationSettings build() {
             // Outside an emulator the pool id carries its region: a mismatch is a typo that would
             // make every token fail the issuer check.
-            if (endpoint == null) {
-                int underscore = userPoolId.indexOf('_');
-                if (underscore < 0 || !userPoolId.substring(0, underscore).equals(region)
-                        || !POOL_SUFFIX.matcher(userPoolId.substring(underscore + 1)).matches()) {
-                    throw new RevocationConfigurationException(USER_POOL_ID, "'" + userPoolId
+            if (values.endpoint == null) {
+                String pool = values.userPoolId;
+                String region = values.region;
+                int underscore = pool.indexOf('_');
+                if (underscore < 0 || !pool.substring(0, underscore).equals(region)
+                        || !POOL_SUFFIX.matcher(pool.substring(underscore + 1)).matches()) {
+                    throw new RevocationConfigurationException(USER_POOL_ID, "'" + pool
                             + "' is not a user pool id of region " + region + " (expected " + region + "_AbCdEfGhI)");
                 }
             }
-            return new RevocationSettings(this);
+            return new RevocationSettings(values.copy());
         }
 
         private static String cookie(String parameter, String name) {
@@ -793,6 +774,48 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(parameter, "'" + value + "' is not a valid cookie name");
             }
             return value;
+        }
+    }
+
+    /**
+     * Every setting, with its default: a builder fills one, each settings object keeps its own copy.
+     * Adding a setting means a field here, a builder setter, an accessor (a Redis one in {@link Redis})
+     * and a row in {@link Parameters}.
+     */
+    private static final class Values implements Cloneable {
+        String region;
+        String userPoolId;
+        String clientId;
+        String clientSecret;
+        URI endpoint;
+        String issuer;
+        URI jwksUri;
+        Set<String> logoutPaths = Set.of("/logout");
+        String logoutRedirect;
+        String accessTokenCookie;
+        String refreshTokenCookie;
+        String tokenResolver;
+        Duration clockSkew = Duration.ofSeconds(60);
+        Duration cognitoTimeout = Duration.ofSeconds(5);
+        Duration maxTokenLifetime = Duration.ofDays(1);
+        Duration pendingDeadline = Duration.ofDays(1);
+        int maxPendingRevocations = 10_000;
+        long maxPendingBytes = 8L * 1024 * 1024;
+        boolean auditLog = true;
+        URI redisUri;
+        String redisKeyPrefix = "cognito-revoke:";
+        byte[] redisEncryptionKey;
+        Duration redisTimeout = Duration.ofMillis(500);
+        Duration redisSyncTimeout = Duration.ofSeconds(10);
+        int redisMaxBufferedWrites = 100_000;
+        Duration redisLease = Duration.ofSeconds(10);
+
+        Values copy() {
+            try {
+                return (Values) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 }

@@ -28,14 +28,6 @@ public final class InitParameters {
     private static final Pattern COUNT = Pattern.compile("\\d{1,9}");
     private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([km])?");
 
-    // Parameters without a default: an empty ${env:X:-} would only fail later as "required".
-    private static final Set<String> REQUIRED = Set.of(RevocationSettings.REGION, RevocationSettings.USER_POOL_ID,
-            RevocationSettings.CLIENT_ID);
-
-    // Parameters whose values may be secret: never echoed, not even as a mistyped variable name.
-    private static final Set<String> SECRETS = Set.of(RevocationSettings.CLIENT_SECRET,
-            RevocationSettings.REDIS_ENCRYPTION_KEY, RevocationSettings.REDIS_URI);
-
     private InitParameters() {
     }
 
@@ -63,78 +55,10 @@ public final class InitParameters {
         RevocationSettings.Builder b = RevocationSettings.builder(
                 v.get(RevocationSettings.REGION), v.get(RevocationSettings.USER_POOL_ID),
                 v.get(RevocationSettings.CLIENT_ID));
-        if (v.has(RevocationSettings.CLIENT_SECRET)) {
-            b.clientSecret(v.get(RevocationSettings.CLIENT_SECRET));
-        }
-        if (v.has(RevocationSettings.ENDPOINT)) {
-            b.endpoint(v.get(RevocationSettings.ENDPOINT));
-        }
-        if (v.has(RevocationSettings.ISSUER)) {
-            b.issuer(v.get(RevocationSettings.ISSUER));
-        }
-        if (v.has(RevocationSettings.JWKS_URI)) {
-            b.jwksUri(v.get(RevocationSettings.JWKS_URI));
-        }
-        if (v.has(RevocationSettings.LOGOUT_PATHS)) {
-            b.logoutPaths(paths(v.get(RevocationSettings.LOGOUT_PATHS)));
-        }
-        if (v.has(RevocationSettings.LOGOUT_REDIRECT)) {
-            b.logoutRedirect(v.get(RevocationSettings.LOGOUT_REDIRECT));
-        }
-        if (v.has(RevocationSettings.ACCESS_TOKEN_COOKIE)) {
-            b.accessTokenCookie(v.get(RevocationSettings.ACCESS_TOKEN_COOKIE));
-        }
-        if (v.has(RevocationSettings.REFRESH_TOKEN_COOKIE)) {
-            b.refreshTokenCookie(v.get(RevocationSettings.REFRESH_TOKEN_COOKIE));
-        }
-        if (v.has(RevocationSettings.TOKEN_RESOLVER)) {
-            b.tokenResolver(v.get(RevocationSettings.TOKEN_RESOLVER));
-        }
-        if (v.has(RevocationSettings.CLOCK_SKEW)) {
-            b.clockSkew(duration(RevocationSettings.CLOCK_SKEW, v.get(RevocationSettings.CLOCK_SKEW)));
-        }
-        if (v.has(RevocationSettings.COGNITO_TIMEOUT)) {
-            b.cognitoTimeout(duration(RevocationSettings.COGNITO_TIMEOUT, v.get(RevocationSettings.COGNITO_TIMEOUT)));
-        }
-        if (v.has(RevocationSettings.MAX_TOKEN_LIFETIME)) {
-            b.maxTokenLifetime(duration(RevocationSettings.MAX_TOKEN_LIFETIME,
-                    v.get(RevocationSettings.MAX_TOKEN_LIFETIME)));
-        }
-        if (v.has(RevocationSettings.PENDING_DEADLINE)) {
-            b.pendingDeadline(duration(RevocationSettings.PENDING_DEADLINE, v.get(RevocationSettings.PENDING_DEADLINE)));
-        }
-        if (v.has(RevocationSettings.MAX_PENDING_REVOCATIONS)) {
-            b.maxPendingRevocations(count(RevocationSettings.MAX_PENDING_REVOCATIONS,
-                    v.get(RevocationSettings.MAX_PENDING_REVOCATIONS)));
-        }
-        if (v.has(RevocationSettings.MAX_PENDING_BYTES)) {
-            b.maxPendingBytes(bytes(RevocationSettings.MAX_PENDING_BYTES, v.get(RevocationSettings.MAX_PENDING_BYTES)));
-        }
-        if (v.has(RevocationSettings.AUDIT_LOG)) {
-            b.auditLog(bool(RevocationSettings.AUDIT_LOG, v.get(RevocationSettings.AUDIT_LOG)));
-        }
-        if (v.has(RevocationSettings.REDIS_URI)) {
-            b.redisUri(v.get(RevocationSettings.REDIS_URI));
-        }
-        if (v.has(RevocationSettings.REDIS_KEY_PREFIX)) {
-            b.redisKeyPrefix(v.get(RevocationSettings.REDIS_KEY_PREFIX));
-        }
-        if (v.has(RevocationSettings.REDIS_ENCRYPTION_KEY)) {
-            b.redisEncryptionKey(v.get(RevocationSettings.REDIS_ENCRYPTION_KEY));
-        }
-        if (v.has(RevocationSettings.REDIS_TIMEOUT)) {
-            b.redisTimeout(duration(RevocationSettings.REDIS_TIMEOUT, v.get(RevocationSettings.REDIS_TIMEOUT)));
-        }
-        if (v.has(RevocationSettings.REDIS_SYNC_TIMEOUT)) {
-            b.redisSyncTimeout(duration(RevocationSettings.REDIS_SYNC_TIMEOUT,
-                    v.get(RevocationSettings.REDIS_SYNC_TIMEOUT)));
-        }
-        if (v.has(RevocationSettings.REDIS_MAX_BUFFERED_WRITES)) {
-            b.redisMaxBufferedWrites(count(RevocationSettings.REDIS_MAX_BUFFERED_WRITES,
-                    v.get(RevocationSettings.REDIS_MAX_BUFFERED_WRITES)));
-        }
-        if (v.has(RevocationSettings.REDIS_LEASE)) {
-            b.redisLease(duration(RevocationSettings.REDIS_LEASE, v.get(RevocationSettings.REDIS_LEASE)));
+        for (Parameters.Parameter<?> p : Parameters.all()) {
+            if (!p.required() && v.has(p.name())) {
+                p.apply(b, v.get(p.name()));
+            }
         }
         return b.build();
     }
@@ -272,12 +196,18 @@ public final class InitParameters {
         return d[a.length()][b.length()];
     }
 
-    private static Set<String> paths(String value) {
+    /**
+     * Parses comma-separated paths; the builder checks each.
+     *
+     * @param parameter the parameter, for the message
+     * @param value     the text
+     * @return the paths, in the order written
+     */
+    static Set<String> paths(String parameter, String value) {
         Set<String> paths = new LinkedHashSet<>();
         Arrays.stream(value.split(",")).map(String::strip).forEach(path -> {
             if (path.isEmpty()) {
-                throw new RevocationConfigurationException(RevocationSettings.LOGOUT_PATHS,
-                        "'" + value + "' has an empty entry");
+                throw new RevocationConfigurationException(parameter, "'" + value + "' has an empty entry");
             }
             paths.add(path);
         });
@@ -318,7 +248,7 @@ public final class InitParameters {
             String fix = env ? "set the environment variable " + key : "start the server with -D" + key + "=...";
             return "'" + placeholder + "' is not set" + (env ? " in the environment" : " as a system property")
                     + "; " + fix + ", or write a default in web.xml: " + withDefault + "value}"
-                    + (REQUIRED.contains(name) ? "" : ", or " + withDefault + "} to leave " + name + " unset");
+                    + (Parameters.named(name).required() ? "" : ", or " + withDefault + "} to leave " + name + " unset");
         }
 
         private static String resolve(String name, String raw, UnaryOperator<String> env, UnaryOperator<String> sys) {
@@ -341,7 +271,7 @@ public final class InitParameters {
                 if (value == null) {
                     // The secret's placeholder is echoed only when it names a variable the usual way:
                     // a secret pasted in as the variable's name must not leak into the log.
-                    if (SECRETS.contains(name) && !CONVENTIONAL_NAME.matcher(key).matches()) {
+                    if (Parameters.named(name).secret() && !CONVENTIONAL_NAME.matcher(key).matches()) {
                         throw new RevocationConfigurationException(name, "its ${" + m.group(1) + ":...} placeholder"
                                 + " names a variable that is not set; name it as variables are named (MY_SECRET)");
                     }
