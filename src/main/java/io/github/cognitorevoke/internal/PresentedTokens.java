@@ -11,13 +11,17 @@ import java.util.function.Predicate;
  *
  * <p>Applications read their token in many ways: the first or the last {@code Authorization}
  * header, any casing of the scheme, {@code trim()}, a split on spaces, a regular expression, the
- * first cookie of a name, a URL-decoded cookie, an {@code access_token} query parameter. So nothing
- * is parsed the one "right" way here: every {@code Authorization} header, every {@code Cookie}
- * header (when a token cookie is configured) and the query string are searched as text for JWS
+ * first cookie of a name, a URL-decoded cookie, an {@code access_token} query parameter, the header
+ * an AWS load balancer adds. So nothing is parsed the one "right" way here: every
+ * {@code Authorization} and {@code X-Amzn-Oidc-Accesstoken} header, every {@code Cookie} header
+ * (when a token cookie is configured) and the query string are searched as text for JWS
  * payloads ({@link TokenIds#anyMatch}), raw and, where they hold percent escapes, decoded. The
  * work is linear in the size of those headers, which the container bounds.
  */
 public final class PresentedTokens {
+
+    /** The header an AWS Application Load Balancer that signs users in with Cognito adds: the access token. */
+    static final String ALB_ACCESS_TOKEN = "X-Amzn-Oidc-Accesstoken";
 
     private final boolean cookies;
 
@@ -40,6 +44,9 @@ public final class PresentedTokens {
      */
     public CharSequence find(HttpServletRequest request, Predicate<CharSequence> revoked) {
         CharSequence found = header(request, "Authorization", revoked);
+        if (found == null) {
+            found = header(request, ALB_ACCESS_TOKEN, revoked);
+        }
         if (found == null && cookies) {
             found = header(request, "Cookie", revoked);
         }

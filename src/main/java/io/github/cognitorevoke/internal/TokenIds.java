@@ -1,6 +1,5 @@
 package io.github.cognitorevoke.internal;
 
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -56,7 +55,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        return payload(token, latin1(token), first + 1, second, ReadBudget.unlimited(), new Scratch());
+        return payload(latin1(token), first + 1, second, ReadBudget.unlimited(), new Scratch());
     }
 
     /**
@@ -100,7 +99,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
             if (next - dot > 10) {
-                TokenIds ids = payload(text, raw, dot + 1, next, budget, scratch);
+                TokenIds ids = payload(raw, dot + 1, next, budget, scratch);
                 if (ids != null && test.test(ids)) {
                     return true;
                 }
@@ -133,7 +132,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 String candidate = text.subSequence(start, end).toString();
                 int first = candidate.indexOf('.');
                 int second = candidate.indexOf('.', first + 1);
-                if (ids.equals(payload(candidate, latin1(candidate), first + 1, second, budget, new Scratch()))) {
+                if (ids.equals(payload(latin1(candidate), first + 1, second, budget, new Scratch()))) {
                     return candidate;
                 }
             }
@@ -161,7 +160,18 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      * then decoded from the text itself, as Nimbus decodes it.
      */
     private static byte[] latin1(CharSequence text) {
-        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        String s = text.toString();
+        byte[] raw = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (raw.length == s.length()) {
+            return raw;
+        }
+        // The encoder writes one '?' for a surrogate pair: positions must stay those of the text.
+        raw = new byte[s.length()];
+        for (int i = 0; i < raw.length; i++) {
+            char c = s.charAt(i);
+            raw[i] = c <= 0xff ? (byte) c : (byte) '?';
+        }
+        return raw;
     }
 
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
@@ -180,8 +190,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
     }
 
-    /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
-    static TokenIds payload(CharSequence text, byte[] raw, int start, int end, ReadBudget budget, Scratch scratch) {
+    /** The ids of the payload segment {@code raw[start, end)}, or null. Never throws. */
+    static TokenIds payload(byte[] raw, int start, int end, ReadBudget budget, Scratch scratch) {
         if (!mayOpenJson(raw, start, end)) {
             return null;
         }
@@ -204,9 +214,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         }
         if (n < 0) {
             // Characters outside the alphabet, or a length no encoder writes: decoded as Nimbus
-            // decodes it (it skips what is not base64), which never throws.
-            json = new Base64URL(text.subSequence(start, end).toString()).decode();
-            n = json.length;
+            // decodes it, skipping what is not base64 (either alphabet).
+            n = decodeLenient(raw, start, end, json);
         }
         TokenIds fast = new Scanner(json, n).object();
         if (fast != UNSURE) {
@@ -215,8 +224,37 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         return budget.take() ? nimbus(json, n) : null;
     }
 
+    /**
+     * Decodes as Nimbus's {@code Base64URL.decode()} does: characters of either alphabet
+     * ({@code -_} or {@code +/}) count, every other character (padding, percent signs, anything
+     * beyond Latin-1, which {@link #latin1} wrote as {@code ?}) is skipped, and bits left over at the
+     * end are dropped. Never fails; {@code out} holds at least 3/4 of the length.
+     */
+    private static int decodeLenient(byte[] raw, int start, int end, byte[] out) {
+        int o = 0;
+        int bits = 0;
+        int count = 0;
+        for (int i = start; i < end; i++) {
+            int v = EITHER_ALPHABET[raw[i] & 0xff];
+            if (v < 0) {
+                continue;
+            }
+            bits = bits << 6 | v;
+            count += 6;
+            if (count >= 8) {
+                count -= 8;
+                out[o++] = (byte) (bits >> count);
+                bits &= (1 << count) - 1;
+            }
+        }
+        return o;
+    }
+
     /** The 6-bit value of each byte in base64url, or -1, which makes any group it is shifted into negative. */
     private static final int[] BASE64URL = new int[256];
+
+    /** As {@link #BASE64URL}, with the standard alphabet's {@code +} and {@code /} too, as Nimbus reads them. */
+    private static final int[] EITHER_ALPHABET = new int[256];
 
     static {
         java.util.Arrays.fill(BASE64URL, -1);
@@ -224,6 +262,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         for (int i = 0; i < alphabet.length(); i++) {
             BASE64URL[alphabet.charAt(i)] = i;
         }
+        System.arraycopy(BASE64URL, 0, EITHER_ALPHABET, 0, 256);
+        EITHER_ALPHABET['+'] = 62;
+        EITHER_ALPHABET['/'] = 63;
     }
 
     /**
@@ -233,8 +274,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      */
     private static boolean mayOpenJson(byte[] raw, int start, int end) {
         int first = BASE64URL[raw[start] & 0xff] << 2 | (start + 1 < end ? BASE64URL[raw[start + 1] & 0xff] >> 4 : 0);
+        // 0xEF: a UTF-8 byte order mark, which Nimbus's JSON reader skips at the very start.
         return first < 0 || first == '{' || first == '[' || first == ' ' || first == '\t' || first == '\n'
-                || first == '\r';
+                || first == '\r' || first == 0xEF;
     }
 
     /** {@link #decode(byte[], int, int)} of a text's characters. */
@@ -339,6 +381,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             if (last < 0 || (b[last] != '}' && b[last] != ']')) {
                 return null; // Nimbus wants nothing after the object (or the pair array) but whitespace
+            }
+            if (n >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
+                i = 3; // one byte order mark at the very start, as Nimbus's JSON reader allows
             }
             ws();
             int c = at(i);

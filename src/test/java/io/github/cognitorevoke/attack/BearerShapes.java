@@ -46,6 +46,9 @@ public record BearerShapes(String name, String query, List<Map.Entry<String, Str
         shapes.add(shape("signature padded with base64url characters", "Authorization",
                 "Bearer " + token + "A".repeat(20_000)));
         shapes.add(shape("extra dotted part", "Authorization", "Bearer " + token + ".extra"));
+        shapes.add(shape("load balancer's access-token header", "X-Amzn-Oidc-Accesstoken", token));
+        shapes.add(shape("load balancer's header in another casing, beside a live bearer header",
+                "Authorization", "Bearer " + other, "x-amzn-oidc-accesstoken", token));
         shapes.add(new BearerShapes("access_token in the query", "?access_token=" + token, List.of()));
         shapes.add(new BearerShapes("percent-encoded access_token in the query",
                 "?access%5Ftoken=" + token.replace(".", "%2E"), List.of()));

@@ -248,4 +248,41 @@ class TokenIdsTest {
                 .isEqualTo(new TokenIds(null, "o", null, Long.MIN_VALUE));
         assertThat(TokenIds.peek(jwt("{\"jti\":null,\"jti\":\"x\"}"))).isNull();
     }
+
+    @Test
+    void anyMatch_charactersBeyondTheBasicPlaneBeforeTheToken_stillFindIt() {
+        // A surrogate pair is two chars of the text: the byte view must keep the text's positions.
+        String token = jwt("{\"jti\":\"after-astral\",\"sub\":\"u\"}");
+
+        assertThat(TokenIds.anyMatch("\uD83D\uDE00\uDB90\uDD65 x " + token, ids -> "after-astral".equals(ids.jti())))
+                .isTrue();
+    }
+
+    @Test
+    void peek_byteOrderMarkBeforeThePayload_readAsNimbusReadsIt() {
+        java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
+        byte[] json = "{\"jti\":\"bom-1\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+
+        assertThat(TokenIds.peek("eyJhbGciOiJSUzI1NiJ9." + e.encodeToString(withBom) + ".c2ln").jti()).isEqualTo("bom-1");
+    }
+
+    @Test
+    void anyMatch_segmentsWithCharactersOutsideTheAlphabet_decodedAsNimbusDoes_withoutItsHelp() {
+        // Nimbus skips what is not base64 (and reads + and / too); so does the decoder here.
+        String payload = segment("{\"jti\":\"odd-1\",\"sub\":\"u\"}");
+        String padded = payload.substring(0, 5) + "%~=\u00e9" + payload.substring(5);
+        ReadBudget none = ReadBudget.of(0);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+
+        TokenIds.anyMatch("x." + padded + ".s " + ("x." + segment("{\"a\":1}").substring(0, 4) + "~~".repeat(8) + ".").repeat(50),
+                ids -> seen.add(ids.jti()) && false, none);
+
+        assertThat(seen).containsExactly("odd-1");
+        assertThat(none.refused()).isFalse();
+    }
 }
