@@ -259,19 +259,6 @@ class TokenIdsTest {
     }
 
     @Test
-    void peek_byteOrderMarkBeforeThePayload_readAsNimbusReadsIt() {
-        java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
-        byte[] json = "{\"jti\":\"bom-1\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] withBom = new byte[json.length + 3];
-        withBom[0] = (byte) 0xEF;
-        withBom[1] = (byte) 0xBB;
-        withBom[2] = (byte) 0xBF;
-        System.arraycopy(json, 0, withBom, 3, json.length);
-
-        assertThat(TokenIds.peek("eyJhbGciOiJSUzI1NiJ9." + e.encodeToString(withBom) + ".c2ln").jti()).isEqualTo("bom-1");
-    }
-
-    @Test
     void anyMatch_segmentsWithCharactersOutsideTheAlphabet_decodedAsNimbusDoes_withoutItsHelp() {
         // Nimbus skips what is not base64 (and reads + and / too); so does the decoder here.
         String payload = segment("{\"jti\":\"odd-1\",\"sub\":\"u\"}");
