@@ -33,8 +33,7 @@ class AuditLogTest {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
         RevocationSettings settings = settings().build();
-        engine = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).build();
+        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
         engine.observers().add(new AuditLog(log));
     }
 

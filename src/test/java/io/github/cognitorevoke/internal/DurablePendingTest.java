@@ -176,8 +176,7 @@ class DurablePendingTest {
             RevocationSettings settings = settings(tune, stub);
             store = new RedisPendingStore(connections, settings, clock, RedisPendingStore.newNodeId(),
                     heartbeatInBackground);
-            engine = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                    .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).pendingStore(store).build();
+            engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).pendingStore(store).build();
         }
 
         void sweep() {
@@ -636,8 +635,8 @@ class DurablePendingTest {
         RedisConnections connections = SharedDenylists.connect(settings);
         PendingStore store = SharedDenylists.pendingStore(settings, clock, connections);
         assertThat(store).isInstanceOf(RedisPendingStore.class);
-        RevocationEngine a = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).pendingStore(store).build();
+        RevocationEngine a = RevocationEngine.builder(settings).clock(clock)
+                .cognito(cognito).pendingStore(store).build();
         String token = refreshToken("late-connect");
         try {
             assertThat(a.logout(null, token).status()).isEqualTo(Status.PENDING);
@@ -675,8 +674,8 @@ class DurablePendingTest {
         assertThat(logged).filteredOn(r -> r.getMessage().contains("redisEncryptionKey")).singleElement()
                 .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway().onRevoke(t -> THROTTLED);
-        try (RevocationEngine engine = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).pendingStore(store).build()) {
+        try (RevocationEngine engine = RevocationEngine.builder(settings).clock(clock)
+                .cognito(cognito).pendingStore(store).build()) {
             assertThat(engine.logout(null, refreshToken("local")).status()).isEqualTo(Status.PENDING);
             engine.retryDue();
             assertThat(engine.pendingCount()).isEqualTo(1);

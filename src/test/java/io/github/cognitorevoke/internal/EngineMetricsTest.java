@@ -43,8 +43,7 @@ class EngineMetricsTest {
     }
 
     private RevocationEngine engine(boolean background) {
-        RevocationEngine.Builder b = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings));
+        RevocationEngine.Builder b = RevocationEngine.builder(settings).clock(clock);
         return (background ? b.retryInBackground() : b).build();
     }
 

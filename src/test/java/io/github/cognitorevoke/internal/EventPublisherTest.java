@@ -50,8 +50,7 @@ class EventPublisherTest {
                 .jwksUri(stub.jwksUri())
                 .pendingDeadline(DEADLINE)
                 .build();
-        engine = RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).build();
+        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
         engine.observers().add(new EventPublisher(clock, everyType()));
     }
 

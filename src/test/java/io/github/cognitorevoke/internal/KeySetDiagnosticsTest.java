@@ -79,7 +79,7 @@ class KeySetDiagnosticsTest {
             RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), "webclient")
                     .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri()).build();
             AccessTokenVerifier verifier = new AccessTokenVerifier(settings, Clock.systemUTC());
-            RevocationEngine engine = RevocationEngine.builder(settings).clock(Clock.systemUTC()).denylist(new CaffeineDenylist(Clock.systemUTC()))
+            RevocationEngine engine = RevocationEngine.builder(settings).clock(Clock.systemUTC())
                     .verifier(verifier).cognito(new ScriptedCognitoGateway()).build();
             assertThat(verifier.prefetchKeys()).isTrue();
             // The refresh-ahead executor starts its (non-daemon) thread for its first task, some

@@ -66,8 +66,7 @@ class RevocationEngineTest {
             b.clientSecret(secret);
         }
         RevocationSettings settings = b.build();
-        return RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings)).build();
+        return RevocationEngine.builder(settings).clock(clock).build();
     }
 
     private RevocationEngine useEngine(String clientId, String secret) {

@@ -64,8 +64,7 @@ class RevocationRulesTest {
                 .issuer(stub.issuer())
                 .jwksUri(stub.jwksUri())
                 .pendingDeadline(DEADLINE)).build();
-        return RevocationEngine.builder(settings).clock(clock).denylist(new CaffeineDenylist(clock))
-                .verifier(new AccessTokenVerifier(settings, clock)).cognito(cognito).build();
+        return RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
     }
 
     private void useEngine(UnaryOperator<RevocationSettings.Builder> tune) {
