@@ -125,10 +125,19 @@ public final class Installation implements AutoCloseable {
             CaffeineDenylist local = new CaffeineDenylist(clock);
             // Only with redisUri is a Lettuce class ever loaded; the gate checks that Lettuce is there first.
             RedisConnections redis = settings.redisUri().isPresent() ? SharedDenylists.connect(settings) : null;
-            Denylist denylist = redis == null ? local : SharedDenylists.start(settings, clock, local, redis);
-            RevocationEngine engine = RevocationEngine.builder(settings).clock(clock).denylist(denylist)
-                    .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings))
-                    .pendingStore(SharedDenylists.pendingStore(settings, clock, redis)).retryInBackground().build();
+            RevocationEngine engine;
+            try {
+                Denylist denylist = redis == null ? local : SharedDenylists.start(settings, clock, local, redis);
+                engine = RevocationEngine.builder(settings).clock(clock).denylist(denylist)
+                        .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings))
+                        .pendingStore(SharedDenylists.pendingStore(settings, clock, redis)).retryInBackground().build();
+            } catch (RuntimeException | Error e) {
+                // A failed deployment does not leave the shared client (its event loops) running.
+                if (redis != null) {
+                    redis.close();
+                }
+                throw e;
+            }
             if (settings.auditLog()) {
                 engine.observers().add(new AuditLog());
             }
