@@ -3,6 +3,7 @@ package io.github.cognitorevoke;
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.ExpiredCookies;
 import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.LogoutAnswer;
 import io.github.cognitorevoke.internal.LogoutRules;
 import io.github.cognitorevoke.internal.PresentedTokens;
@@ -70,13 +71,13 @@ public final class RevocationFilter implements Filter {
 
     @Override
     public void init(FilterConfig config) throws ServletException {
-        Installation installation = Bootstrap.installation(config.getServletContext());
+        Installation installation = Installations.installation(config.getServletContext());
         if (installation == null) {
             // No deployment check ran (the container skipped the library's initializer): build our
             // own and publish it, so that the application's CDI bean shares this denylist.
             RevocationSettings settings = Bootstrap.settings(Bootstrap.params(
                     Collections.list(config.getInitParameterNames()), config::getInitParameter));
-            own = Installation.create(settings, config.getServletContext().getClassLoader());
+            own = Bootstrap.install(config.getServletContext(), settings);
             Bootstrap.publish(config.getServletContext(), own);
             installation = own;
         }
@@ -189,7 +190,7 @@ public final class RevocationFilter implements Filter {
     @Override
     public void destroy() {
         if (own != null) {
-            own.engine().close();
+            own.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.cognitorevoke;
 
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.Installation;
+import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,8 @@ public class TokenRevocationService implements AutoCloseable {
 
     private ServletContext servletContext;
     private volatile RevocationEngine engine;
+    // Made by create, closed by close.
+    private Installation own;
 
     /** For CDI. */
     protected TokenRevocationService() {
@@ -47,7 +50,10 @@ public class TokenRevocationService implements AutoCloseable {
      * @return a service; close it when done
      */
     public static TokenRevocationService create(RevocationSettings settings) {
-        return new TokenRevocationService(RevocationEngine.create(Objects.requireNonNull(settings, "settings")));
+        Installation own = Installation.builder(Objects.requireNonNull(settings, "settings")).build();
+        TokenRevocationService service = new TokenRevocationService(own.engine());
+        service.own = own;
+        return service;
     }
 
     /**
@@ -63,7 +69,7 @@ public class TokenRevocationService implements AutoCloseable {
     RevocationEngine engine() {
         RevocationEngine e = engine;
         if (e == null) {
-            e = Bootstrap.engine(servletContext);
+            e = Installations.engine(servletContext);
             engine = e;
         }
         return e;
@@ -174,7 +180,9 @@ public class TokenRevocationService implements AutoCloseable {
     /** Closes a service made by {@link #create}; the CDI bean's engine closes with the application. */
     @Override
     public void close() {
-        if (servletContext == null && engine != null) {
+        if (own != null) {
+            own.close();
+        } else if (servletContext == null && engine != null) {
             engine.close();
         }
     }

@@ -3,7 +3,7 @@ package io.github.cognitorevoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.ActiveHealth;
 import io.github.cognitorevoke.testing.CognitoStub;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -72,14 +72,14 @@ class MetricsDeploymentTest {
         server.setHandler(new ContextHandlerCollection(shop, admin));
         server.start();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> Bootstrap.activeHealth().ready());
-        RevocationHealth both = Bootstrap.activeHealth();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ActiveHealth.combined().ready());
+        RevocationHealth both = ActiveHealth.combined();
         assertThat(both.live()).isTrue();
         assertThat(both.detail()).contains("/shop: ", "/admin: ");
 
         shop.stop();
 
-        assertThat(Bootstrap.activeHealth().detail()).doesNotContain("/shop");
+        assertThat(ActiveHealth.combined().detail()).doesNotContain("/shop");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.github.cognitorevoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.RevocationEngine;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RedisProcess;
@@ -41,7 +41,7 @@ class SharedDenylistOutageFilterTest {
             server.setHandler(context);
             server.start();
             String base = "http://127.0.0.1:" + connector.getLocalPort() + "/app";
-            RevocationEngine engine = Bootstrap.installation(context.getServletContext()).engine();
+            RevocationEngine engine = Installations.installation(context.getServletContext()).engine();
             StubTokens t = stub.login(CLIENT, "alice");
             assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(200);
 

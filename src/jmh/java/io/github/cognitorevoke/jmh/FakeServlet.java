@@ -1,7 +1,7 @@
 package io.github.cognitorevoke.jmh;
 
 import io.github.cognitorevoke.RevocationFilter;
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.DefaultTokenResolver;
 import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.RevocationEngine;
@@ -78,7 +78,7 @@ final class FakeServlet {
     /** The filter over an installation, initialised as a container would (no init-params). */
     static RevocationFilter filter(RevocationEngine engine) throws ServletException {
         RevocationFilter filter = new RevocationFilter();
-        filter.init(config(context(Map.of(Bootstrap.ATTRIBUTE,
+        filter.init(config(context(Map.of(Installations.ATTRIBUTE,
                 new Installation(engine, new DefaultTokenResolver(engine.settings()))))));
         return filter;
     }

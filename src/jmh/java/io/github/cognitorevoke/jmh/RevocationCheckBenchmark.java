@@ -177,9 +177,11 @@ public class RevocationCheckBenchmark {
         if (!verifier.prefetchKeys() || verifier.vouchedSubject(revokedHeaders[0].substring(7)) == null) {
             throw new IllegalStateException("the verifier holds no key for the tokens");
         }
-        engine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
+        engine = RevocationEngine.builder(settings).clock(clock).denylist(denylist)
+                .verifier(verifier).cognito(new SdkCognitoGateway(settings)).build();
         filter = FakeServlet.filter(engine);
-        observedEngine = new RevocationEngine(settings, clock, denylist, verifier, new SdkCognitoGateway(settings), false);
+        observedEngine = RevocationEngine.builder(settings).clock(clock).denylist(denylist)
+                .verifier(verifier).cognito(new SdkCognitoGateway(settings)).build();
         observedEngine.observers().add(new EventPublisher(clock, new EventPublisher.Delivery() {
             @Override
             @SuppressWarnings("unchecked")
@@ -329,8 +331,8 @@ public class RevocationCheckBenchmark {
 
     /** The engine as the tests build it; neither the verifier's key set nor Cognito is ever reached. */
     static RevocationEngine engine(RevocationSettings settings, Clock clock, CaffeineDenylist denylist) {
-        return new RevocationEngine(settings, clock, denylist, new AccessTokenVerifier(settings, clock),
-                new SdkCognitoGateway(settings), false);
+        return RevocationEngine.builder(settings).clock(clock).denylist(denylist)
+                .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings)).build();
     }
 
     /** An access token with the claims, in the order, that Cognito issues them. */

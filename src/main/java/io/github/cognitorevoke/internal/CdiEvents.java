@@ -74,7 +74,7 @@ public class CdiEvents {
      */
     void start(@Observes @Initialized(ApplicationScoped.class) Object payload) {
         if (payload instanceof ServletContext context) {
-            Bootstrap.whenInstalled(context, this::attach);
+            Installations.whenInstalled(context, this::attach);
         }
     }
 

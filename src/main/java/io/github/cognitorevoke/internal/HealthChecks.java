@@ -17,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The MicroProfile Health checks, as synthetic beans: a liveness and a readiness check, both named
  * {@code cognito-revoke}, over the running application's {@code TokenRevocationService.health()}
- * ({@link Bootstrap#activeHealth()}). Loaded only by
+ * ({@link ActiveHealth#combined()}). Loaded only by
  * {@link HealthExtension} once MicroProfile Health is known to be present; no class of the library
  * implements {@code HealthCheck} (the checks are lambdas), so nothing fails to load without it.
  */
@@ -43,7 +43,7 @@ final class HealthChecks {
                 .scope(Dependent.class)
                 // Not through the CDI service: Payara resolves a synthetic bean's lookups in the
                 // extension's bean archive, which does not see the library's beans.
-                .createWith(creation -> check(Bootstrap::activeHealth, up));
+                .createWith(creation -> check(ActiveHealth::combined, up));
     }
 
     /**

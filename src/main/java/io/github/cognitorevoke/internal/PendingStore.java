@@ -1,7 +1,5 @@
 package io.github.cognitorevoke.internal;
 
-import io.github.cognitorevoke.RevocationSettings;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -132,28 +130,4 @@ public interface PendingStore {
 
     /** Releases this node's lease, so that other nodes take over what it leaves, and its resources. */
     void close();
-
-    /**
-     * The store a deployment uses: none without {@code redisUri}; none, and one warning, without
-     * {@code redisEncryptionKey}, since refresh tokens are never written to Redis in clear.
-     *
-     * @param settings the settings
-     * @param clock    the time source for leases and deadlines
-     * @return the store
-     */
-    static PendingStore open(RevocationSettings settings, Clock clock) {
-        if (settings.redisServer().isEmpty()) {
-            return NONE;
-        }
-        if (settings.redisEncryptionKey().isEmpty()) {
-            System.getLogger("io.github.cognitorevoke").log(System.Logger.Level.WARNING, "cognito-revoke: "
-                    + RevocationSettings.REDIS_URI + " is set but " + RevocationSettings.REDIS_ENCRYPTION_KEY
-                    + " is not, so no refresh token is written to Redis: a revocation answered 202 stays on the node"
-                    + " that accepted it and is lost if that node stops before Cognito confirms it; set "
-                    + RevocationSettings.REDIS_ENCRYPTION_KEY + " (openssl rand -base64 32, the same on every node)"
-                    + " to let another node finish it");
-            return NONE;
-        }
-        return io.github.cognitorevoke.internal.redis.RedisPendingStore.open(settings, clock);
-    }
 }

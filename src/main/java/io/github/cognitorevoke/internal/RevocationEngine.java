@@ -6,168 +6,162 @@ import io.github.cognitorevoke.LogoutResult.Refusal;
 import io.github.cognitorevoke.RevocationHealth;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
-import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
 import io.github.cognitorevoke.internal.CognitoGateway.Retry;
 import io.github.cognitorevoke.internal.PendingRevocations.Admission;
 import io.github.cognitorevoke.internal.PendingRevocations.Digest;
 import io.github.cognitorevoke.internal.PendingRevocations.Entry;
-import io.github.cognitorevoke.internal.PendingRevocations.Kind;
-import io.github.cognitorevoke.internal.PendingRevocations.Trust;
-import io.github.cognitorevoke.internal.redis.SharedDenylists;
+import io.github.cognitorevoke.internal.RevocationObserver.Match;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
  * The decisions of cognito-revoke, with no servlet API in sight: what to verify, what to denylist
- * for how long, when to call Cognito, and what to retry.
+ * for how long ({@link Lifetimes}), when to call Cognito, and what to retry ({@link RetryWorker}).
  *
  * <p>One engine serves one application: the filter and every injection point of the CDI service
- * share it. It owns a single daemon thread that retries pending Cognito calls with exponential
- * backoff; {@link #close()} stops it.
+ * share it. It is built by {@link #builder} from the parts it is handed (an {@link Installation}
+ * hands it a deployment's), and {@link #close()} closes them.
  *
- * <p>Lifetimes of denylist entries (L = {@code maxTokenLifetime}, S = {@code clockSkew}):
- * <ul>
- *   <li>a {@code jti}: the token's {@code exp} + S;</li>
- *   <li>a family ({@code origin_jti}) whose refresh token is revoked, refused or absent:
- *   logout + max(L, the presented token's {@code exp - iat}) + S, since an ID token of the family
- *   may outlive the access token;</li>
- *   <li>a family whose revocation goes pending: the pending entry's deadline + L + S, since the
- *   refresh token can mint siblings until Cognito confirms or the entry is dropped;</li>
- *   <li>a sign-out cut-off: now + L + S.</li>
- * </ul>
- * Entries are only ever added or lengthened by the logout that makes them; a later completion or
+ * <p>Entries are only ever added or lengthened by the logout that makes them; a later completion or
  * refusal changes nothing, so no request can cancel, shorten or extend another's entry.
  *
- * <p>Pending work is bounded and isolated as {@link PendingRevocations} describes. Each sweep of
- * the retry thread first drops entries past their deadline, then calls every due verified entry;
- * while Cognito is failing and nothing was due, it probes with the earliest entry (verified
- * first), and when Cognito answers again makes every verified entry due at once. Unverified entries
- * get at most {@link #UNVERIFIED_CALLS_PER_SWEEP} calls per sweep, none once a call of the sweep
- * was asked to retry, so junk never delays a genuine user's revocation.
- *
- * <p>With a {@link PendingStore} (Redis, when {@code redisEncryptionKey} is set) an entry is saved
- * there when it first goes pending and forgotten when it ends; each sweep, right after dropping what
- * is past its deadline, renews this node's lease and takes over what nodes that went away left;
- * {@link #close()} hands this node's entries to the others.
+ * <p>Pending work is bounded and isolated as {@link PendingRevocations} describes, and retried as
+ * {@link RetryWorker} describes.
  */
 public final class RevocationEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
     /** Cognito refresh tokens are JWEs of about 1.7 KiB; a longer one is refused before any work. */
     static final int MAX_REFRESH_TOKEN_LENGTH = 8 * 1024;
-    /** Calls for unverified work per one-second sweep, well under Cognito's default RevokeToken quota. */
-    static final int UNVERIFIED_CALLS_PER_SWEEP = 20;
-    /** Until the pool's key set was fetched once, it is fetched in the background this often. */
-    static final long KEY_PREFETCH_INTERVAL_SECONDS = 30;
 
     private final RevocationSettings settings;
     private final Clock clock;
+    private final Lifetimes lifetimes;
     private final Denylist denylist;
     private final AccessTokenVerifier verifier;
     private final CognitoGateway cognito;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private final PendingRevocations pending;
-    private final PendingStore store;
     private final Observers observers = new Observers();
     private final PeekCache peeked = new PeekCache();
-    private final ScheduledExecutorService retrier;
-    private final ScheduledFuture<?> retryTask;
+    private final RetryWorker worker;
     private final RevocationMetrics metrics;
-    // Set by any attempt that was asked to retry, cleared by any that Cognito answered.
-    private volatile boolean cognitoFailing;
 
-    /**
-     * Wires an engine.
-     *
-     * @param settings          the settings
-     * @param clock             the time source for expiry, verification, deadlines and backoff
-     * @param denylist          where revoked ids are kept
-     * @param verifier          verifies access tokens
-     * @param cognito           calls Cognito
-     * @param retryInBackground whether to start the retry thread (tests drive {@link #retryDue()})
-     */
-    public RevocationEngine(RevocationSettings settings, Clock clock, Denylist denylist, AccessTokenVerifier verifier,
-                            CognitoGateway cognito, boolean retryInBackground) {
-        this(settings, clock, denylist, verifier, cognito, retryInBackground, PendingStore.NONE);
-    }
-
-    /**
-     * Wires an engine whose pending revocations outlive it in a shared store.
-     *
-     * @param settings          the settings
-     * @param clock             the time source for expiry, verification, deadlines and backoff
-     * @param denylist          where revoked ids are kept
-     * @param verifier          verifies access tokens
-     * @param cognito           calls Cognito
-     * @param retryInBackground whether to start the retry thread (tests drive {@link #retryDue()})
-     * @param store             where pending revocations are kept for other nodes; closed with the engine
-     */
-    public RevocationEngine(RevocationSettings settings, Clock clock, Denylist denylist, AccessTokenVerifier verifier,
-                            CognitoGateway cognito, boolean retryInBackground, PendingStore store) {
-        this.settings = settings;
-        this.store = store;
-        this.clock = clock;
-        this.denylist = denylist;
-        this.verifier = verifier;
-        this.cognito = cognito;
+    private RevocationEngine(Builder b) {
+        this.settings = b.settings;
+        this.clock = b.clock;
+        this.lifetimes = Lifetimes.of(settings);
+        this.denylist = b.denylist != null ? b.denylist : new CaffeineDenylist(clock);
+        this.verifier = b.verifier != null ? b.verifier : new AccessTokenVerifier(settings, clock);
+        this.cognito = b.cognito != null ? b.cognito : new SdkCognitoGateway(settings);
         this.pending = new PendingRevocations(settings.maxPendingRevocations(), settings.maxPendingBytes());
         this.metrics = new RevocationMetrics(denylist::size, pending::size, pending::oldestAdmission, clock);
+        this.worker = new RetryWorker(clock, pending, b.store, cognito, observers, warnings, settings.pendingDeadline());
         observers.add(metrics);
         verifier.observeFetches(observers);
-        if (retryInBackground) {
-            retrier = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "cognito-revoke-retry");
-                t.setDaemon(true);
-                return t;
-            });
-            retryTask = retrier.scheduleWithFixedDelay(this::retryDueQuietly, 1, 1, TimeUnit.SECONDS);
-            // Readiness and a quick first logout: fetch the pool's keys now, again every 30 s until it works.
-            retrier.scheduleWithFixedDelay(verifier::prefetchKeys, 0, KEY_PREFETCH_INTERVAL_SECONDS, TimeUnit.SECONDS);
-        } else {
-            retrier = null;
-            retryTask = null;
+        if (b.retryInBackground) {
+            worker.start(verifier::prefetchKeys);
         }
     }
 
     /**
-     * Builds the default engine: Caffeine denylist (shared through Redis when {@code redisUri} is set:
-     * waits for its first sync at most {@code redisSyncTimeout}), Nimbus verifier, SDK client, system clock.
+     * Starts building an engine.
      *
      * @param settings the settings
-     * @return the engine
-     * @throws io.github.cognitorevoke.RevocationConfigurationException if {@code redisUri} is set and
-     *         Lettuce is not on the class path
+     * @return a builder
      */
-    public static RevocationEngine create(RevocationSettings settings) {
-        Clock clock = Clock.systemUTC();
-        CaffeineDenylist local = new CaffeineDenylist(clock);
-        // Shared through Redis when redisUri is set; only then is a Lettuce class ever loaded (and the
-        // denylist's check that Lettuce is there runs before the pending store touches it).
-        Denylist denylist = settings.redisUri().isPresent() ? SharedDenylists.start(settings, clock, local) : local;
-        RevocationEngine engine = new RevocationEngine(settings, clock, denylist,
-                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), true,
-                PendingStore.open(settings, clock));
-        if (settings.auditLog()) {
-            engine.observers().add(new AuditLog());
+    public static Builder builder(RevocationSettings settings) {
+        return new Builder(settings);
+    }
+
+    /**
+     * Builds an engine from the parts it is handed; what is not handed is made from the settings.
+     * The engine closes every part it is handed.
+     */
+    public static final class Builder {
+        private final RevocationSettings settings;
+        private Clock clock = Clock.systemUTC();
+        private Denylist denylist;
+        private AccessTokenVerifier verifier;
+        private CognitoGateway cognito;
+        private PendingStore store = PendingStore.NONE;
+        private boolean retryInBackground;
+
+        private Builder(RevocationSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
         }
-        return engine;
+
+        /**
+         * @param clock the time source for expiry, verification, deadlines and backoff; default the system's (UTC)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param denylist where revoked ids are kept; default a {@link CaffeineDenylist} on the clock
+         * @return this builder
+         */
+        public Builder denylist(Denylist denylist) {
+            this.denylist = Objects.requireNonNull(denylist, "denylist");
+            return this;
+        }
+
+        /**
+         * @param verifier verifies access tokens; default one made from the settings and the clock
+         * @return this builder
+         */
+        public Builder verifier(AccessTokenVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /**
+         * @param cognito calls Cognito; default the AWS SDK's client
+         * @return this builder
+         */
+        public Builder cognito(CognitoGateway cognito) {
+            this.cognito = Objects.requireNonNull(cognito, "cognito");
+            return this;
+        }
+
+        /**
+         * @param store where pending revocations are kept for other nodes; default {@link PendingStore#NONE}
+         * @return this builder
+         */
+        public Builder pendingStore(PendingStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Starts the retry thread (a sweep every second, the key prefetch) with the engine; without
+         * it, pending work moves only when {@link RevocationEngine#retryDue()} is called (tests).
+         *
+         * @return this builder
+         */
+        public Builder retryInBackground() {
+            this.retryInBackground = true;
+            return this;
+        }
+
+        /** @return the engine */
+        public RevocationEngine build() {
+            return new RevocationEngine(this);
+        }
     }
 
     /** @return the settings */
@@ -221,9 +215,7 @@ public final class RevocationEngine implements AutoCloseable {
         if (token != null) {
             denylisted = denylistJti(token, writes);
             if (token.originJti() != null) {
-                Duration lifetime = Duration.between(token.issuedAt(), token.expiresAt());
-                writes.add(denylist.add(token.originJti(), now.plus(longer(settings.maxTokenLifetime(), lifetime))
-                        .plus(settings.clockSkew())));
+                writes.add(denylist.add(token.originJti(), lifetimes.family(now, token.issuedAt(), token.expiresAt())));
             } else if (denylisted) {
                 warnings.warn("no-origin-jti", "cognito-revoke: access tokens of app client " + settings.clientId()
                         + " carry no origin_jti, so only the presented token is denylisted, not its siblings;"
@@ -288,10 +280,6 @@ public final class RevocationEngine implements AutoCloseable {
         }
     }
 
-    private static Duration longer(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     /** The key that bounds a verified caller's pending refresh tokens: its token family. */
     private static String familyKey(AccessTokenVerifier.Verified token) {
         if (token.originJti() != null) {
@@ -303,8 +291,7 @@ public final class RevocationEngine implements AutoCloseable {
     /** Until the pending entry's deadline the refresh token may mint siblings: keep the family past it. */
     private void holdFamily(AccessTokenVerifier.Verified token, Entry entry, List<CompletableFuture<Void>> writes) {
         if (token != null && token.originJti() != null) {
-            writes.add(denylist.add(token.originJti(),
-                    entry.deadline().plus(settings.maxTokenLifetime()).plus(settings.clockSkew())));
+            writes.add(denylist.add(token.originJti(), lifetimes.pendingFamily(entry.deadline())));
         }
     }
 
@@ -342,7 +329,7 @@ public final class RevocationEngine implements AutoCloseable {
                     + " client (UpdateUserPoolClient, EnableTokenRevocation=true)");
             return false;
         }
-        writes.add(denylist.add(token.jti(), token.expiresAt().plus(settings.clockSkew())));
+        writes.add(denylist.add(token.jti(), lifetimes.jti(token.expiresAt())));
         return true;
     }
 
@@ -353,10 +340,8 @@ public final class RevocationEngine implements AutoCloseable {
      * @return completes when every node can know the cut-off
      */
     public CompletableFuture<Void> cutOff(String subject) {
-        Instant now = clock.instant();
-        // Tokens carry whole seconds: reject the current second too, so none issued before slips by.
-        return denylist.cutOff(subject, Instant.ofEpochSecond(now.getEpochSecond() + 1),
-                now.plus(settings.maxTokenLifetime()).plus(settings.clockSkew()).plusSeconds(1));
+        Lifetimes.CutOff cut = lifetimes.cutOff(clock.instant());
+        return denylist.cutOff(subject, cut.notBefore(), cut.until());
     }
 
     /**
@@ -418,7 +403,8 @@ public final class RevocationEngine implements AutoCloseable {
     public boolean anyRevoked(CharSequence text, ReadBudget budget) {
         if (text instanceof String s) {
             for (TokenIds ids : peeked.ids(s, budget)) {
-                if (revoked(ids)) {
+                // match() itself, no call in between: the hottest loop inlines as deep as it can.
+                if (match(ids) != null) {
                     return true;
                 }
             }
@@ -428,9 +414,19 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     private boolean revoked(TokenIds ids) {
-        return (ids.jti() != null && denylist.contains(ids.jti()))
-                || (ids.originJti() != null && denylist.contains(ids.originJti()))
-                || (ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub()));
+        return match(ids) != null;
+    }
+
+    /** Which id of a payload is revoked, if any: the one rule of both the check and the report. */
+    private Match match(TokenIds ids) {
+        if (ids.jti() != null && denylist.contains(ids.jti())) {
+            return Match.JTI;
+        }
+        if (ids.originJti() != null && denylist.contains(ids.originJti())) {
+            return Match.ORIGIN_JTI;
+        }
+        return ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub())
+                ? Match.SIGNED_OUT : null;
     }
 
     /**
@@ -460,10 +456,7 @@ public final class RevocationEngine implements AutoCloseable {
 
     /** Reports the first revoked payload only, so a rejected request costs one signature check at most. */
     private boolean reportIfRevoked(String path, CharSequence text, TokenIds ids, ReadBudget budget) {
-        RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
-                ? RevocationObserver.Match.JTI
-                : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
-                : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
+        Match match = match(ids);
         if (match != null) {
             // The payload's sub is whatever the sender wrote: name a user only for a token we can vouch for.
             String token = observers.usesRejectedSubject() ? TokenIds.compactWith(text, ids, budget) : null;
@@ -489,7 +482,7 @@ public final class RevocationEngine implements AutoCloseable {
      * @return whether pending revocations are being retried
      */
     public boolean retryWorkerAlive() {
-        return retryTask != null && !retryTask.isDone() && !retrier.isShutdown();
+        return worker.alive();
     }
 
     /** @return whether the pool's key set was fetched (and parsed) at least once */
@@ -536,7 +529,7 @@ public final class RevocationEngine implements AutoCloseable {
     /** The first call of a fresh entry, made on the caller's thread. */
     private LogoutResult firstAttempt(Entry entry, AccessTokenVerifier.Verified token, boolean denylisted,
                                       List<CompletableFuture<Void>> writes) {
-        Outcome outcome = attempt(entry);
+        Outcome outcome = worker.attempt(entry);
         if (outcome instanceof Retry) {
             holdFamily(token, entry, writes);
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
@@ -548,162 +541,18 @@ public final class RevocationEngine implements AutoCloseable {
         return new LogoutResult(LogoutResult.Status.COMPLETED, denylisted, Optional.empty());
     }
 
-    /** Calls Cognito for an in-flight entry, then requeues it with backoff or ends it. */
-    private Outcome attempt(Entry entry) {
-        Outcome outcome;
-        long started = System.nanoTime();
-        try {
-            outcome = entry.kind() == Kind.REVOKE
-                    ? cognito.revoke(entry.credential()) : cognito.globalSignOut(entry.credential());
-        } catch (RuntimeException e) {
-            // A gateway must not throw; if one does, the entry must still be requeued, never leaked in flight.
-            outcome = new Retry("calling Cognito failed: " + e.getClass().getSimpleName(), null);
-        }
-        if (outcome instanceof Retry r && r.refusedIfUnverified() != null && entry.trust() == Trust.UNVERIFIED) {
-            outcome = r.refusedIfUnverified();
-        }
-        observers.cognitoCalled(entry.kind() == Kind.GLOBAL_SIGN_OUT, outcome, System.nanoTime() - started);
-        if (outcome instanceof Retry retry) {
-            cognitoFailing = true;
-            entry.attempts++;
-            Instant next = clock.instant().plus(backoff(entry.attempts));
-            // Saved while still in flight, so that no sweep can finish it (and remove it) before it is saved.
-            if (pending.share(entry)) {
-                store.save(stored(entry));
-            }
-            pending.requeue(entry, next);
-            warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
-                    + "; the revocation is kept and retried in the background until its deadline"
-                    + (retry.operator() == null ? "" : ": " + retry.operator()));
-            return outcome;
-        }
-        cognitoFailing = false;
-        pending.finish(entry);
-        if (entry.shared) {
-            store.remove(entry.id());
-        }
-        if (outcome instanceof Refused r && r.operator() != null) {
-            warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
-        }
-        if (entry.attempts() > 0) {
-            if (outcome instanceof Done) {
-                LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
-                        entry.attempts() + 1);
-            }
-            observers.pendingEnded(outcome instanceof Done ? RevocationObserver.PendingEnd.COMPLETED
-                    : RevocationObserver.PendingEnd.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
-        }
-        return outcome;
-    }
-
     /**
      * One sweep of the pending work; runs on the retry thread every second, tests call it after
      * moving the clock. Drops what is past its deadline, serves every due verified entry, probes a
      * failing Cognito when nothing was due, then gives unverified entries a bounded share.
      */
     public void retryDue() {
-        Instant now = clock.instant();
-        for (Entry dropped : pending.expire(now)) {
-            if (dropped.shared) {
-                store.release(dropped.id());
-            }
-            warnDropped(dropped);
-        }
-        takeOver(now);
-        int calls = 0;
-        boolean retried = false;
-        Entry e;
-        while ((e = pending.pollDue(Trust.VERIFIED, now)) != null) {
-            calls++;
-            retried |= attempt(e) instanceof Retry;
-        }
-        int unverifiedCalls = 0;
-        if (calls == 0 && cognitoFailing && (e = pending.pollEarliest()) != null) {
-            unverifiedCalls += e.trust() == Trust.UNVERIFIED ? 1 : 0;
-            if (attempt(e) instanceof Retry) {
-                retried = true;
-            } else {
-                // Cognito answers again: every verified revocation goes now, not after its backoff.
-                pending.makeDue(Trust.VERIFIED, now);
-                while ((e = pending.pollDue(Trust.VERIFIED, now)) != null) {
-                    retried |= attempt(e) instanceof Retry;
-                }
-            }
-        }
-        // Unverified work only while Cognito keeps up: the first retry of the sweep stops it.
-        while (!retried && unverifiedCalls < UNVERIFIED_CALLS_PER_SWEEP
-                && (e = pending.pollDue(Trust.UNVERIFIED, now)) != null) {
-            unverifiedCalls++;
-            retried = attempt(e) instanceof Retry;
-        }
-    }
-
-    private static PendingStore.Pending stored(Entry e) {
-        boolean signOut = e.kind() == Kind.GLOBAL_SIGN_OUT;
-        return new PendingStore.Pending(e.id(), signOut, e.trust() == Trust.VERIFIED, signOut ? (String) e.key : null,
-                e.credential(), e.deadline());
-    }
-
-    /** Renews this node's lease and takes over what nodes that went away left, as their caps allow. */
-    private void takeOver(Instant now) {
-        for (PendingStore.Pending p : store.sweep(now)) {
-            if (!p.deadline().isAfter(now)) {
-                store.release(p.id());
-                continue;
-            }
-            Kind kind = p.globalSignOut() ? Kind.GLOBAL_SIGN_OUT : Kind.REVOKE;
-            Object key = p.globalSignOut() ? p.subject() : Digest.of(p.credential());
-            Trust trust = p.verified() ? Trust.VERIFIED : Trust.UNVERIFIED;
-            switch (pending.adopt(kind, key, p.id(), p.credential(), trust, p.deadline(), now)) {
-                case NO_ROOM -> store.giveBack(p);
-                case REDUNDANT -> store.remove(p.id());
-                default -> {
-                }
-            }
-        }
-    }
-
-    private void warnDropped(Entry e) {
-        observers.pendingEnded(RevocationObserver.PendingEnd.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
-        if (e.kind() == Kind.GLOBAL_SIGN_OUT) {
-            warnings.warn("deadline:global-sign-out", "cognito-revoke: a GlobalSignOut could not reach Cognito"
-                    + " before the access token that authorizes it expired; it is dropped, the local cut-off stands");
-        } else {
-            warnings.warn("deadline:" + e.trust(), "cognito-revoke: a RevokeToken ("
-                    + (e.trust() == Trust.VERIFIED ? "with a verified access token" : "with a refresh token alone")
-                    + ") was not confirmed by Cognito within pendingDeadline=" + settings.pendingDeadline()
-                    + " after " + e.attempts() + " attempts; it is dropped and that refresh token may still be valid"
-                    + " at Cognito");
-        }
-    }
-
-    private void retryDueQuietly() {
-        try {
-            retryDue();
-        } catch (RuntimeException e) {
-            // Never let the retry thread die: the next tick tries again.
-            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: retrying pending revocations failed: " + e);
-        }
-    }
-
-    /** Exponential backoff with jitter: about 1 s, 2 s, 4 s, ... up to 5 minutes. */
-    static Duration backoff(int attempts) {
-        long max = Math.min(LONGEST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(Math.max(attempts, 1) - 1, 20));
-        return Duration.ofMillis(max / 2 + ThreadLocalRandom.current().nextLong(max / 2 + 1));
+        worker.sweep();
     }
 
     @Override
     public void close() {
-        if (retrier != null) {
-            retrier.shutdownNow();
-        }
-        // Lets another node take over, at its next sweep, what this one saved.
-        store.close();
-        int left = pending.size();
-        if (left > 0) {
-            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: stopping with {0} revocations still pending at Cognito"
-                    + (store == PendingStore.NONE ? "" : "; those saved in Redis are finished by another node"), left);
-        }
+        worker.close();
         cognito.close();
         verifier.close();
         denylist.close();

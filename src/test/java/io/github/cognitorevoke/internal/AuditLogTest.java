@@ -33,8 +33,7 @@ class AuditLogTest {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
         RevocationSettings settings = settings().build();
-        engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), cognito, false);
+        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
         engine.observers().add(new AuditLog(log));
     }
 
@@ -150,12 +149,12 @@ class AuditLogTest {
     }
 
     @Test
-    void defaultEngine_registersTheAuditLogOnlyWhenOn() {
-        try (RevocationEngine on = RevocationEngine.create(settings().build());
-             RevocationEngine off = RevocationEngine.create(settings().auditLog(false).build())) {
+    void defaultInstallation_registersTheAuditLogOnlyWhenOn() {
+        try (Installation on = Installation.builder(settings().build()).build();
+             Installation off = Installation.builder(settings().auditLog(false).build()).build()) {
             // Metrics always observe; the audit log only when it is on.
-            assertThat(on.observers().contains(AuditLog.class)).isTrue();
-            assertThat(off.observers().contains(AuditLog.class)).isFalse();
+            assertThat(on.engine().observers().contains(AuditLog.class)).isTrue();
+            assertThat(off.engine().observers().contains(AuditLog.class)).isFalse();
         }
     }
 

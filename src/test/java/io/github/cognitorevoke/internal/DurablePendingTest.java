@@ -10,6 +10,7 @@ import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.redis.RedisConnections;
 import io.github.cognitorevoke.internal.redis.RedisPendingStore;
+import io.github.cognitorevoke.internal.redis.SharedDenylists;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.StubTokens;
@@ -175,8 +176,7 @@ class DurablePendingTest {
             RevocationSettings settings = settings(tune, stub);
             store = new RedisPendingStore(connections, settings, clock, RedisPendingStore.newNodeId(),
                     heartbeatInBackground);
-            engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                    new AccessTokenVerifier(settings, clock), cognito, false, store);
+            engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).pendingStore(store).build();
         }
 
         void sweep() {
@@ -632,10 +632,11 @@ class DurablePendingTest {
         redis.stop();
         RevocationSettings settings = settings(x -> x, stub);
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway().onRevoke(t -> THROTTLED);
-        PendingStore store = PendingStore.open(settings, clock);
+        RedisConnections connections = SharedDenylists.connect(settings);
+        PendingStore store = SharedDenylists.pendingStore(settings, clock, connections);
         assertThat(store).isInstanceOf(RedisPendingStore.class);
-        RevocationEngine a = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), cognito, false, store);
+        RevocationEngine a = RevocationEngine.builder(settings).clock(clock)
+                .cognito(cognito).pendingStore(store).build();
         String token = refreshToken("late-connect");
         try {
             assertThat(a.logout(null, token).status()).isEqualTo(Status.PENDING);
@@ -646,6 +647,7 @@ class DurablePendingTest {
             });
         } finally {
             a.close();
+            connections.close();
         }
         sweepUntilCalled(b, token);
         assertEveryKeyExpires();
@@ -666,14 +668,14 @@ class DurablePendingTest {
                 .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri())
                 .redisUri(redis.uri()).build();
 
-        PendingStore store = PendingStore.open(settings, clock);
+        PendingStore store = SharedDenylists.pendingStore(settings, clock, null);
 
         assertThat(store).isSameAs(PendingStore.NONE);
         assertThat(logged).filteredOn(r -> r.getMessage().contains("redisEncryptionKey")).singleElement()
                 .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway().onRevoke(t -> THROTTLED);
-        try (RevocationEngine engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), cognito, false, store)) {
+        try (RevocationEngine engine = RevocationEngine.builder(settings).clock(clock)
+                .cognito(cognito).pendingStore(store).build()) {
             assertThat(engine.logout(null, refreshToken("local")).status()).isEqualTo(Status.PENDING);
             engine.retryDue();
             assertThat(engine.pendingCount()).isEqualTo(1);
@@ -684,7 +686,7 @@ class DurablePendingTest {
     @Test
     void withoutRedis_noStore_noWarning() {
         RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT).build();
-        assertThat(PendingStore.open(settings, clock)).isSameAs(PendingStore.NONE);
+        assertThat(SharedDenylists.pendingStore(settings, clock, null)).isSameAs(PendingStore.NONE);
         assertThat(logged).isEmpty();
     }
 

@@ -43,8 +43,8 @@ class EngineMetricsTest {
     }
 
     private RevocationEngine engine(boolean background) {
-        return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), background);
+        RevocationEngine.Builder b = RevocationEngine.builder(settings).clock(clock);
+        return (background ? b.retryInBackground() : b).build();
     }
 
     @Test

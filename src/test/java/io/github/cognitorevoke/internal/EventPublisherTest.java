@@ -50,8 +50,7 @@ class EventPublisherTest {
                 .jwksUri(stub.jwksUri())
                 .pendingDeadline(DEADLINE)
                 .build();
-        engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), cognito, false);
+        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
         engine.observers().add(new EventPublisher(clock, everyType()));
     }
 
@@ -99,7 +98,7 @@ class EventPublisherTest {
         assertThat(events).as("anyone can send these: no event each").isEmpty();
 
         cognito.onRevoke(t -> DONE);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(events).containsExactly(new PendingRevocationEvent(clock.instant(),
@@ -127,7 +126,7 @@ class EventPublisherTest {
         engine.logout(dave.accessToken(), dave.refreshToken());
         cognito.onRevoke(t -> DONE);
 
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(events).hasSize(2);
@@ -144,7 +143,7 @@ class EventPublisherTest {
         engine.logout(erin.accessToken(), erin.refreshToken());
         cognito.onRevoke(t -> MISCONFIGURED);
 
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(PendingRevocationEvent.class, e -> {
@@ -177,7 +176,7 @@ class EventPublisherTest {
 
         engine.signOutEverywhere(grace.accessToken());
         cognito.onGlobalSignOut(t -> DONE);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(events).hasSize(2);

@@ -79,8 +79,8 @@ class KeySetDiagnosticsTest {
             RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), "webclient")
                     .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri()).build();
             AccessTokenVerifier verifier = new AccessTokenVerifier(settings, Clock.systemUTC());
-            RevocationEngine engine = new RevocationEngine(settings, Clock.systemUTC(), new CaffeineDenylist(Clock.systemUTC()),
-                    verifier, new ScriptedCognitoGateway(), false);
+            RevocationEngine engine = RevocationEngine.builder(settings).clock(Clock.systemUTC())
+                    .verifier(verifier).cognito(new ScriptedCognitoGateway()).build();
             assertThat(verifier.prefetchKeys()).isTrue();
             // The refresh-ahead executor starts its (non-daemon) thread for its first task, some
             // 4.5 minutes after a fetch: start it now instead of waiting.

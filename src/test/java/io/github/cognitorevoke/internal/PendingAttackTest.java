@@ -69,8 +69,7 @@ class PendingAttackTest {
     void junkFloodWhileThrottled_capsHold_genuineRevocationFirstSweepAfterRecovery_deadlinesKept() {
         RevocationSettings s = settings().build();
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway().onRevoke(t -> THROTTLED);
-        RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(s, clock), cognito, false);
+        RevocationEngine engine = RevocationEngine.builder(s).clock(clock).cognito(cognito).build();
         long heapBefore = usedHeapAfterGc();
         StubTokens genuine = stub.login(CLIENT, "alice");
         int accepted = 0;
@@ -121,7 +120,7 @@ class PendingAttackTest {
         engine.retryDue();
         assertThat(cognito.revokeCallsOf(genuine.refreshToken())).isEqualTo(1);
         assertThat(engine.pendingCount()).as("genuine done, a bounded share of junk refused")
-                .isEqualTo(accepted - RevocationEngine.UNVERIFIED_CALLS_PER_SWEEP);
+                .isEqualTo(accepted - RetryWorker.UNVERIFIED_CALLS_PER_SWEEP);
         Duration delay = Duration.between(recovered, clock.instant());
         int left = engine.pendingCount();
 
@@ -165,8 +164,7 @@ class PendingAttackTest {
     void countCap_shortJunk_retainedHeapWithinCountedBytes() {
         RevocationSettings s = settings().build();
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway().onRevoke(t -> THROTTLED);
-        RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(s, clock), cognito, false);
+        RevocationEngine engine = RevocationEngine.builder(s).clock(clock).cognito(cognito).build();
         long empty = usedHeapAfterGc();
         int refused = 0;
         for (int i = 0; i < 12_000; i++) {
@@ -194,8 +192,7 @@ class PendingAttackTest {
         java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
         ScriptedCognitoGateway cognito = new ScriptedCognitoGateway()
                 .onRevoke(t -> recovered.get() ? NOT_ACCEPTED : THROTTLED);
-        RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(s, clock), cognito, false);
+        RevocationEngine engine = RevocationEngine.builder(s).clock(clock).cognito(cognito).build();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         java.util.concurrent.atomic.AtomicInteger maxSeen = new java.util.concurrent.atomic.AtomicInteger();
         try {
@@ -239,8 +236,7 @@ class PendingAttackTest {
     @Test
     void junkFloodWhileThrottled_throughTheSdkAgainstTheWireStub_capHolds_genuineCompletesOnFirstSweepAfterRecovery() {
         RevocationSettings s = settings().maxPendingRevocations(100).build();
-        RevocationEngine engine = new RevocationEngine(s, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(s, clock), new SdkCognitoGateway(s), false);
+        RevocationEngine engine = RevocationEngine.builder(s).clock(clock).build();
         try {
             StubTokens genuine = stub.login(CLIENT, "alice");
             int throttledSweeps = 5;
@@ -274,7 +270,7 @@ class PendingAttackTest {
             engine.retryDue();
 
             assertThat(stub.isRevoked(genuine.refreshToken())).as("first sweep after recovery").isTrue();
-            assertThat(engine.pendingCount()).isEqualTo(100 - RevocationEngine.UNVERIFIED_CALLS_PER_SWEEP);
+            assertThat(engine.pendingCount()).isEqualTo(100 - RetryWorker.UNVERIFIED_CALLS_PER_SWEEP);
         } finally {
             engine.close();
         }

@@ -66,8 +66,7 @@ class RevocationEngineTest {
             b.clientSecret(secret);
         }
         RevocationSettings settings = b.build();
-        return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), false);
+        return RevocationEngine.builder(settings).clock(clock).build();
     }
 
     private RevocationEngine useEngine(String clientId, String secret) {
@@ -294,7 +293,7 @@ class RevocationEngineTest {
         engine.retryDue();
         assertThat(stub.revokeCallCount()).as("one probe per sweep").isEqualTo(3);
         for (int attempt = 4; attempt <= 5; attempt++) {
-            clock.advance(RevocationEngine.LONGEST_RETRY);
+            clock.advance(RetryWorker.LONGEST_RETRY);
             engine.retryDue();
             assertThat(stub.revokeCallCount()).isEqualTo(attempt);
         }
@@ -310,7 +309,7 @@ class RevocationEngineTest {
 
         Instant logout = clock.instant();
         assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(engine.pendingCount()).isZero();
@@ -348,7 +347,7 @@ class RevocationEngineTest {
             stub.failNext(2, "TooManyRequestsException");
             engine.logout(a.accessToken(), a.refreshToken());
             engine.logout(b.accessToken(), b.refreshToken());
-            clock.advance(RevocationEngine.LONGEST_RETRY);
+            clock.advance(RetryWorker.LONGEST_RETRY);
             engine.retryDue(); // now both refused: the secret is wrong
             assertThat(stub.revokeCallCount()).isEqualTo(4);
 
@@ -370,9 +369,9 @@ class RevocationEngineTest {
 
     @Test
     void backoff_growsToFiveMinutes() {
-        assertThat(RevocationEngine.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
-        assertThat(RevocationEngine.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
-        assertThat(RevocationEngine.backoff(40)).isBetween(Duration.ofMinutes(2).plusSeconds(30), Duration.ofMinutes(5));
+        assertThat(RetryWorker.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(RetryWorker.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(RetryWorker.backoff(40)).isBetween(Duration.ofMinutes(2).plusSeconds(30), Duration.ofMinutes(5));
     }
 
     // ------------------------------------------------------------------ bad tokens

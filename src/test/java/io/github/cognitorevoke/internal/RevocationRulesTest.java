@@ -64,8 +64,7 @@ class RevocationRulesTest {
                 .issuer(stub.issuer())
                 .jwksUri(stub.jwksUri())
                 .pendingDeadline(DEADLINE)).build();
-        return new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), cognito, false);
+        return RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
     }
 
     private void useEngine(UnaryOperator<RevocationSettings.Builder> tune) {
@@ -75,8 +74,8 @@ class RevocationRulesTest {
 
     /** Sweeps every 5 minutes (the longest backoff) until the given instant, as the retry thread would. */
     private void sweepUntil(Instant end) {
-        while (clock.instant().plus(RevocationEngine.LONGEST_RETRY).isBefore(end)) {
-            clock.advance(RevocationEngine.LONGEST_RETRY);
+        while (clock.instant().plus(RetryWorker.LONGEST_RETRY).isBefore(end)) {
+            clock.advance(RetryWorker.LONGEST_RETRY);
             engine.retryDue();
         }
         clock.advance(Duration.between(clock.instant(), end));
@@ -102,7 +101,7 @@ class RevocationRulesTest {
         assertThat(engine.pendingCount()).isEqualTo(2);
         cognito.onGlobalSignOut(t -> DONE);
         cognito.onRevoke(t -> NOT_ACCEPTED);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(cognito.globalSignOutCallCount()).as("the sign-out was still retried").isEqualTo(2);
         assertThat(engine.pendingCount()).isZero();
@@ -149,7 +148,7 @@ class RevocationRulesTest {
         assertThat(cognito.revokeCallCount()).as("no second call for a pending token").isEqualTo(1);
 
         cognito.onRevoke(r -> DONE);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
 
@@ -255,7 +254,7 @@ class RevocationRulesTest {
             "2147483647, 150, 300"})
     void backoff_staysWithinBounds(int attempts, double min, double max) {
         for (int i = 0; i < 200; i++) {
-            assertThat(RevocationEngine.backoff(attempts))
+            assertThat(RetryWorker.backoff(attempts))
                     .isBetween(Duration.ofMillis((long) (min * 1000)), Duration.ofMillis((long) (max * 1000)));
         }
     }
@@ -282,7 +281,7 @@ class RevocationRulesTest {
         });
         assertThat(engine.logout(null, CognitoStub.unknownRefreshToken()).status()).isEqualTo(Status.PENDING);
         cognito.onRevoke(r -> DONE);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
     }
@@ -367,18 +366,18 @@ class RevocationRulesTest {
         engine.logout(genuine.accessToken(), genuine.refreshToken());
         cognito.clearCalls();
 
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(cognito.revokeCallCount()).as("genuine, then the first junk call retries: stop").isEqualTo(1);
         assertThat(cognito.revokeCallsOf(genuine.refreshToken())).isEqualTo(1);
 
         cognito.onRevoke(r -> r.contains(".junk-") ? NOT_ACCEPTED : DONE);
         cognito.clearCalls();
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(cognito.revokeCallsOf(genuine.refreshToken())).isEqualTo(1);
-        assertThat(cognito.revokeCallCount()).isEqualTo(1 + RevocationEngine.UNVERIFIED_CALLS_PER_SWEEP);
-        assertThat(engine.pendingCount()).isEqualTo(100 - RevocationEngine.UNVERIFIED_CALLS_PER_SWEEP);
+        assertThat(cognito.revokeCallCount()).isEqualTo(1 + RetryWorker.UNVERIFIED_CALLS_PER_SWEEP);
+        assertThat(engine.pendingCount()).isEqualTo(100 - RetryWorker.UNVERIFIED_CALLS_PER_SWEEP);
     }
 
     @Test
@@ -387,7 +386,7 @@ class RevocationRulesTest {
         StubTokens genuine = stub.login(CLIENT, "alice");
         engine.logout(genuine.accessToken(), genuine.refreshToken());
         for (int i = 0; i < 30; i++) {
-            clock.advance(RevocationEngine.LONGEST_RETRY);
+            clock.advance(RetryWorker.LONGEST_RETRY);
             engine.retryDue();
         }
         cognito.onRevoke(r -> DONE);
@@ -449,9 +448,9 @@ class RevocationRulesTest {
         cognito.onRevoke(r -> FORBIDDEN);
         cognito.clearCalls();
 
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
 
         assertThat(cognito.revokeCallCount()).isEqualTo(1);
@@ -464,11 +463,11 @@ class RevocationRulesTest {
         cognito.onRevoke(r -> FORBIDDEN);
         assertThat(engine.logout(t.accessToken(), t.refreshToken()).status()).isEqualTo(Status.PENDING);
 
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).as("still retried").isEqualTo(1);
         cognito.onRevoke(r -> DONE);
-        clock.advance(RevocationEngine.LONGEST_RETRY);
+        clock.advance(RetryWorker.LONGEST_RETRY);
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
     }

@@ -25,8 +25,6 @@ final class PendingLink {
     /** Orders the store's writes: every command is dispatched under it, so a save never overtakes a later removal. */
     final Object lock = new Object();
     private final RedisConnections connections;
-    /** Whether the store opened {@link #connections} (then this closes them) or was handed them. */
-    private final boolean ownsConnections;
     private final Duration timeout;
     private final String server;
     private final Outage outage;
@@ -38,10 +36,8 @@ final class PendingLink {
     private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
     private boolean closed;
 
-    PendingLink(RedisConnections connections, boolean ownsConnections, Duration timeout, Clock clock,
-            IntSupplier unsaved) {
+    PendingLink(RedisConnections connections, Duration timeout, Clock clock, IntSupplier unsaved) {
         this.connections = connections;
-        this.ownsConnections = ownsConnections;
         this.timeout = timeout;
         this.server = connections.server();
         this.outage = new Outage(clock);
@@ -110,14 +106,11 @@ final class PendingLink {
         closed = true;
     }
 
-    /** Closes the connection, and the client if the store opened it. */
+    /** Closes the connection; the client is its opener's to close. */
     void close() {
         StatefulRedisConnection<String, String> last = connection;
         if (last != null) {
             last.close();
-        }
-        if (ownsConnections) {
-            connections.close();
         }
     }
 

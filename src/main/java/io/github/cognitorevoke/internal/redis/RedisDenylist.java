@@ -53,12 +53,16 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     private final DenylistLink link;
     private final DenylistWrites writes;
 
-    private RedisDenylist(RevocationSettings settings, Clock clock, CaffeineDenylist local) {
+    private final boolean ownsConnections;
+
+    private RedisDenylist(RevocationSettings settings, Clock clock, CaffeineDenylist local,
+                          RedisConnections connections, boolean ownsConnections) {
         this.local = local;
         this.clock = clock;
         this.syncTimeout = settings.redisSyncTimeout();
         this.keys = new DenylistKeys(settings, clock);
-        this.connections = RedisConnections.open(settings);
+        this.connections = connections;
+        this.ownsConnections = ownsConnections;
         this.server = connections.server();
         this.link = new DenylistLink(connections, keys, new DenylistSync(local, keys, connections, clock),
                 new Outage(clock), clock, settings.redisMaxBufferedWrites());
@@ -76,7 +80,25 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
      * @throws RevocationConfigurationException if Lettuce cannot use the URI
      */
     public static RedisDenylist start(RevocationSettings settings, Clock clock, CaffeineDenylist local) {
-        RedisDenylist tier = new RedisDenylist(settings, clock, local);
+        return start(new RedisDenylist(settings, clock, local, RedisConnections.open(settings), true));
+    }
+
+    /**
+     * As {@link #start(RevocationSettings, Clock, CaffeineDenylist)}, on a client it is handed and
+     * does not close (the pending store may share it).
+     *
+     * @param settings    the settings ({@code redisUri} must be set)
+     * @param clock       the time source of entry ends
+     * @param local       this node's cache, which every check reads
+     * @param connections the client; its opener closes it after this tier
+     * @return the running tier
+     */
+    public static RedisDenylist start(RevocationSettings settings, Clock clock, CaffeineDenylist local,
+                                      RedisConnections connections) {
+        return start(new RedisDenylist(settings, clock, local, connections, false));
+    }
+
+    private static RedisDenylist start(RedisDenylist tier) {
         tier.link.start();
         try {
             tier.link.firstSync.get(tier.syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -155,7 +177,7 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         return where + ", not in sync since " + link.outOfSyncSince() + kept;
     }
 
-    /** Stops the worker and Lettuce (connections, event loops, timer) within about two seconds. */
+    /** Stops the worker and its connections, and Lettuce (event loops, timer) if it opened it, within about two seconds. */
     @Override
     public void close() {
         link.close();
@@ -164,6 +186,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: closing with " + unconfirmed
                     + " denylist writes that " + server + " never confirmed; other nodes have not learnt them");
         }
-        connections.close();
+        if (ownsConnections) {
+            connections.close();
+        }
     }
 }

@@ -97,14 +97,15 @@ public final class RedisPendingStore implements PendingStore {
      */
     public RedisPendingStore(RedisConnections connections, RevocationSettings settings, Clock clock, String node,
                              boolean heartbeatInBackground) {
-        this(connections, false, settings, clock, node, heartbeatInBackground);
+        this(settings, clock, connections, node, heartbeatInBackground);
         // Handed a running client: the first save finds the connection made (an unreachable Redis
         // leaves it to the background, as for open).
         link.connectNow();
     }
 
-    private RedisPendingStore(RedisConnections connections, boolean ownsConnections, RevocationSettings settings,
-                              Clock clock, String node, boolean heartbeatInBackground) {
+    // Connects nothing: the public constructor connects now, open in the background.
+    private RedisPendingStore(RevocationSettings settings, Clock clock, RedisConnections connections, String node,
+                              boolean heartbeatInBackground) {
         byte[] key = settings.redisEncryptionKey().orElseThrow(() -> new IllegalArgumentException(
                 RevocationSettings.REDIS_ENCRYPTION_KEY + " is required to keep pending revocations in Redis"));
         try {
@@ -121,7 +122,7 @@ public final class RedisPendingStore implements PendingStore {
         this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
         this.clock = clock;
         this.server = connections.server();
-        this.link = new PendingLink(connections, ownsConnections, settings.redisTimeout(), clock, unsaved::size);
+        this.link = new PendingLink(connections, settings.redisTimeout(), clock, unsaved::size);
         this.writes = link.lock;
         if (heartbeatInBackground) {
             heartbeat = link.every(lease.dividedBy(3), this::heartbeat);
@@ -129,24 +130,19 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     /**
-     * Opens the store of a deployment on connections of its own, which it closes; the connection is
-     * made in the background: an unreachable Redis fails nothing, and the connection is made again
-     * (with {@link RedisConnections.Backoff}) whenever it is needed and closed.
+     * Opens the store of a deployment on a client it is handed and does not close (the denylist
+     * shares it); the connection is made in the background: an unreachable Redis fails nothing, and
+     * the connection is made again (with {@link RedisConnections.Backoff}) whenever it is needed.
      *
-     * @param settings the settings; {@code redisUri} and {@code redisEncryptionKey} must be set
-     * @param clock    the time of heartbeats and deadlines
+     * @param connections the client; its opener closes it after this store
+     * @param settings    the settings; {@code redisUri} and {@code redisEncryptionKey} must be set
+     * @param clock       the time of heartbeats and deadlines
      * @return the store
      */
-    public static RedisPendingStore open(RevocationSettings settings, Clock clock) {
-        RedisConnections connections = RedisConnections.open(settings);
-        try {
-            RedisPendingStore store = new RedisPendingStore(connections, true, settings, clock, newNodeId(), true);
-            store.link.connection();
-            return store;
-        } catch (RuntimeException e) {
-            connections.close();
-            throw e;
-        }
+    public static RedisPendingStore open(RedisConnections connections, RevocationSettings settings, Clock clock) {
+        RedisPendingStore store = new RedisPendingStore(settings, clock, connections, newNodeId(), true);
+        store.link.connection();
+        return store;
     }
 
     /** @return a new random node id */
