@@ -3,9 +3,11 @@ package io.github.cognitorevoke.internal;
 import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Refusal;
+import io.github.cognitorevoke.PendingRevocationEvent;
 import io.github.cognitorevoke.RevocationHealth;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
+import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
@@ -460,10 +462,10 @@ public final class RevocationEngine implements AutoCloseable {
 
     /** Reports the first revoked payload only, so a rejected request costs one signature check at most. */
     private boolean reportIfRevoked(String path, CharSequence text, TokenIds ids, ReadBudget budget) {
-        RevocationObserver.Match match = ids.jti() != null && denylist.contains(ids.jti())
-                ? RevocationObserver.Match.JTI
-                : ids.originJti() != null && denylist.contains(ids.originJti()) ? RevocationObserver.Match.ORIGIN_JTI
-                : revoked(ids) ? RevocationObserver.Match.SIGNED_OUT : null;
+        TokenRejectedEvent.Match match = ids.jti() != null && denylist.contains(ids.jti())
+                ? TokenRejectedEvent.Match.JTI
+                : ids.originJti() != null && denylist.contains(ids.originJti()) ? TokenRejectedEvent.Match.ORIGIN_JTI
+                : revoked(ids) ? TokenRejectedEvent.Match.SIGNED_OUT : null;
         if (match != null) {
             // The payload's sub is whatever the sender wrote: name a user only for a token we can vouch for.
             String token = observers.usesRejectedSubject() ? TokenIds.compactWith(text, ids, budget) : null;
@@ -590,8 +592,8 @@ public final class RevocationEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
                         entry.attempts() + 1);
             }
-            observers.pendingEnded(outcome instanceof Done ? RevocationObserver.PendingEnd.COMPLETED
-                    : RevocationObserver.PendingEnd.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
+            observers.pendingEnded(outcome instanceof Done ? PendingRevocationEvent.Outcome.COMPLETED
+                    : PendingRevocationEvent.Outcome.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
         }
         return outcome;
     }
@@ -664,7 +666,7 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     private void warnDropped(Entry e) {
-        observers.pendingEnded(RevocationObserver.PendingEnd.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
+        observers.pendingEnded(PendingRevocationEvent.Outcome.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
         if (e.kind() == Kind.GLOBAL_SIGN_OUT) {
             warnings.warn("deadline:global-sign-out", "cognito-revoke: a GlobalSignOut could not reach Cognito"
                     + " before the access token that authorizes it expired; it is dropped, the local cut-off stands");

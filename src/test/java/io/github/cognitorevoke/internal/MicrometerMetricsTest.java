@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Status;
+import io.github.cognitorevoke.TokenRejectedEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class MicrometerMetricsTest {
     void bind_registersCountersAndGauges_taggedWithTheContext() throws Exception {
         MicrometerMetrics.bind(metrics, "/shop", registry);
         metrics.loggedOut(new LogoutResult(Status.PENDING, true, Optional.empty()), "s", "j");
-        metrics.rejected("/x", "s", RevocationObserver.Match.ORIGIN_JTI);
+        metrics.rejected("/x", "s", TokenRejectedEvent.Match.ORIGIN_JTI);
         metrics.cognitoCalled(false, new CognitoGateway.Done(), Duration.ofMillis(40).toNanos());
         clock.advance(Duration.ofSeconds(12));
 
