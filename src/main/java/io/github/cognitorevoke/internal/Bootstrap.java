@@ -30,8 +30,8 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     /** The servlet-context attribute that holds the application's {@link Installation}. */
     public static final String ATTRIBUTE = Installation.class.getName();
-    /** The servlet-context attribute that holds the application's published metrics ({@code Telemetry}). */
-    static final String TELEMETRY_ATTRIBUTE = Telemetry.class.getName();
+    /** The servlet-context attribute that holds the application's published metrics ({@code MetricsExport}). */
+    static final String TELEMETRY_ATTRIBUTE = MetricsExport.class.getName();
     private static final String FILTER_CLASS = "io.github.cognitorevoke.RevocationFilter";
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
     /** The servlet-context attribute that holds the actions waiting for the installation. */
@@ -78,7 +78,7 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
             Installation installation = Installation.create(settings, context.getClassLoader());
             context.setAttribute(ATTRIBUTE, installation);
             context.setAttribute(TELEMETRY_ATTRIBUTE,
-                    Telemetry.start(context.getContextPath(), installation.engine().metrics()));
+                    MetricsExport.start(context.getContextPath(), installation.engine().metrics()));
             ACTIVE.put(installation.engine(), context.getContextPath().isEmpty() ? "/" : context.getContextPath());
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: active for {0}", settings);
             installed(context, installation);
@@ -91,7 +91,7 @@ public final class Bootstrap implements ServletContainerInitializer, ServletCont
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        if (event.getServletContext().getAttribute(TELEMETRY_ATTRIBUTE) instanceof Telemetry t) {
+        if (event.getServletContext().getAttribute(TELEMETRY_ATTRIBUTE) instanceof MetricsExport t) {
             event.getServletContext().removeAttribute(TELEMETRY_ATTRIBUTE);
             t.close();
         }

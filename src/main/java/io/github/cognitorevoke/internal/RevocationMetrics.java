@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * The engine's counters and gauges, kept by observing it: {@link LongAdder}s for the counters (cheap
  * under contention), gauges read from the engine when asked, Cognito latency over a
- * {@link LatencyWindow}. Exposed over JMX ({@link MetricsJmx}) and, where present, Micrometer.
+ * {@link LatencyWindow}. It is the JMX MXBean itself; {@link MetricsExport} publishes it over JMX and,
+ * where present, Micrometer ({@link MicrometerExport}).
  */
 public final class RevocationMetrics implements RevocationObserver, RevocationMetricsMXBean {
 
