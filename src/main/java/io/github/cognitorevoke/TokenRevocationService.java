@@ -167,8 +167,10 @@ public class TokenRevocationService implements AutoCloseable {
 
     /**
      * Returns this application's health: live while the background worker that retries pending
-     * revocations runs, ready once the user pool's signing keys were fetched (they are fetched in
-     * the background at deployment, then every 30 seconds until that works). Where MicroProfile
+     * revocations runs; ready once the user pool's signing keys were fetched (they are fetched in
+     * the background at deployment, then every 30 seconds until that works) and, with
+     * {@code redisUri}, while this node's copy of the shared denylist is in sync (not before its
+     * first sync, nor from a lost subscription until the resync after it). Where MicroProfile
      * Health is present the same state is served as the checks named {@code cognito-revoke}.
      *
      * @return the state

@@ -31,11 +31,12 @@ import java.util.function.Consumer;
  * asynchronously, both or not at all accordingly: each observer method gets each event once, and an
  * application without observers pays nothing (the publisher is not even registered).
  *
- * <p>A bean of the library (discovered through its {@code beans.xml}); nothing for an application
- * to inject. Without CDI, or without a {@code RevocationFilter}, it does nothing.
+ * <p>A bean of the library (discovered through its {@code beans.xml}), package-private so that an
+ * application cannot name it, let alone inject it. Without CDI, or without a {@code RevocationFilter},
+ * it does nothing.
  */
 @ApplicationScoped
-public class CdiEvents {
+class CdiEvents {
 
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
     private static final List<Object> SAMPLES = List.of(
@@ -98,7 +99,7 @@ public class CdiEvents {
      *
      * @param installation the application's installation
      */
-    public synchronized void attach(Installation installation) {
+    synchronized void attach(Installation installation) {
         if (engine != null) {
             return;
         }

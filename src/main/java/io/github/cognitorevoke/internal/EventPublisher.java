@@ -68,13 +68,8 @@ public final class EventPublisher implements RevocationObserver {
     }
 
     @Override
-    public void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
+    public void pendingEnded(PendingRevocationEvent.Outcome outcome, boolean globalSignOut, int attempts) {
         if (pending != null) {
-            PendingRevocationEvent.Outcome outcome = switch (end) {
-                case COMPLETED -> PendingRevocationEvent.Outcome.COMPLETED;
-                case REFUSED -> PendingRevocationEvent.Outcome.REFUSED;
-                case GAVE_UP -> PendingRevocationEvent.Outcome.GAVE_UP;
-            };
             pending.accept(new PendingRevocationEvent(clock.instant(), outcome, globalSignOut, attempts));
         }
     }
@@ -85,14 +80,9 @@ public final class EventPublisher implements RevocationObserver {
     }
 
     @Override
-    public void rejected(String path, String sub, Match match) {
+    public void rejected(String path, String sub, TokenRejectedEvent.Match match) {
         if (rejected != null) {
-            TokenRejectedEvent.Match m = switch (match) {
-                case JTI -> TokenRejectedEvent.Match.JTI;
-                case ORIGIN_JTI -> TokenRejectedEvent.Match.ORIGIN_JTI;
-                case SIGNED_OUT -> TokenRejectedEvent.Match.SIGNED_OUT;
-            };
-            rejected.accept(new TokenRejectedEvent(clock.instant(), path, sub, m));
+            rejected.accept(new TokenRejectedEvent(clock.instant(), path, sub, match));
         }
     }
 

@@ -148,7 +148,7 @@ public final class Installation implements AutoCloseable {
                 resources.add(redis);
             }
             if (contextPath != null) {
-                resources.addFirst(Telemetry.start(contextPath, engine.metrics()));
+                resources.addFirst(MetricsExport.start(contextPath, engine.metrics()));
                 resources.addFirst(ActiveHealth.register(engine, contextPath));
             }
             return new Installation(engine, resolver, resources);

@@ -1,6 +1,8 @@
 package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.PendingRevocationEvent;
+import io.github.cognitorevoke.TokenRejectedEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -75,12 +77,12 @@ public final class Observers implements RevocationObserver {
     }
 
     @Override
-    public void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
-        each(o -> o.pendingEnded(end, globalSignOut, attempts));
+    public void pendingEnded(PendingRevocationEvent.Outcome outcome, boolean globalSignOut, int attempts) {
+        each(o -> o.pendingEnded(outcome, globalSignOut, attempts));
     }
 
     @Override
-    public void rejected(String path, String sub, Match match) {
+    public void rejected(String path, String sub, TokenRejectedEvent.Match match) {
         each(o -> o.rejected(path, sub, match));
     }
 

@@ -1,5 +1,6 @@
 package io.github.cognitorevoke.internal;
 
+import io.github.cognitorevoke.PendingRevocationEvent;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
@@ -127,8 +128,8 @@ final class RetryWorker implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "cognito-revoke: a pending revocation completed after {0} attempts",
                         entry.attempts() + 1);
             }
-            observers.pendingEnded(outcome instanceof Done ? RevocationObserver.PendingEnd.COMPLETED
-                    : RevocationObserver.PendingEnd.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
+            observers.pendingEnded(outcome instanceof Done ? PendingRevocationEvent.Outcome.COMPLETED
+                    : PendingRevocationEvent.Outcome.REFUSED, entry.kind() == Kind.GLOBAL_SIGN_OUT, entry.attempts() + 1);
         }
         return outcome;
     }
@@ -200,7 +201,7 @@ final class RetryWorker implements AutoCloseable {
     }
 
     private void warnDropped(Entry e) {
-        observers.pendingEnded(RevocationObserver.PendingEnd.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
+        observers.pendingEnded(PendingRevocationEvent.Outcome.GAVE_UP, e.kind() == Kind.GLOBAL_SIGN_OUT, e.attempts());
         if (e.kind() == Kind.GLOBAL_SIGN_OUT) {
             warnings.warn("deadline:global-sign-out", "cognito-revoke: a GlobalSignOut could not reach Cognito"
                     + " before the access token that authorizes it expired; it is dropped, the local cut-off stands");

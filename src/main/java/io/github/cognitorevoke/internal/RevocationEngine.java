@@ -12,7 +12,7 @@ import io.github.cognitorevoke.internal.CognitoGateway.Retry;
 import io.github.cognitorevoke.internal.PendingRevocations.Admission;
 import io.github.cognitorevoke.internal.PendingRevocations.Digest;
 import io.github.cognitorevoke.internal.PendingRevocations.Entry;
-import io.github.cognitorevoke.internal.RevocationObserver.Match;
+import io.github.cognitorevoke.TokenRejectedEvent.Match;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
 package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.PendingRevocationEvent.Outcome;
 import io.github.cognitorevoke.RevocationMetricsMXBean;
+import io.github.cognitorevoke.TokenRejectedEvent.Match;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
 import java.time.Clock;
@@ -15,13 +17,14 @@ import java.util.function.Supplier;
 /**
  * The engine's counters and gauges, kept by observing it: {@link LongAdder}s for the counters (cheap
  * under contention), gauges read from the engine when asked, Cognito latency over a
- * {@link LatencyWindow}. Exposed over JMX ({@link MetricsJmx}) and, where present, Micrometer.
+ * {@link LatencyWindow}. It is the JMX MXBean itself; {@link MetricsExport} publishes it over JMX and,
+ * where present, Micrometer ({@link MicrometerExport}).
  */
 public final class RevocationMetrics implements RevocationObserver, RevocationMetricsMXBean {
 
     private final LongAdder[] logouts = adders(LogoutResult.Status.values().length);
     private final LongAdder[] signOuts = adders(LogoutResult.Status.values().length);
-    private final LongAdder[] pendingEnds = adders(PendingEnd.values().length);
+    private final LongAdder[] pendingEnds = adders(Outcome.values().length);
     private final LongAdder[] rejections = adders(Match.values().length);
     private final LongAdder cognitoDone = new LongAdder();
     private final LongAdder cognitoRetry = new LongAdder();
@@ -74,8 +77,8 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
     }
 
     @Override
-    public void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
-        pendingEnds[end.ordinal()].increment();
+    public void pendingEnded(Outcome outcome, boolean globalSignOut, int attempts) {
+        pendingEnds[outcome.ordinal()].increment();
     }
 
     @Override
@@ -126,17 +129,17 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
 
     @Override
     public long getPendingCompleted() {
-        return pendingEnds[PendingEnd.COMPLETED.ordinal()].sum();
+        return pendingEnds[Outcome.COMPLETED.ordinal()].sum();
     }
 
     @Override
     public long getPendingRefused() {
-        return pendingEnds[PendingEnd.REFUSED.ordinal()].sum();
+        return pendingEnds[Outcome.REFUSED.ordinal()].sum();
     }
 
     @Override
     public long getPendingGivenUp() {
-        return pendingEnds[PendingEnd.GAVE_UP.ordinal()].sum();
+        return pendingEnds[Outcome.GAVE_UP.ordinal()].sum();
     }
 
     @Override

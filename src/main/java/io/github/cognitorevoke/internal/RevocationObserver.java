@@ -1,34 +1,17 @@
 package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.LogoutResult;
+import io.github.cognitorevoke.PendingRevocationEvent;
+import io.github.cognitorevoke.TokenRejectedEvent;
 
 /**
  * What the engine reports as it works, for events, metrics and the audit log. Every method has an
  * empty default; an observer must be quick and must not throw (a throwing observer is logged and
  * skipped, never allowed to change an answer). Nothing passed here is secret: no token, no
- * secret, only ids.
+ * secret, only ids. Kinds of outcome are the public events' own enums, so metrics and events
+ * read the same values with no translation between them.
  */
 public interface RevocationObserver {
-
-    /** How a pending revocation ended after the first answer. */
-    enum PendingEnd {
-        /** Cognito confirmed it. */
-        COMPLETED,
-        /** Cognito refused it for good. */
-        REFUSED,
-        /** Its deadline passed first; it was dropped. */
-        GAVE_UP
-    }
-
-    /** Which id of a rejected token was found revoked. */
-    enum Match {
-        /** The token's own {@code jti}. */
-        JTI,
-        /** The token family's {@code origin_jti}. */
-        ORIGIN_JTI,
-        /** The user was signed out everywhere after the token was issued. */
-        SIGNED_OUT
-    }
 
     /**
      * A logout (through the filter or the service) came to this.
@@ -62,11 +45,11 @@ public interface RevocationObserver {
     /**
      * A revocation answered "pending" ended later.
      *
-     * @param end            how it ended
-     * @param globalSignOut  true for a GlobalSignOut, false for a RevokeToken
-     * @param attempts       the calls made in all
+     * @param outcome       how it ended
+     * @param globalSignOut true for a GlobalSignOut, false for a RevokeToken
+     * @param attempts      the calls made in all
      */
-    default void pendingEnded(PendingEnd end, boolean globalSignOut, int attempts) {
+    default void pendingEnded(PendingRevocationEvent.Outcome outcome, boolean globalSignOut, int attempts) {
     }
 
     /**
@@ -77,7 +60,7 @@ public interface RevocationObserver {
      *              expiry) and an observer {@linkplain #usesRejectedSubject uses it}, else null
      * @param match which id matched
      */
-    default void rejected(String path, String sub, Match match) {
+    default void rejected(String path, String sub, TokenRejectedEvent.Match match) {
     }
 
     /**

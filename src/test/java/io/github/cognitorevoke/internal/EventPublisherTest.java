@@ -297,7 +297,7 @@ class EventPublisherTest {
         });
 
         onlyRejections.loggedOut(new LogoutResult(Status.COMPLETED, true, Optional.empty()), "sub", "jti");
-        onlyRejections.rejected("/p", "sub", RevocationObserver.Match.JTI);
+        onlyRejections.rejected("/p", "sub", TokenRejectedEvent.Match.JTI);
 
         assertThat(asked).containsExactlyInAnyOrder(LogoutEvent.class, SignOutEverywhereEvent.class,
                 PendingRevocationEvent.class, TokenRejectedEvent.class);

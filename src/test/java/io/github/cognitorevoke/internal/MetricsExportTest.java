@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** One MBean per application in the platform MBean server, named by the context path. */
-class MetricsJmxTest {
+class MetricsExportTest {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final TestClock clock = TestClock.atNow();
@@ -19,8 +19,8 @@ class MetricsJmxTest {
 
     @AfterEach
     void unregister() {
-        MetricsJmx.unregister(server, first);
-        MetricsJmx.unregister(server, second);
+        MetricsExport.unregisterMBean(server, first);
+        MetricsExport.unregisterMBean(server, second);
     }
 
     private RevocationMetrics metrics(long denylisted) {
@@ -32,7 +32,7 @@ class MetricsJmxTest {
         RevocationMetrics m = metrics(5);
         m.jwksFetched(true);
 
-        first = MetricsJmx.register(server, "/shop", m);
+        first = MetricsExport.registerMBean(server, "/shop", m);
 
         assertThat(first).isEqualTo(new ObjectName("io.github.cognitorevoke:type=RevocationMetrics,context=/shop"));
         assertThat(server.getAttribute(first, "DenylistEntries")).isEqualTo(5L);
@@ -43,8 +43,8 @@ class MetricsJmxTest {
 
     @Test
     void twoContexts_getTwoMBeans_thatDoNotCollide() throws Exception {
-        first = MetricsJmx.register(server, "/shop", metrics(1));
-        second = MetricsJmx.register(server, "/admin", metrics(2));
+        first = MetricsExport.registerMBean(server, "/shop", metrics(1));
+        second = MetricsExport.registerMBean(server, "/admin", metrics(2));
 
         assertThat(second).isNotEqualTo(first);
         assertThat(server.getAttribute(first, "DenylistEntries")).isEqualTo(1L);
@@ -55,8 +55,8 @@ class MetricsJmxTest {
 
     @Test
     void theSameContextPathTwice_getsASecondInstance_notAFailure() throws Exception {
-        first = MetricsJmx.register(server, "/shop", metrics(1));
-        second = MetricsJmx.register(server, "/shop", metrics(2));
+        first = MetricsExport.registerMBean(server, "/shop", metrics(1));
+        second = MetricsExport.registerMBean(server, "/shop", metrics(2));
 
         assertThat(second).isEqualTo(
                 new ObjectName("io.github.cognitorevoke:type=RevocationMetrics,context=/shop,instance=2"));
@@ -65,14 +65,14 @@ class MetricsJmxTest {
 
     @Test
     void rootContext_isNamedSlash() throws Exception {
-        first = MetricsJmx.register(server, "", metrics(1));
+        first = MetricsExport.registerMBean(server, "", metrics(1));
 
         assertThat(first.getKeyProperty("context")).isEqualTo("/");
     }
 
     @Test
     void contextPathWithSpecialCharacters_isQuoted() throws Exception {
-        first = MetricsJmx.register(server, "/a,b=c", metrics(1));
+        first = MetricsExport.registerMBean(server, "/a,b=c", metrics(1));
 
         assertThat(ObjectName.unquote(first.getKeyProperty("context"))).isEqualTo("/a,b=c");
         assertThat(server.isRegistered(first)).isTrue();
@@ -80,10 +80,10 @@ class MetricsJmxTest {
 
     @Test
     void unregister_removesTheMBean_andASecondUnregisterIsHarmless() {
-        first = MetricsJmx.register(server, "/shop", metrics(1));
+        first = MetricsExport.registerMBean(server, "/shop", metrics(1));
 
-        MetricsJmx.unregister(server, first);
-        MetricsJmx.unregister(server, first);
+        MetricsExport.unregisterMBean(server, first);
+        MetricsExport.unregisterMBean(server, first);
 
         assertThat(server.isRegistered(first)).isFalse();
     }

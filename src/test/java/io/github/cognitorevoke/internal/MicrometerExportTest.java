@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Status;
+import io.github.cognitorevoke.TokenRejectedEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The same metrics as Micrometer meters, and nothing where Micrometer is absent. */
-class MicrometerMetricsTest {
+class MicrometerExportTest {
 
     private final TestClock clock = TestClock.atNow();
     private final Instant admitted = clock.instant();
@@ -21,9 +22,9 @@ class MicrometerMetricsTest {
 
     @Test
     void bind_registersCountersAndGauges_taggedWithTheContext() throws Exception {
-        MicrometerMetrics.bind(metrics, "/shop", registry);
+        MicrometerExport.bind(metrics, "/shop", registry);
         metrics.loggedOut(new LogoutResult(Status.PENDING, true, Optional.empty()), "s", "j");
-        metrics.rejected("/x", "s", RevocationObserver.Match.ORIGIN_JTI);
+        metrics.rejected("/x", "s", TokenRejectedEvent.Match.ORIGIN_JTI);
         metrics.cognitoCalled(false, new CognitoGateway.Done(), Duration.ofMillis(40).toNanos());
         clock.advance(Duration.ofSeconds(12));
 
@@ -45,7 +46,7 @@ class MicrometerMetricsTest {
 
     @Test
     void close_removesEveryMeter() throws Exception {
-        AutoCloseable binding = MicrometerMetrics.bind(metrics, "/shop", registry);
+        AutoCloseable binding = MicrometerExport.bind(metrics, "/shop", registry);
         assertThat(registry.getMeters()).hasSize(22);
 
         binding.close();
@@ -56,8 +57,8 @@ class MicrometerMetricsTest {
     @Test
     void twoContexts_inOneRegistry_doNotCollide() {
         RevocationMetrics other = new RevocationMetrics(() -> 9, () -> 0, () -> null, clock);
-        MicrometerMetrics.bind(metrics, "/shop", registry);
-        MicrometerMetrics.bind(other, "", registry);
+        MicrometerExport.bind(metrics, "/shop", registry);
+        MicrometerExport.bind(other, "", registry);
 
         assertThat(registry.get("cognito.revoke.denylist.entries").tag("context", "/shop").gauge().value())
                 .isEqualTo(4.0);
@@ -66,8 +67,8 @@ class MicrometerMetricsTest {
     }
 
     @Test
-    void telemetry_whereMicrometerIsOnTheClassPath_bindsToTheGlobalRegistryOutsideCdi() throws Exception {
-        AutoCloseable binding = Telemetry.micrometer("/global", metrics, getClass().getClassLoader());
+    void export_whereMicrometerIsOnTheClassPath_bindsToTheGlobalRegistryOutsideCdi() throws Exception {
+        AutoCloseable binding = MetricsExport.micrometer("/global", metrics, getClass().getClassLoader());
         try {
             assertThat(binding).isNotNull();
             assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("cognito.revoke.pending")
@@ -80,9 +81,9 @@ class MicrometerMetricsTest {
     }
 
     @Test
-    void telemetry_whereMicrometerIsAbsent_bindsNothing_andLoadsNoMicrometerClass() {
+    void export_whereMicrometerIsAbsent_bindsNothing_andLoadsNoMicrometerClass() {
         ClassLoader withoutMicrometer = new ClassLoader(null) { };
 
-        assertThat(Telemetry.micrometer("/shop", metrics, withoutMicrometer)).isNull();
+        assertThat(MetricsExport.micrometer("/shop", metrics, withoutMicrometer)).isNull();
     }
 }

@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The JMX metrics as Micrometer meters, tagged {@code context=<context path>}. Loaded only where
- * Micrometer is on the application's class path ({@link Telemetry}); Micrometer is an optional,
- * {@code provided} dependency of the library. The registry is the application's CDI bean of type
+ * The Micrometer export: the JMX metrics as Micrometer meters, tagged {@code context=<context path>}.
+ * Loaded only where Micrometer is on the application's class path ({@link MetricsExport}); Micrometer
+ * is an optional, {@code provided} dependency of the library. The registry is the application's CDI bean of type
  * {@code MeterRegistry} if there is exactly one, else {@link Metrics#globalRegistry}.
  */
-final class MicrometerMetrics implements MetricsBinding {
+final class MicrometerExport implements MetricsExport.Binding {
 
     static final String PREFIX = "cognito.revoke.";
 
-    /** For {@link Telemetry}, which creates it reflectively. */
-    public MicrometerMetrics() {
+    /** For {@link MetricsExport}, which creates it reflectively. */
+    public MicrometerExport() {
     }
 
     @Override
