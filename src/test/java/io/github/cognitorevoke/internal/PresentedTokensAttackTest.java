@@ -45,8 +45,7 @@ class PresentedTokensAttackTest {
                 .accessTokenCookie("AT")
                 .cognitoTimeout(Duration.ofSeconds(3))
                 .build();
-        engine = new RevocationEngine(settings, clock, new CaffeineDenylist(clock),
-                new AccessTokenVerifier(settings, clock), new SdkCognitoGateway(settings), false);
+        engine = RevocationEngine.builder(settings).clock(clock).build();
         revoked = stub.login(CLIENT, "mallory");
         live = stub.login(CLIENT, "alice");
         engine.logout(revoked.accessToken(), revoked.refreshToken());
