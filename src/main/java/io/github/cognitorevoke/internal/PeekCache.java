@@ -11,9 +11,12 @@ import java.util.function.Predicate;
  *
  * <p>A small direct-mapped table: a slot is picked from a cheap sample of the text and a hit needs
  * the whole text to be equal ({@code String.equals}, vectorized), so a crafted text can only evict
- * an entry, never be taken for another. Memory is bounded by {@link #SLOTS} times
- * {@link #MAX_TEXT}. Slots are written without locks: a reference write is atomic, and a lost
- * write only costs a later decode.
+ * an entry, never be taken for another. A text is kept from its second sighting on (one int per
+ * slot remembers the last miss), so a stream of one-off tokens costs no entries. Memory is bounded
+ * by {@link #SLOTS} entries of a text of at most {@link #MAX_TEXT} characters and at most
+ * {@link #MAX_IDS} payloads' ids of at most {@link #MAX_ID_CHARS} characters in all: about 10 MB
+ * filled with crafted header texts, which {@code PeekCacheTest} measures. Slots are written
+ * without locks: a reference write is atomic, and a lost write only costs a later decode.
  */
 final class PeekCache {
 
