@@ -129,51 +129,7 @@ public final class DefaultTokenResolver implements TokenResolver {
 
     /** Percent-decodes leniently: a malformed escape stays as it is, as containers leave it. */
     static String percentDecode(String s) {
-        // One pass into Latin-1 bytes (headers are Latin-1): this also runs over whole headers of
-        // hostile size. A character beyond Latin-1 moves what is decoded so far to a char array.
-        int n = s.length();
-        byte[] narrow = new byte[n];
-        char[] wide = null;
-        int o = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            int high;
-            int low;
-            int v;
-            if (c == '%' && i + 2 < n && (high = hexDigit(s.charAt(i + 1))) >= 0 && (low = hexDigit(s.charAt(i + 2))) >= 0) {
-                v = high << 4 | low;
-                i += 2;
-            } else {
-                v = c == '+' ? ' ' : c;
-            }
-            if (v > 0xff && wide == null) {
-                wide = new char[n];
-                for (int k = 0; k < o; k++) {
-                    wide[k] = (char) (narrow[k] & 0xff);
-                }
-            }
-            if (wide != null) {
-                wide[o++] = (char) v;
-            } else {
-                narrow[o++] = (byte) v;
-            }
-        }
-        return wide != null ? new String(wide, 0, o) : new String(narrow, 0, o, StandardCharsets.ISO_8859_1);
-    }
-
-    private static final byte[] HEX = new byte[128];
-
-    static {
-        java.util.Arrays.fill(HEX, (byte) -1);
-        for (int d = 0; d < 16; d++) {
-            HEX[Character.forDigit(d, 16)] = (byte) d;
-            HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
-        }
-    }
-
-    /** As {@code Character.digit(c, 16)}, which {@code URLDecoder} uses: other scripts' digits count too. */
-    private static int hexDigit(char c) {
-        return c < 128 ? HEX[c] : Character.digit(c, 16);
+        return PercentDecoded.of(s).toString();
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -75,8 +75,8 @@ public final class PresentedTokens {
             return text;
         }
         if (text.indexOf('%') >= 0) {
-            String decoded = DefaultTokenResolver.percentDecode(text);
-            return revoked.test(decoded) ? decoded : null;
+            PercentDecoded decoded = PercentDecoded.of(text);
+            return decoded.changed() && revoked.test(decoded) ? decoded : null;
         }
         return null;
     }

@@ -86,19 +86,22 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      * @return true as soon as {@code test} accepts one payload's ids
      */
     public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test, ReadBudget budget) {
-        int dot = indexOf(text, '.', 0);
+        // A percent-decoded text is read only where decoding changed it: the rest was read as sent.
+        PercentDecoded decoded = text instanceof PercentDecoded d ? d : null;
+        CharSequence scan = decoded != null ? decoded.toString() : text;
+        int dot = indexOf(scan, '.', 0);
         if (dot < 0) {
             return false;
         }
-        byte[] raw = latin1(text);
+        byte[] raw = latin1(scan);
         Scratch scratch = new Scratch();
         while (dot >= 0) {
-            int next = indexOf(text, '.', dot + 1);
+            int next = indexOf(scan, '.', dot + 1);
             if (next < 0) {
                 return false;
             }
             // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
-            if (next - dot > 10) {
+            if (next - dot > 10 && (decoded == null || decoded.changedWithin(dot, next))) {
                 TokenIds ids = payload(raw, dot + 1, next, budget, scratch);
                 if (ids != null && test.test(ids)) {
                     return true;
