@@ -141,7 +141,7 @@ class NoWayAroundTest {
     void manyPayloadsOnlyNimbusReads_400_aRevokedTokenAmongThem_401_inEveryPlace() throws Exception {
         // Arrays of name/value pairs: Nimbus reads them as claims, so they cannot be skipped; a
         // request with more than a few is not a client's, and is refused rather than passed on.
-        String slow = Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"a\",1]]".getBytes());
+        String slow = Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"aud\",\"app\"]]".getBytes());
         String padding = ("x." + slow + ".").repeat(40);
         for (String place : List.of("Authorization", "Cookie", "query")) {
             for (StubTokens t : List.of(live, revoked)) {

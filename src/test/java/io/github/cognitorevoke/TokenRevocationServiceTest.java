@@ -80,7 +80,7 @@ class TokenRevocationServiceTest {
     @Test
     void isRevoked_textOfManyPartsOnlyNimbusReads_true_aFewOfThem_false() {
         // Arrays of name/value pairs: Nimbus reads them as claims; no issued token is one.
-        String pairs = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"a\",1]]".getBytes());
+        String pairs = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[[\"aud\",\"app\"]]".getBytes());
         StubTokens t = stub.login(CLIENT, "bob");
 
         assertThat(service.isRevoked(("x." + pairs + ".").repeat(4) + t.accessToken())).isFalse();

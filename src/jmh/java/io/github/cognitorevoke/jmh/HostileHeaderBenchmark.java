@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class HostileHeaderBenchmark {
 
-    @Param({"plain", "plain_pct", "dotted", "dotted_pct", "json", "json_pct", "jsonclose", "jsonclose_pct"})
+    @Param({"plain", "plain_pct", "dotted", "dotted_pct", "json", "json_pct", "jsonclose", "jsonclose_pct",
+            "oddchars", "escaped"})
     String shape;
 
     @Param({"authorization", "cookie", "query"})

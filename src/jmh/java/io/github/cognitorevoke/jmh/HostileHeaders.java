@@ -32,7 +32,11 @@ import java.util.Random;
  * <li>{@code json}: {@code eyJhIjpbW1tbW1s.} repeated: each decodes to {@code {"a":[[[[[[};</li>
  * <li>{@code jsonclose}: segments decoding to {@code {a:N}} and {@code {"a":N//}}, N different in every
  * segment (nothing can be remembered from one to the next): JSON objects with both braces that a
- * strict scanner cannot read (Nimbus rejects them too).</li>
+ * strict scanner cannot read (Nimbus rejects them too);</li>
+ * <li>{@code oddchars}: {@code x.} then {@code eyAAAAAAAA~.} repeated: each opens like an object and
+ * holds a character outside the alphabet, so it is decoded the lenient way, as Nimbus decodes;</li>
+ * <li>{@code escaped}: {@code x.} then {@code eyAAAAAAA%7E.} repeated: a percent escape in every
+ * segment, so the decoded text differs everywhere and is searched in full a second time.</li>
  * </ul>
  */
 final class HostileHeaders {
@@ -40,7 +44,7 @@ final class HostileHeaders {
     /** The configured {@code accessTokenCookie}. */
     static final String COOKIE = "session";
     static final List<String> SHAPES = List.of("plain", "plain_pct", "dotted", "dotted_pct", "json", "json_pct",
-            "jsonclose", "jsonclose_pct");
+            "jsonclose", "jsonclose_pct", "oddchars", "escaped");
     static final List<String> PLACES = List.of("authorization", "cookie", "query");
 
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -87,6 +91,18 @@ final class HostileHeaders {
                 for (int n = 1_000_000; b.length() < size; n++) {
                     String json = n % 2 == 0 ? "{a:" + n + "}" : "{\"a\":" + n + "//}";
                     b.append(encoder.encodeToString(json.getBytes(StandardCharsets.US_ASCII))).append('.');
+                }
+            }
+            case "oddchars" -> {
+                b.append("x.");
+                while (b.length() < size) {
+                    b.append("eyAAAAAAAA~.");
+                }
+            }
+            case "escaped" -> {
+                b.append("x.");
+                while (b.length() < size) {
+                    b.append("eyAAAAAAA%7E.");
                 }
             }
             default -> throw new IllegalArgumentException(shape);

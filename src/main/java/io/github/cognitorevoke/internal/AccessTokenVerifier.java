@@ -307,8 +307,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
                     "The identity provider's signing keys cannot be fetched; try again later", e);
         }
         try {
-            return new Verified(claims.getJWTID(), claims.getStringClaim("origin_jti"), claims.getSubject(),
-                    claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+            // An empty id names no token: never denylisted (the per-request search skips payloads too short for any other).
+            return new Verified(nonEmpty(claims.getJWTID()), nonEmpty(claims.getStringClaim("origin_jti")),
+                    claims.getSubject(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token's origin_jti claim is not a string");
         }
@@ -327,5 +328,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "closing the key source failed: {0}", e.toString());
             }
         }
+    }
+
+    private static String nonEmpty(String id) {
+        return id == null || id.isEmpty() ? null : id;
     }
 }

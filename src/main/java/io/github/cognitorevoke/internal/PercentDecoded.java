@@ -69,11 +69,26 @@ final class PercentDecoded implements CharSequence {
         return new PercentDecoded(text, changed, changes);
     }
 
-    /** @return whether any position in {@code [from, to]} differs from the text as sent */
-    boolean changedWithin(int from, int to) {
-        int k = Arrays.binarySearch(changed, 0, changes, from);
-        int at = k >= 0 ? k : -k - 1;
-        return at < changes && changed[at] <= to;
+    /** @return a reader of the changed positions for ranges given in increasing order: a step each, not a search */
+    Changes changes() {
+        return new Changes();
+    }
+
+    /** The changed positions, walked once from the start. */
+    final class Changes {
+        private int at;
+
+        /**
+         * @param from the start of the range, not less than any earlier call's
+         * @param to   the end of the range, inclusive
+         * @return whether any position in {@code [from, to]} differs from the text as sent
+         */
+        boolean within(int from, int to) {
+            while (at < changes && changed[at] < from) {
+                at++;
+            }
+            return at < changes && changed[at] <= to;
+        }
     }
 
     /** @return whether decoding changed anything at all */

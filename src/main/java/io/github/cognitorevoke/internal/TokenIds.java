@@ -87,8 +87,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
      */
     public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test, ReadBudget budget) {
         // A percent-decoded text is read only where decoding changed it: the rest was read as sent.
-        PercentDecoded decoded = text instanceof PercentDecoded d ? d : null;
-        CharSequence scan = decoded != null ? decoded.toString() : text;
+        PercentDecoded.Changes decoded = text instanceof PercentDecoded d ? d.changes() : null;
+        CharSequence scan = text instanceof PercentDecoded d ? d.toString() : text;
         int dot = indexOf(scan, '.', 0);
         if (dot < 0) {
             return false;
@@ -100,8 +100,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             if (next < 0) {
                 return false;
             }
-            // Fewer than 10 characters decode to at most 6 bytes: no JSON object holding an id fits.
-            if (next - dot > 10 && (decoded == null || decoded.changedWithin(dot, next))) {
+            // The shortest payload with an id that can be denylisted, {"jti":"x"}, takes 15 characters
+            // (ids are never empty: logouts and cut-offs refuse blank ones).
+            if (next - dot > 15 && (decoded == null || decoded.within(dot, next))) {
                 TokenIds ids = payload(raw, dot + 1, next, budget, scratch);
                 if (ids != null && test.test(ids)) {
                     return true;
