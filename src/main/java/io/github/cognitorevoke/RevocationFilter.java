@@ -107,7 +107,7 @@ public final class RevocationFilter implements Filter {
         RevocationEngine.Search search = engine.search();
         CharSequence revokedText = presented.find(request, search);
         if (revokedText != null) {
-            engine.reportRejection(path(request), revokedText);
+            search.report(path(request), revokedText);
             Rejection.INVALID_TOKEN.write(response, REVOKED);
             return;
         }
@@ -122,7 +122,7 @@ public final class RevocationFilter implements Filter {
                 return;
             }
             if (token.isPresent() && search.test(token.get())) {
-                engine.reportRejection(path(request), token.get());
+                search.report(path(request), token.get());
                 Rejection.INVALID_TOKEN.write(response, REVOKED);
                 return;
             }

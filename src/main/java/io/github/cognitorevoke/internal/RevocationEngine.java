@@ -377,10 +377,27 @@ public final class RevocationEngine implements AutoCloseable {
             this.budget = budget;
         }
 
+        /** The first revoked payload found, kept for the report: the rejection path reads nothing twice. */
+        private TokenIds matched;
+
         /** @return true if the text holds a revoked token */
         @Override
         public boolean test(CharSequence text) {
-            return anyRevoked(text, budget);
+            matched = revokedIds(text, budget);
+            return matched != null;
+        }
+
+        /**
+         * Tells the observers that the request was rejected for the revoked token the last
+         * {@link #test} found; nothing if it found none.
+         *
+         * @param path the request's context-relative path
+         * @param text the text {@link #test} accepted
+         */
+        public void report(String path, CharSequence text) {
+            if (matched != null && observers.any()) {
+                reportIfRevoked(path, text, matched, budget);
+            }
         }
 
         /**
@@ -401,20 +418,23 @@ public final class RevocationEngine implements AutoCloseable {
      * @return true if any JWS payload in it is revoked
      */
     public boolean anyRevoked(CharSequence text, ReadBudget budget) {
+        return revokedIds(text, budget) != null;
+    }
+
+    /** The ids of the first revoked payload in the text, or null. */
+    private TokenIds revokedIds(CharSequence text, ReadBudget budget) {
         if (text instanceof String s) {
             for (TokenIds ids : peeked.ids(s, budget)) {
                 // match() itself, no call in between: the hottest loop inlines as deep as it can.
                 if (match(ids) != null) {
-                    return true;
+                    return ids;
                 }
             }
-            return false;
+            return null;
         }
-        return TokenIds.anyMatch(text, this::revoked, budget);
-    }
-
-    private boolean revoked(TokenIds ids) {
-        return match(ids) != null;
+        TokenIds[] hit = new TokenIds[1];
+        TokenIds.anyMatch(text, ids -> match(ids) != null && (hit[0] = ids) != null, budget);
+        return hit[0];
     }
 
     /** Which id of a payload is revoked, if any: the one rule of both the check and the report. */
@@ -430,27 +450,17 @@ public final class RevocationEngine implements AutoCloseable {
     }
 
     /**
-     * Tells the observers that a request was rejected because of a revoked token in a text; the
-     * work of finding which id matched is done only when someone listens (the rejection path).
+     * Searches a text as one request does and, if it holds a revoked token, tells the observers
+     * that the request was rejected. The filter reports through its request's {@link Search}
+     * instead, which already knows the revoked payload.
      *
      * @param path the request's context-relative path
      * @param text the text that held the revoked token
      */
     public void reportRejection(String path, CharSequence text) {
-        if (!observers.any()) {
-            return;
-        }
-        // The ids were just found for the same text: the table of recent texts has them.
-        ReadBudget budget = ReadBudget.perRequest();
-        TokenIds[] found = text instanceof String s ? peeked.ids(s, budget) : null;
-        if (found == null) {
-            TokenIds.anyMatch(text, ids -> reportIfRevoked(path, text, ids, budget), budget);
-            return;
-        }
-        for (TokenIds ids : found) {
-            if (reportIfRevoked(path, text, ids, budget)) {
-                return;
-            }
+        Search search = search();
+        if (search.test(text)) {
+            search.report(path, text);
         }
     }
 

@@ -283,22 +283,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 || first == '\r' || first == 0xEF;
     }
 
-    /** {@link #decode(byte[], int, int)} of a text's characters. */
-    static byte[] decode(CharSequence text, int start, int end) {
-        return decode(latin1(text), start, end);
-    }
-
     /**
-     * Decodes unpadded base64url; null if a byte is outside the alphabet or the length is one no
-     * encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
+     * Decodes unpadded base64url from a text's characters; null if one is outside the alphabet or
+     * the length is one no encoder writes. Unused trailing bits are ignored, as Nimbus ignores them.
      */
-    static byte[] decode(byte[] raw, int start, int end) {
+    static byte[] decode(CharSequence text, int start, int end) {
         byte[] out = new byte[(end - start) / 4 * 3 + 2];
-        int n = decodeInto(raw, start, end, out);
+        int n = decodeInto(latin1(text), start, end, out);
         return n < 0 ? null : java.util.Arrays.copyOf(out, n);
     }
 
-    /** {@link #decode(byte[], int, int)} into a buffer of at least 3/4 of the length plus 2: the length, or -1. */
+    /** {@link #decode(CharSequence, int, int)} into a buffer of at least 3/4 of the length plus 2: the length, or -1. */
     private static int decodeInto(byte[] raw, int start, int end, byte[] out) {
         int n = end - start;
         if (n % 4 == 1) {

@@ -272,4 +272,16 @@ class TokenIdsTest {
         assertThat(seen).containsExactly("odd-1");
         assertThat(none.refused()).isFalse();
     }
+
+    @Test
+    void anyMatch_longSegmentsTheJdkDecoderRefuses_stopTryingItAfterAFew_andRefuseNothing() {
+        // Each opens like an object and is long enough for the JDK decoder, which throws on '~'.
+        String segment = "ey" + "A".repeat(150) + "~";
+        ReadBudget budget = ReadBudget.perRequest();
+
+        TokenIds.anyMatch(("x." + segment + ".").repeat(50), ids -> false, budget);
+
+        assertThat(budget.fastDecode()).isFalse();
+        assertThat(budget.refused()).isFalse();
+    }
 }
