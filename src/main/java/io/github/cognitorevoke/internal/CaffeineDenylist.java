@@ -5,6 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +43,7 @@ public final class CaffeineDenylist implements Denylist {
      * (about 1 in 2^64 per lookup at a million entries even if it were not keyed) can only make a
      * live token look revoked, never let a revoked one in: a denylisted id always finds its entry.
      */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long K0;
     private static final long K1;
 
@@ -52,8 +57,9 @@ public final class CaffeineDenylist implements Denylist {
     private final Cache<Long, Boolean> ids;
     private final Policy<Long, Boolean> idPolicy;
     private final Policy.VarExpiration<Long, Boolean> idEnds;
-    private final Cache<String, CutOff> subjects;
-    private final Policy<String, CutOff> subjectPolicy;
+    /** Keyed as the ids are, by the subject's hash: a lookup then costs no {@code String.hashCode}. */
+    private final Cache<Long, CutOff> subjects;
+    private final Policy<Long, CutOff> subjectPolicy;
     private final Object writeLock = new Object();
     /** Replaced, never changed in place, by a rebuild under the write lock. */
     private volatile IdFilter filter = new IdFilter(IdFilter.MIN_CAPACITY);
@@ -95,7 +101,7 @@ public final class CaffeineDenylist implements Denylist {
         this.idEnds = idPolicy.expireVariably().orElseThrow();
         this.subjects = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(Expiry.writing((String sub, CutOff c) -> remaining(c.until())))
+                .expireAfter(Expiry.writing((Long sub, CutOff c) -> remaining(c.until())))
                 .executor(Runnable::run)
                 .build();
         this.subjectPolicy = subjects.policy();
@@ -148,17 +154,31 @@ public final class CaffeineDenylist implements Denylist {
         return filter.mightContain(key) && idPolicy.getIfPresentQuietly(key) != null;
     }
 
+    /**
+     * Both filter words are read before either is tested, so that the two reads (cache misses for
+     * a token the node has not seen recently) overlap instead of following each other.
+     */
+    @Override
+    public boolean containsEither(String first, String second) {
+        long a = first == null ? 0 : hash(first);
+        long b = second == null ? 0 : hash(second);
+        IdFilter f = filter;
+        int maybe = f.mightContainEach(a, b);
+        return (maybe & 1) != 0 && first != null && idPolicy.getIfPresentQuietly(a) != null
+                || (maybe & 2) != 0 && second != null && idPolicy.getIfPresentQuietly(b) != null;
+    }
+
     @Override
     public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
         CutOff next = new CutOff(notBefore.getEpochSecond(), until);
-        subjects.asMap().merge(subject, next, (old, now) -> new CutOff(
+        subjects.asMap().merge(hash(subject), next, (old, now) -> new CutOff(
                 Math.max(old.notBefore(), now.notBefore()), old.until().isAfter(now.until()) ? old.until() : now.until()));
         return LOCAL;
     }
 
     @Override
     public long notBeforeEpochSecond(String subject) {
-        CutOff c = subjectPolicy.getIfPresentQuietly(subject);
+        CutOff c = subjectPolicy.getIfPresentQuietly(hash(subject));
         return c == null ? Long.MIN_VALUE : c.notBefore();
     }
 
@@ -170,19 +190,21 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     /**
-     * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id's UTF-16 code
-     * units, four to a block; the length goes into the last block, so no two ids share an input.
+     * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id's UTF-8 bytes, eight
+     * to a block, as its authors specify it: the length goes into the last block, so no two ids share
+     * an input. Ids are ASCII, so the encoding is a plain copy, and a 36-character id takes five
+     * blocks.
      */
     static long hash(String id) {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
         long v0 = K0 ^ 0x736f6d6570736575L;
         long v1 = K1 ^ 0x646f72616e646f6dL;
         long v2 = K0 ^ 0x6c7967656e657261L;
         long v3 = K1 ^ 0x7465646279746573L;
-        int n = id.length();
+        int n = b.length;
         int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            long m = id.charAt(i) | (long) id.charAt(i + 1) << 16
-                    | (long) id.charAt(i + 2) << 32 | (long) id.charAt(i + 3) << 48;
+        for (; i + 8 <= n; i += 8) {
+            long m = (long) LONGS.get(b, i);
             v3 ^= m;
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
             v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
@@ -190,9 +212,9 @@ public final class CaffeineDenylist implements Denylist {
             v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
             v0 ^= m;
         }
-        long last = (long) (n & 0xffff) << 48;
-        for (int shift = 0; i < n; i++, shift += 16) {
-            last |= (long) id.charAt(i) << shift;
+        long last = (long) n << 56;
+        for (int shift = 0; i < n; i++, shift += 8) {
+            last |= (b[i] & 0xffL) << shift;
         }
         v3 ^= last;
         v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);

@@ -41,6 +41,20 @@ final class IdFilter {
         return (words.get(index(hash)) & bits) == bits;
     }
 
+    /**
+     * Two hashes at once: both words are loaded before either is tested, so that their cache misses
+     * overlap.
+     *
+     * @return bit 0 set if the first might have been added, bit 1 if the second might
+     */
+    int mightContainEach(long first, long second) {
+        long bitsA = bits(first);
+        long bitsB = bits(second);
+        long a = words.get(index(first));
+        long b = words.get(index(second));
+        return ((a & bitsA) == bitsA ? 1 : 0) | ((b & bitsB) == bitsB ? 2 : 0);
+    }
+
     /** Adds a hash; the caller holds the write lock. */
     void add(long hash) {
         long bits = bits(hash);

@@ -85,6 +85,39 @@ class CaffeineDenylistTest {
     }
 
     @Test
+    void containsEither_answersAsTwoContainsDo() {
+        denylist.add("revoked-jti", clock.instant().plusSeconds(60));
+        denylist.add("revoked-family", clock.instant().plusSeconds(120));
+
+        assertThat(denylist.containsEither("revoked-jti", null)).isTrue();
+        assertThat(denylist.containsEither(null, "revoked-family")).isTrue();
+        assertThat(denylist.containsEither("live-jti", "revoked-family")).isTrue();
+        assertThat(denylist.containsEither("revoked-jti", "live-family")).isTrue();
+        assertThat(denylist.containsEither("live-jti", "live-family")).isFalse();
+        assertThat(denylist.containsEither(null, null)).isFalse();
+        // The same ids swapped: an id is denylisted whichever claim carries it.
+        assertThat(denylist.containsEither("revoked-family", "revoked-jti")).isTrue();
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(denylist.containsEither("revoked-jti", "live-family")).isFalse();
+        assertThat(denylist.containsEither("revoked-jti", "revoked-family")).isTrue();
+    }
+
+    @Test
+    void ids_beyondAscii_keepTheirOwnEntries() {
+        denylist.add("jti-\u0141", clock.instant().plusSeconds(60));
+        denylist.cutOff("user-\u00e9", clock.instant(), clock.instant().plusSeconds(60));
+
+        assertThat(denylist.contains("jti-\u0141")).isTrue();
+        // Neither the low byte of the character nor the Latin-1 encoder's '?' finds the entry.
+        assertThat(denylist.contains("jti-A")).isFalse();
+        assertThat(denylist.contains("jti-?")).isFalse();
+        assertThat(denylist.notBeforeEpochSecond("user-\u00e9")).isEqualTo(clock.instant().getEpochSecond());
+        assertThat(denylist.notBeforeEpochSecond("user-e")).isEqualTo(Long.MIN_VALUE);
+        assertThat(denylist.notBeforeEpochSecond("user-?")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
     void hash_ofDistinctIds_differs() {
         List<Long> hashes = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {

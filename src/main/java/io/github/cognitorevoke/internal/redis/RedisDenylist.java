@@ -141,6 +141,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     @Override
+    public boolean containsEither(String first, String second) {
+        return local.containsEither(first, second);
+    }
+
+    @Override
     public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
         local.cutOff(subject, notBefore, until);
         long end = until.toEpochMilli();
