@@ -5,10 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +39,6 @@ public final class CaffeineDenylist implements Denylist {
      * (about 1 in 2^64 per lookup at a million entries even if it were not keyed) can only make a
      * live token look revoked, never let a revoked one in: a denylisted id always finds its entry.
      */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long K0;
     private static final long K1;
 
@@ -190,46 +185,84 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     /**
-     * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id's UTF-8 bytes, eight
-     * to a block, as its authors specify it: the length goes into the last block. Cognito's ids are
-     * ASCII, so the encoding is a plain copy, and a 36-character id takes five blocks. The one
-     * non-injective case, text with unpaired surrogates (the encoder writes {@code ?} for each), is
-     * no id Cognito issues: it can only make a token that no verifier accepts look revoked.
+     * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id, as its authors
+     * specify it for bytes: eight to a block, the length in the last one. An id whose characters
+     * are all below 256 (every id Cognito issues) is hashed as those characters, one byte each: a
+     * 36-character id takes five blocks, read straight from the string with no copy. Any other id
+     * is hashed as its UTF-16 code units, four to a block, under a key with one bit flipped, so
+     * that the two kinds of input never meet and no two ids share an input.
      */
     static long hash(String id) {
-        byte[] b = id.getBytes(StandardCharsets.UTF_8);
-        long v0 = K0 ^ 0x736f6d6570736575L;
-        long v1 = K1 ^ 0x646f72616e646f6dL;
-        long v2 = K0 ^ 0x6c7967656e657261L;
-        long v3 = K1 ^ 0x7465646279746573L;
-        int n = b.length;
+        int n = id.length();
+        Sip sip = new Sip(0);
         int i = 0;
+        int wide = 0;
         for (; i + 8 <= n; i += 8) {
-            long m = (long) LONGS.get(b, i);
-            v3 ^= m;
-            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-            v0 ^= m;
+            long m = 0;
+            for (int k = 7; k >= 0; k--) {
+                char c = id.charAt(i + k);
+                wide |= c;
+                m = m << 8 | c & 0xff;
+            }
+            sip.block(m);
         }
         long last = (long) n << 56;
         for (int shift = 0; i < n; i++, shift += 8) {
-            last |= (b[i] & 0xffL) << shift;
+            char c = id.charAt(i);
+            wide |= c;
+            last |= (long) (c & 0xff) << shift;
         }
-        v3 ^= last;
-        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-        v0 ^= last;
-        v2 ^= 0xff;
-        for (int r = 0; r < 3; r++) {
+        return wide < 0x100 ? sip.finish(last) : hashUtf16(id);
+    }
+
+    /** The rare path of {@link #hash}: code units four to a block, the length in the last block's top bits. */
+    private static long hashUtf16(String id) {
+        Sip sip = new Sip(0xee);
+        int n = id.length();
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            sip.block(id.charAt(i) | (long) id.charAt(i + 1) << 16
+                    | (long) id.charAt(i + 2) << 32 | (long) id.charAt(i + 3) << 48);
+        }
+        long last = (long) (n & 0xffff) << 48;
+        for (int shift = 0; i < n; i++, shift += 16) {
+            last |= (long) id.charAt(i) << shift;
+        }
+        return sip.finish(last);
+    }
+
+    /** SipHash-1-3's state under the denylist's key; short-lived enough that the JIT keeps it in registers. */
+    private static final class Sip {
+        private long v0 = K0 ^ 0x736f6d6570736575L;
+        private long v1;
+        private long v2 = K0 ^ 0x6c7967656e657261L;
+        private long v3 = K1 ^ 0x7465646279746573L;
+
+        /** @param tweak flipped into the key's second half: another input domain, as SipHash-128 marks its mode */
+        Sip(long tweak) {
+            v1 = K1 ^ 0x646f72616e646f6dL ^ tweak;
+        }
+
+        void block(long m) {
+            v3 ^= m;
+            round();
+            v0 ^= m;
+        }
+
+        long finish(long last) {
+            block(last);
+            v2 ^= 0xff;
+            round();
+            round();
+            round();
+            return v0 ^ v1 ^ v2 ^ v3;
+        }
+
+        private void round() {
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
             v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
             v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
             v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
         }
-        return v0 ^ v1 ^ v2 ^ v3;
     }
 }

@@ -112,6 +112,14 @@ class CaffeineDenylistTest {
         // Neither the low byte of the character nor the Latin-1 encoder's '?' finds the entry.
         assertThat(denylist.contains("jti-A")).isFalse();
         assertThat(denylist.contains("jti-?")).isFalse();
+        // Unpaired surrogates are code units like any other: each keeps its own entry.
+        denylist.add("jti-\ud800", clock.instant().plusSeconds(60));
+        assertThat(denylist.contains("jti-\ud800")).isTrue();
+        assertThat(denylist.contains("jti-\udc00")).isFalse();
+        assertThat(denylist.contains("jti-\ufffd")).isFalse();
+        // A Latin-1 id and a wider one with the same bytes are different inputs.
+        denylist.add("\u0141\u0000", clock.instant().plusSeconds(60));
+        assertThat(denylist.contains("A\u0001\u0000\u0000")).isFalse();
         assertThat(denylist.notBeforeEpochSecond("user-\u00e9")).isEqualTo(clock.instant().getEpochSecond());
         assertThat(denylist.notBeforeEpochSecond("user-e")).isEqualTo(Long.MIN_VALUE);
         assertThat(denylist.notBeforeEpochSecond("user-?")).isEqualTo(Long.MIN_VALUE);
