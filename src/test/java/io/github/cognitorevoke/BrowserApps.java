@@ -1,6 +1,7 @@
 package io.github.cognitorevoke;
 
 import io.github.cognitorevoke.testing.CognitoStub;
+import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,14 +14,19 @@ import java.util.function.Function;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Applications with the filter on embedded Jetty ({@link RevocationFilterTest#context}), each
  * context with its own extra init-params, against one Cognito wire stub whose app client
  * {@value #CLIENT} may sign out to {@value #LOGOUT_URI}; and a client that sends what a browser, an
- * API client or a load balancer would, never following redirects.
+ * API client or a load balancer would, never following redirects. A JUnit extension: register it
+ * as a static field; it starts before the class, resets the stub before each test, stops after.
  */
-final class BrowserApps implements AutoCloseable {
+final class BrowserApps implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** The app client of every context. */
     static final String CLIENT = "webclient";
@@ -32,30 +38,29 @@ final class BrowserApps implements AutoCloseable {
     static final String ALB = "AWSELBAuthSessionCookie";
     /** The header the load balancer adds. */
     static final String ALB_HEADER = "X-Amzn-Oidc-Accesstoken";
-
-    final CognitoStub stub;
-    private final Server server;
-    private final String base;
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    private BrowserApps(CognitoStub stub, Server server, String base) {
-        this.stub = stub;
-        this.server = server;
-        this.base = base;
-    }
+    private final Function<CognitoStub, Map<String, Map<String, String>>> contexts;
+    /** The stub; set once the class's applications started. */
+    CognitoStub stub;
+    private Server server;
+    private String base;
 
     /**
-     * Starts a stub and Jetty with one context per entry.
+     * Applications to start before the class.
      *
      * @param contexts given the stub: context path to the init-params it adds to the stub's
-     * @return the running applications; close them when done
-     * @throws Exception if Jetty does not start
      */
-    static BrowserApps start(Function<CognitoStub, Map<String, Map<String, String>>> contexts) throws Exception {
-        CognitoStub stub = CognitoStub.start();
+    BrowserApps(Function<CognitoStub, Map<String, Map<String, String>>> contexts) {
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
         stub.setLogoutUrls(CLIENT, LOGOUT_URI);
-        Server server = new Server();
+        server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
@@ -63,7 +68,23 @@ final class BrowserApps implements AutoCloseable {
         contexts.apply(stub).forEach((path, extra) -> handlers.addHandler(RevocationFilterTest.context(stub, path, extra)));
         server.setHandler(handlers);
         server.start();
-        return new BrowserApps(stub, server, "http://127.0.0.1:" + connector.getLocalPort());
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    /** Between tests: no queued Cognito failure, no recorded RevokeToken call. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        stub.clearFailures();
+        stub.clearRevokeCalls();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            server.stop();
+        } finally {
+            stub.close();
+        }
     }
 
     /**
@@ -81,6 +102,11 @@ final class BrowserApps implements AutoCloseable {
             p.put(more[i], more[i + 1]);
         }
         return p;
+    }
+
+    /** Signs a user in at the stub, with this class's app client. */
+    StubTokens login(String user) {
+        return stub.login(CLIENT, user);
     }
 
     /** @return {@code http://127.0.0.1:<port>}, for raw requests */
@@ -123,14 +149,5 @@ final class BrowserApps implements AutoCloseable {
     /** Max-Age=0, or the epoch Expires that containers write for it. */
     static boolean expired(String setCookie) {
         return setCookie.contains("Max-Age=0") || setCookie.contains("Expires=Thu, 01 Jan 1970 00:00:00 GMT");
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            server.stop();
-        } finally {
-            stub.close();
-        }
     }
 }

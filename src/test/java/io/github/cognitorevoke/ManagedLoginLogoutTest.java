@@ -1,6 +1,5 @@
 package io.github.cognitorevoke;
 
-import static io.github.cognitorevoke.BrowserApps.CLIENT;
 import static io.github.cognitorevoke.BrowserApps.LOGOUT_URI;
 import static io.github.cognitorevoke.BrowserApps.form;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,10 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Managed login on Jetty: a browser's logout (no bearer header) ends at Cognito's {@code /logout}
@@ -25,30 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class ManagedLoginLogoutTest {
 
-    private static BrowserApps apps;
-
-    @BeforeAll
-    static void start() throws Exception {
-        apps = BrowserApps.start(stub -> Map.of(
-                "/managed", BrowserApps.managedLogin(stub, "accessTokenCookie", "AT", "refreshTokenCookie", "RT"),
-                "/managed-redirect", BrowserApps.managedLogin(stub, "accessTokenCookie", "AT", "refreshTokenCookie", "RT",
-                        "logoutRedirect", "/bye.html")));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        apps.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        apps.stub.clearFailures();
-        apps.stub.clearRevokeCalls();
-    }
-
-    private static StubTokens login(String user) {
-        return apps.stub.login(CLIENT, user);
-    }
+    @RegisterExtension
+    static final BrowserApps apps = new BrowserApps(stub -> Map.of(
+            "/managed", BrowserApps.managedLogin(stub, "accessTokenCookie", "AT", "refreshTokenCookie", "RT"),
+            "/managed-redirect", BrowserApps.managedLogin(stub, "accessTokenCookie", "AT", "refreshTokenCookie", "RT",
+                    "logoutRedirect", "/bye.html")));
 
     private static String cookieHeader(StubTokens t) {
         return "AT=" + t.accessToken() + "; RT=" + t.refreshToken();
@@ -60,7 +38,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_withCookies_303ToCognitoExactly_tokensRevoked_andCognitoLandsOnLogoutUri() throws Exception {
-        StubTokens t = login("alice");
+        StubTokens t = apps.login("alice");
 
         HttpResponse<String> r = apps.post("/managed/logout", "", "Cookie", cookieHeader(t), "Sec-Fetch-Site", "same-origin");
 
@@ -80,7 +58,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_refreshTokenInTheForm_303ToCognito() throws Exception {
-        StubTokens t = login("bob");
+        StubTokens t = apps.login("bob");
         HttpResponse<String> r = apps.post("/managed/logout", form("refresh_token", t.refreshToken()));
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).contains(apps.cognitoLogout());
@@ -89,7 +67,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_winsOverLogoutRedirect() throws Exception {
-        StubTokens t = login("carol");
+        StubTokens t = apps.login("carol");
         HttpResponse<String> r = apps.post("/managed-redirect/logout", "", "Cookie", cookieHeader(t));
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).contains(apps.cognitoLogout());
@@ -97,7 +75,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void bearerLogout_neverSentToCognito_204() throws Exception {
-        StubTokens t = login("dave");
+        StubTokens t = apps.login("dave");
         HttpResponse<String> r = apps.post("/managed/logout", form("refresh_token", t.refreshToken()),
                 "Authorization", "Bearer " + t.accessToken());
         assertThat(r.statusCode()).isEqualTo(204);
@@ -107,7 +85,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void bearerLogout_withLogoutRedirect_303SameOrigin() throws Exception {
-        StubTokens t = login("erin");
+        StubTokens t = apps.login("erin");
         HttpResponse<String> r = apps.post("/managed-redirect/logout", "", "Authorization", "Bearer " + t.accessToken());
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l ->
@@ -116,7 +94,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void bearerLogout_cognitoDown_202_notRedirected() throws Exception {
-        StubTokens t = login("frank");
+        StubTokens t = apps.login("frank");
         apps.stub.failNext(1, "InternalErrorException");
         HttpResponse<String> r = apps.post("/managed/logout", form("refresh_token", t.refreshToken()),
                 "Authorization", "Bearer " + t.accessToken());
@@ -126,7 +104,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_cognitoDown_still303ToCognito_revocationPendingThenDone() throws Exception {
-        StubTokens t = login("grace");
+        StubTokens t = apps.login("grace");
         apps.stub.failNext(1, "InternalErrorException");
 
         HttpResponse<String> r = apps.post("/managed/logout", "", "Cookie", cookieHeader(t));
@@ -143,7 +121,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_forgedCookieToken_401_notRedirected_nothingRevoked() throws Exception {
-        StubTokens t = login("heidi");
+        StubTokens t = apps.login("heidi");
         String forged = apps.stub.jwt().signWithUnknownKey(t.accessClaims());
         HttpResponse<String> r = apps.post("/managed/logout", "", "Cookie", "AT=" + forged);
         assertThat(r.statusCode()).isEqualTo(401);
@@ -153,7 +131,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void browserLogout_crossSite_403_notRedirected() throws Exception {
-        StubTokens t = login("ivan");
+        StubTokens t = apps.login("ivan");
         HttpResponse<String> r = apps.post("/managed/logout", "", "Cookie", cookieHeader(t), "Sec-Fetch-Site", "cross-site");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.headers().firstValue("Location")).isEmpty();
@@ -162,7 +140,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void hostileParametersAndHeaders_locationIsExactlyTheConfiguredOne() throws Exception {
-        StubTokens t = login("judy");
+        StubTokens t = apps.login("judy");
         String evil = "https://evil.example/phish";
         String query = "?logout_uri=" + evil + "&redirect_uri=" + evil + "&post_logout_redirect_uri=" + evil
                 + "&client_id=evil&state=%0D%0ALocation:%20" + evil + "%0D%0ASet-Cookie:%20x=1";
@@ -181,7 +159,7 @@ class ManagedLoginLogoutTest {
 
     @Test
     void hostileHostHeader_locationIsExactlyTheConfiguredOne() throws Exception {
-        StubTokens t = login("mallory");
+        StubTokens t = apps.login("mallory");
         RawHttp.Response r = RawHttp.send(apps.base() + "/managed", "POST", "/logout?logout_uri=https://evil.example/",
                 List.of(Map.entry("Host", "evil.example"), Map.entry("Cookie", "AT=" + t.accessToken())), "");
         assertThat(r.status()).isEqualTo(303);
