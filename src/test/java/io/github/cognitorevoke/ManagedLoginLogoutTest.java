@@ -9,10 +9,13 @@ import io.github.cognitorevoke.testing.ManagedLogoutCall;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -155,6 +158,25 @@ class ManagedLoginLogoutTest {
         assertThat(r.headers().allValues("Location")).containsExactly(apps.cognitoLogout());
         assertThat(r.headers().allValues("Set-Cookie")).noneSatisfy(c -> assertThat(c).startsWith("x="));
         assertThat(apps.stub.isRevoked(t.refreshToken())).isTrue();
+    }
+
+    /** Each row: the init-params (name=value, space-separated), then the parameter the failure names. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "cognitoDomain=https://auth.example.com|logoutUri",
+            "logoutUri=https://app.example.com/bye|cognitoDomain",
+            "cognitoDomain=http://auth.example.com logoutUri=https://app.example.com/bye|cognitoDomain",
+            "cognitoDomain=https://auth.example.com/login logoutUri=https://app.example.com/bye|cognitoDomain",
+            "cognitoDomain=https://auth.example.com logoutUri=/bye|logoutUri",
+            "albSessionCookie=AWSELB;x|albSessionCookie",
+            "signOutEverywherePaths=/logout|signOutEverywherePaths"})
+    void deployment_badBrowserSetting_failsNamingIt(String initParams, String named) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : initParams.split(" ")) {
+            params.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        RevocationFilterTest.assertDeploymentFails(RevocationFilterTest.context(apps.stub, "/bad", params),
+                "init-param '" + named + "'");
     }
 
     @Test
