@@ -191,9 +191,10 @@ public final class CaffeineDenylist implements Denylist {
 
     /**
      * SipHash-1-3 (the keyed hash of Python's and Rust's hash tables) over the id's UTF-8 bytes, eight
-     * to a block, as its authors specify it: the length goes into the last block, so no two ids share
-     * an input. Ids are ASCII, so the encoding is a plain copy, and a 36-character id takes five
-     * blocks.
+     * to a block, as its authors specify it: the length goes into the last block. Cognito's ids are
+     * ASCII, so the encoding is a plain copy, and a 36-character id takes five blocks. The one
+     * non-injective case, text with unpaired surrogates (the encoder writes {@code ?} for each), is
+     * no id Cognito issues: it can only make a token that no verifier accepts look revoked.
      */
     static long hash(String id) {
         byte[] b = id.getBytes(StandardCharsets.UTF_8);

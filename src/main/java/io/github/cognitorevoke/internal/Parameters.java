@@ -68,11 +68,11 @@ public final class Parameters {
 
     // Passed on as written: the builder strips and checks it.
     private static final Kind<String> TEXT = (parameter, text) -> text;
-    private static final Kind<Set<String>> PATHS = InitParameters::paths;
-    private static final Kind<Duration> DURATION = InitParameters::duration;
-    private static final Kind<Integer> COUNT = InitParameters::count;
-    private static final Kind<Long> BYTES = InitParameters::bytes;
-    private static final Kind<Boolean> BOOL = InitParameters::bool;
+    private static final Kind<Set<String>> PATHS = ParameterText::paths;
+    private static final Kind<Duration> DURATION = ParameterText::duration;
+    private static final Kind<Integer> COUNT = ParameterText::count;
+    private static final Kind<Long> BYTES = ParameterText::bytes;
+    private static final Kind<Boolean> BOOL = ParameterText::bool;
 
     /**
      * One init-param.

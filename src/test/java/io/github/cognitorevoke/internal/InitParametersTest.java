@@ -302,17 +302,17 @@ class InitParametersTest {
 
     @Test
     void durations_acceptIsoAndShortForms() {
-        assertThat(InitParameters.duration("x", "PT10M")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(InitParameters.duration("x", "10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(InitParameters.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(InitParameters.duration("x", "2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(InitParameters.duration("x", "1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(ParameterText.duration("x", "PT10M")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ParameterText.duration("x", "10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ParameterText.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ParameterText.duration("x", "2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(ParameterText.duration("x", "1d")).isEqualTo(Duration.ofDays(1));
     }
 
     @ParameterizedTest
     @CsvSource({"8388608, 8388608", "512k, 524288", "512K, 524288", "8m, 8388608", "' 16k ', 16384"})
     void bytes_plainOrKiBOrMiB(String text, long bytes) {
-        assertThat(InitParameters.bytes("maxPendingBytes", text)).isEqualTo(bytes);
+        assertThat(ParameterText.bytes("maxPendingBytes", text)).isEqualTo(bytes);
     }
 
     @Test

@@ -101,7 +101,7 @@ class PresentedTokensAttackTest {
 
     // ------------------------------------------------------------------ held
 
-    /** HELD: the places the README lists, in the shapes an application could read. */
+    /** HELD: the places docs/http-behaviour.md lists, in the shapes an application could read. */
     @Test
     void revokedTokenInEveryListedShape_isRejected() {
         String at = revoked.accessToken();

@@ -11,24 +11,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's settings table documents exactly the parameters of the parameter table. */
+/**
+ * The documented parameters match the parameter table: the full settings table in
+ * {@code docs/configuration.md} lists exactly the parameters the code parses, and the README's short
+ * table names only real ones.
+ */
 class ReadmeParametersTest {
 
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `(\\w+)` \\| (yes|no) \\|");
 
     @Test
-    void readmeSettingsTable_listsEveryParameter_requiredAsParsed() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("### Settings (filter init-params)");
-        assertThat(start).as("the README's settings section").isNotNegative();
-        int end = readme.indexOf("\n#", start + 1);
+    void configurationSettingsTable_listsEveryParameter_requiredAsParsed() throws IOException {
+        Map<String, Boolean> documented = rows(Path.of("docs/configuration.md"), "## Settings (filter init-params)");
+        assertThat(documented).containsExactlyInAnyOrderEntriesOf(parsed());
+    }
+
+    @Test
+    void readmeCoreSettingsTable_namesOnlyParameters_requiredAsParsed() throws IOException {
+        Map<String, Boolean> documented = rows(Path.of("README.md"), "## Core settings");
+        assertThat(documented).as("the README's core settings").isNotEmpty();
+        assertThat(parsed()).containsAllEntriesOf(documented);
+    }
+
+    /** Name and required column of each table row in the section that starts with {@code heading}. */
+    private static Map<String, Boolean> rows(Path file, String heading) throws IOException {
+        String text = Files.readString(file);
+        int start = text.indexOf("\n" + heading + "\n");
+        assertThat(start).as("section '%s' in %s", heading, file).isNotNegative();
+        int end = text.indexOf("\n#", start + 1);
+        Matcher row = ROW.matcher(text.substring(start, end < 0 ? text.length() : end));
         Map<String, Boolean> documented = new LinkedHashMap<>();
-        Matcher row = ROW.matcher(readme.substring(start, end));
         while (row.find()) {
             documented.put(row.group(1), "yes".equals(row.group(2)));
         }
+        return documented;
+    }
+
+    private static Map<String, Boolean> parsed() {
         Map<String, Boolean> parsed = new LinkedHashMap<>();
         Parameters.all().forEach(p -> parsed.put(p.name(), p.required()));
-        assertThat(documented).containsExactlyInAnyOrderEntriesOf(parsed);
+        return parsed;
     }
 }

@@ -15,6 +15,9 @@ import java.time.Instant;
  */
 final class DenylistKeys {
 
+    /** The shared denylist's logger: one name for the link, the sync and the writes, as before they were split. */
+    static final String LOGGER = "io.github.cognitorevoke.internal.redis.RedisDenylist";
+
     /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
     private static final Duration COGNITO_LONGEST_TOKEN = Duration.ofDays(1);
 

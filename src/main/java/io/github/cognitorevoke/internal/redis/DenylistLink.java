@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DenylistLink {
 
-    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    private static final System.Logger LOG = System.getLogger(DenylistKeys.LOGGER);
     /** How often the worker checks whether there is anything to connect, replay or sync. */
     private static final Duration TICK = Duration.ofMillis(100);
     /** How often the subscription's connection is pinged to find a Redis that vanished silently. */

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class DenylistSync {
 
-    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    private static final System.Logger LOG = System.getLogger(DenylistKeys.LOGGER);
     /** Index members per sync page; each page is read by one script while the previous one is applied. */
     static final int PAGE_SIZE = 20_000;
     /** Longest stored value read: {@code "<notBefore> <untilMs>"} has at most 2 * 19 + 1 bytes. */

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  */
 final class DenylistWrites {
 
-    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    private static final System.Logger LOG = System.getLogger(DenylistKeys.LOGGER);
     /** Replayed writes in flight at once. */
     private static final int REPLAY_BATCH = 1_000;
     /** Writes a token id's end (id.lua). */

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RedisDenylist implements Denylist, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(RedisDenylist.class.getName());
+    private static final System.Logger LOG = System.getLogger(DenylistKeys.LOGGER);
 
     private final CaffeineDenylist local;
     private final Clock clock;

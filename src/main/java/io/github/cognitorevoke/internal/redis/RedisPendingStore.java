@@ -2,13 +2,11 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.PendingStore;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Pending revocations in Redis, encrypted, owned by one live node at a time and taken over by
@@ -42,10 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RedisPendingStore implements PendingStore {
 
     private static final System.Logger LOG = System.getLogger("io.github.cognitorevoke");
-    /** Most entries one sweep takes over. */
-    static final int TAKEOVER_BATCH = 100;
-    /** Most dead nodes one sweep looks at, oldest heartbeat first. */
-    static final int DEAD_NODES_PER_SWEEP = 16;
     /** Most writes that Redis did not take retried per sweep (saves, and forgetting what ended). */
     static final int RETRIES_PER_SWEEP = 1000;
     /** How many leases the node list outlives the last heartbeat when no entry needs it longer. */
@@ -53,24 +46,19 @@ public final class RedisPendingStore implements PendingStore {
 
     private static final String SAVE = Scripts.load("keep-later.lua", "save.lua");
     private static final String HEARTBEAT = Scripts.load("keep-later.lua", "heartbeat.lua");
-    /** Takes over dead nodes' entries; no id moves if it fails (see sweep.lua). */
-    private static final String SWEEP = Scripts.load("keep-later.lua", "reclaim.lua", "sweep.lua");
-    private static final String GIVE_BACK = Scripts.load("keep-later.lua", "give-back.lua");
     private static final String FORGET = Scripts.load("forget.lua");
     private static final String RELEASE = Scripts.load("reclaim.lua", "release.lua");
 
-    private final String prefix;
+    private final PendingKeys keys;
     private final String node;
-    private final String nodesKey;
-    private final String mine;
     private final Duration lease;
-    private final long nodesTtl;
     private final Clock clock;
     private final PendingCipher cipher;
     private final String server;
     private final PendingLink link;
     // Orders writes: every command is dispatched under it, so a save never overtakes a later removal.
     private final Object writes;
+    private final PendingTakeover takeover;
     private ScheduledFuture<?> heartbeat;
     private final Map<String, Pending> unsaved = new ConcurrentHashMap<>();
     private final Set<String> saving = ConcurrentHashMap.newKeySet();
@@ -79,10 +67,6 @@ public final class RedisPendingStore implements PendingStore {
     // the worst that does is one more RevokeToken by a node that takes it over (harmless).
     private final Map<String, Boolean> unforgotten = new ConcurrentHashMap<>();
     private final int maxUnforgotten;
-    // The node each entry of the last sweep came from, to hand it back there.
-    private final Map<String, String> origins = new ConcurrentHashMap<>();
-    private final AtomicBoolean sweepRefused = new AtomicBoolean();
-    private final AtomicBoolean warnedSeal = new AtomicBoolean();
 
     /**
      * A store on connections it is handed and does not close; it makes its own connection from them.
@@ -113,17 +97,15 @@ public final class RedisPendingStore implements PendingStore {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
-        this.prefix = settings.redisKeyPrefix();
         this.node = node;
-        this.nodesKey = prefix + "nodes";
-        this.mine = prefix + "owned:" + node;
         this.maxUnforgotten = settings.redisMaxBufferedWrites();
         this.lease = settings.redisLease();
-        this.nodesTtl = NODES_TTL_LEASES * lease.toMillis();
+        this.keys = new PendingKeys(settings.redisKeyPrefix(), node, NODES_TTL_LEASES * lease.toMillis());
         this.clock = clock;
         this.server = connections.server();
         this.link = new PendingLink(connections, settings.redisTimeout(), clock, unsaved::size);
         this.writes = link.lock;
+        this.takeover = new PendingTakeover(keys, lease, cipher, link, server);
         if (heartbeatInBackground) {
             heartbeat = link.every(lease.dividedBy(3), this::heartbeat);
         }
@@ -161,8 +143,8 @@ public final class RedisPendingStore implements PendingStore {
             if (link.closed() || c == null) {
                 return;
             }
-            c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {nodesKey, mine},
-                    node, millis(clock.instant()), Long.toString(nodesTtl));
+            c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()},
+                    node, millis(clock.instant()), Long.toString(keys.nodesTtl()));
         }
     }
 
@@ -181,16 +163,16 @@ public final class RedisPendingStore implements PendingStore {
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected yet"));
         }
-        String name = entryKey(pending.id());
+        String name = keys.entry(pending.id());
         CompletableFuture<Long> sent;
         synchronized (writes) {
             // Checked under the lock: a removal made meanwhile must not be overtaken by this save.
             if (link.closed() || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
                 return CompletableFuture.completedFuture(null);
             }
-            sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, mine, nodesKey},
+            sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, keys.mine(), keys.nodes()},
                     cipher.seal(name, pending), millis(pending.deadline()), pending.id(), node,
-                    millis(clock.instant()), Long.toString(nodesTtl)).toCompletableFuture();
+                    millis(clock.instant()), Long.toString(keys.nodesTtl())).toCompletableFuture();
         }
         return sent.whenComplete((r, failure) -> {
             saving.remove(pending.id());
@@ -234,8 +216,8 @@ public final class RedisPendingStore implements PendingStore {
             if (link.closed()) {
                 return;
             }
-            String[] keys = entryToo ? new String[] {mine, entryKey(id)} : new String[] {mine};
-            sent = c.async().<Long>eval(FORGET, ScriptOutputType.INTEGER, keys, id).toCompletableFuture();
+            String[] names = entryToo ? new String[] {keys.mine(), keys.entry(id)} : new String[] {keys.mine()};
+            sent = c.async().<Long>eval(FORGET, ScriptOutputType.INTEGER, names, id).toCompletableFuture();
         }
         sent.whenComplete((r, failure) -> {
             if (failure == null) {
@@ -249,7 +231,6 @@ public final class RedisPendingStore implements PendingStore {
 
     @Override
     public List<Pending> sweep(Instant now) {
-        origins.clear();
         StatefulRedisConnection<String, String> c = link.connection();
         if (c == null) {
             return List.of();
@@ -259,74 +240,12 @@ public final class RedisPendingStore implements PendingStore {
             unsaved.values().stream().limit(RETRIES_PER_SWEEP).forEach(this::write);
             unforgotten.keySet().stream().limit(RETRIES_PER_SWEEP).forEach(this::sendForget);
         }
-        CompletableFuture<List<Object>> swept;
-        synchronized (writes) {
-            if (link.closed()) {
-                return List.of();
-            }
-            swept = c.async().<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] {nodesKey, mine},
-                    node, millis(now), Long.toString(nodesTtl), millis(now.minus(lease)),
-                    Integer.toString(TAKEOVER_BATCH), prefix, Integer.toString(DEAD_NODES_PER_SWEEP))
-                    .toCompletableFuture();
-        }
-        List<Object> taken = link.await(swept, this::sweepFailed);
-        if (taken == null) {
-            // Redis may still move entries to this node: hand them back when it does, since no one works them here.
-            swept.thenAccept(late -> forEachTaken(late, (from, id, blob) -> giveBack(id, from)));
-            return List.of();
-        }
-        sweepRefused.set(false);
-        List<Pending> adopted = new ArrayList<>(taken.size() / 3);
-        forEachTaken(taken, (from, id, blob) -> {
-            try {
-                adopted.add(cipher.open(entryKey(id), id, blob));
-                origins.put(id, from);
-            } catch (PendingCipher.SealBroken e) {
-                if (warnedSeal.compareAndSet(false, true)) {
-                    LOG.log(System.Logger.Level.WARNING, "cognito-revoke: a pending revocation in Redis at " + server
-                            + " " + e.getMessage() + ": do all nodes use the same " + RevocationSettings.REDIS_ENCRYPTION_KEY
-                            + "? It is left in Redis for another node (until its deadline)");
-                }
-                giveBack(id, from);
-            }
-        });
-        if (!adopted.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: took over {0} pending revocations from Redis at {1},"
-                    + " left by nodes that stopped or stopped renewing their lease", adopted.size(), server);
-        }
-        return adopted;
-    }
-
-    @FunctionalInterface
-    private interface TakenEntry {
-        void accept(String from, String id, String blob);
-    }
-
-    private static void forEachTaken(List<Object> taken, TakenEntry action) {
-        for (int i = 0; i + 2 < taken.size(); i += 3) {
-            action.accept((String) taken.get(i), (String) taken.get(i + 1), (String) taken.get(i + 2));
-        }
+        return takeover.takeOver(c, now);
     }
 
     @Override
     public void giveBack(Pending pending) {
-        String from = origins.remove(pending.id());
-        if (from != null) {
-            giveBack(pending.id(), from);
-        }
-    }
-
-    private void giveBack(String id, String from) {
-        StatefulRedisConnection<String, String> c = link.current();
-        if (c == null) {
-            return;
-        }
-        synchronized (writes) {
-            if (!link.closed()) {
-                c.async().<Long>eval(GIVE_BACK, ScriptOutputType.INTEGER,
-                        new String[] {mine, prefix + "owned:" + from, nodesKey, entryKey(id)}, id, from);
-            }
-        }
+        takeover.giveBack(pending);
     }
 
     @Override
@@ -349,7 +268,7 @@ public final class RedisPendingStore implements PendingStore {
                 heartbeat.cancel(false);
             }
             if (c != null) {
-                released = c.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {nodesKey, mine}, node)
+                released = c.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()}, node)
                         .toCompletableFuture();
             }
         }
@@ -363,26 +282,8 @@ public final class RedisPendingStore implements PendingStore {
         link.close();
     }
 
-    private String entryKey(String id) {
-        return prefix + "p:" + id;
-    }
 
-    private static String millis(Instant t) {
+    static String millis(Instant t) {
         return Long.toString(t.toEpochMilli());
-    }
-
-    /**
-     * Redis answered the sweep with an error (a full Redis, a busy script): not an outage, and no id
-     * moved (see {@link #SWEEP}). Said once until a sweep succeeds.
-     */
-    private void sweepFailed(Throwable cause) {
-        if (!(cause instanceof RedisCommandExecutionException)) {
-            link.failed(cause);
-        } else if (sweepRefused.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at {0} refused the sweep that lets this node"
-                    + " take over pending revocations of stopped nodes ({1}); it is tried again at every sweep, and"
-                    + " until one succeeds those revocations wait in Redis (until their deadline)", server,
-                    link.briefly(cause));
-        }
     }
 }

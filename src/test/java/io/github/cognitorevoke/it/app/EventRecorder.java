@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The application's observer of cognito-revoke's events, as the README shows one: every kind observed
+ * The application's observer of cognito-revoke's events, as docs/operations.md shows one: every kind observed
  * both synchronously ({@code @Observes}) and asynchronously ({@code @ObservesAsync}), each delivery kept as
  * one line ({@code sync|async <Event> field=value ...}, without the time) for {@link EventsServlet}.
  */

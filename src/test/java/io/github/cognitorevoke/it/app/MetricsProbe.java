@@ -19,7 +19,7 @@ import javax.management.ObjectName;
  * Test-only: reads this application's metrics MBean inside the server (the managed servers run in
  * their own JVMs) and the injected service's {@code health()}, answering {@code key=value} lines:
  * {@code objectName=...}, one line per MBean attribute, {@code health.live}, {@code health.ready},
- * {@code health.detail}. 404 if the MBean is not registered under the name the README gives.
+ * {@code health.detail}. 404 if the MBean is not registered under the name docs/operations.md gives.
  */
 @WebServlet("/metrics-probe")
 public class MetricsProbe extends HttpServlet {

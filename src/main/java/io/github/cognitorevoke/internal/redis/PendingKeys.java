@@ -1,0 +1,30 @@
+package io.github.cognitorevoke.internal.redis;
+
+/**
+ * The pending store's key names (P = {@code redisKeyPrefix}) and how long the node list outlives the last heartbeat.
+ *
+ * @param prefix   P
+ * @param node     this node's id
+ * @param nodesTtl milliseconds
+ */
+record PendingKeys(String prefix, String node, long nodesTtl) {
+    /** @return {@code P nodes} */
+    String nodes() {
+        return prefix + "nodes";
+    }
+
+    /** @return {@code P owned:<this node>} */
+    String mine() {
+        return owned(node);
+    }
+
+    /** @return {@code P owned:<node>} */
+    String owned(String node) {
+        return prefix + "owned:" + node;
+    }
+
+    /** @return {@code P p:<id>} */
+    String entry(String id) {
+        return prefix + "p:" + id;
+    }
+}
