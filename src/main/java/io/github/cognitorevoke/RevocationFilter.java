@@ -1,11 +1,13 @@
 package io.github.cognitorevoke;
 
+import io.github.cognitorevoke.internal.AlbCookies;
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.internal.ExpiredCookies;
 import io.github.cognitorevoke.internal.Installation;
 import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.LogoutAnswer;
 import io.github.cognitorevoke.internal.LogoutRules;
+import io.github.cognitorevoke.internal.ManagedLogin;
 import io.github.cognitorevoke.internal.PresentedTokens;
 import io.github.cognitorevoke.internal.Rejection;
 import io.github.cognitorevoke.internal.RevocationEngine;
@@ -39,6 +41,12 @@ import java.util.stream.Stream;
  *   by a browser), 405 (not {@code POST}), 415 (a body that is not a form), 502 (Cognito refuses
  *   because of the app client's setup) or 503 (the key set cannot be fetched, or too many
  *   revocations are pending).</li>
+ *   <li>On a sign-out-everywhere path ({@code signOutEverywherePaths}) the same, with the access
+ *   token alone, through {@link TokenRevocationService#signOutEverywhere}.</li>
+ *   <li>With managed login ({@code cognitoDomain} and {@code logoutUri}), a browser's logout (no
+ *   bearer {@code Authorization} header) that completed or was accepted answers 303 to Cognito's
+ *   {@code /logout} instead, built from the settings alone; with {@code albSessionCookie}, every
+ *   logout the user asked for also expires the load balancer's session cookies.</li>
  *   <li>On every other request a bearer token that is revoked gets 401 with RFC 6750's
  *   {@code WWW-Authenticate: Bearer error="invalid_token"}; a request that cannot be checked in
  *   full gets 400; everything else passes through untouched.</li>
@@ -61,8 +69,12 @@ public final class RevocationFilter implements Filter {
     private boolean customResolver;
     private TokenResolver resolver;
     private String[] logoutPaths = new String[0];
+    private String[] signOutEverywherePaths = new String[0];
     private LogoutRules rules;
+    private LogoutRules signOutRules;
     private ExpiredCookies cookies;
+    /** Null without {@code albSessionCookie}. */
+    private AlbCookies albCookies;
     private Installation own;
 
     /** Creates the filter; the container calls {@link #init}. */
@@ -87,7 +99,15 @@ public final class RevocationFilter implements Filter {
         customResolver = settings.tokenResolver().isPresent();
         resolver = installation.resolver();
         logoutPaths = settings.logoutPaths().toArray(String[]::new);
-        rules = new LogoutRules(TokenRevocationService.over(engine)::logout, settings.logoutRedirect().orElse(null));
+        signOutEverywherePaths = settings.signOutEverywherePaths().toArray(String[]::new);
+        TokenRevocationService service = TokenRevocationService.over(engine);
+        String redirect = settings.logoutRedirect().orElse(null);
+        String managedLogout = settings.cognitoDomain()
+                .map(domain -> ManagedLogin.logoutLocation(domain, settings.clientId(), settings.logoutUri().orElseThrow()))
+                .orElse(null);
+        rules = new LogoutRules(service::logout, redirect, managedLogout);
+        signOutRules = LogoutRules.signOutEverywhere(service::signOutEverywhere, redirect, managedLogout);
+        albCookies = settings.albSessionCookie().map(AlbCookies::new).orElse(null);
         cookies = new ExpiredCookies(Stream.of(settings.accessTokenCookie(), settings.refreshTokenCookie())
                 .flatMap(Optional::stream)
                 .collect(Collectors.toUnmodifiableSet()));
@@ -100,8 +120,12 @@ public final class RevocationFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (isLogoutPath(request)) {
-            logout(request, response);
+        if (isOneOf(request, logoutPaths)) {
+            logout(request, response, rules);
+            return;
+        }
+        if (signOutEverywherePaths.length > 0 && isOneOf(request, signOutEverywherePaths)) {
+            logout(request, response, signOutRules);
             return;
         }
         RevocationEngine.Search search = engine.search();
@@ -142,12 +166,12 @@ public final class RevocationFilter implements Filter {
         return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
     }
 
-    /** Whether servlet path + path info is a logout path, without building the joined string. */
-    private boolean isLogoutPath(HttpServletRequest request) {
+    /** Whether servlet path + path info is one of the paths, without building the joined string. */
+    private static boolean isOneOf(HttpServletRequest request, String[] paths) {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
         int length = servletPath.length() + (pathInfo == null ? 0 : pathInfo.length());
-        for (String path : logoutPaths) {
+        for (String path : paths) {
             if (path.length() == length && path.startsWith(servletPath)
                     && (pathInfo == null || path.startsWith(pathInfo, servletPath.length()))) {
                 return true;
@@ -156,10 +180,16 @@ public final class RevocationFilter implements Filter {
         return false;
     }
 
-    private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void logout(HttpServletRequest request, HttpServletResponse response, LogoutRules rules)
+            throws IOException {
         LogoutAnswer answer = rules.decide(LogoutRules.Request.of(request, resolver));
         if (answer.endsSession()) {
             endSession(request, response);
+        }
+        if (albCookies != null && answer.asked()) {
+            for (Cookie cookie : albCookies.forResponse(request)) {
+                response.addCookie(cookie);
+            }
         }
         if (answer instanceof LogoutAnswer.Refused refused) {
             refused.rejection().write(response, refused.description());

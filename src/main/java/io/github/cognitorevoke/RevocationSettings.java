@@ -1,11 +1,13 @@
 package io.github.cognitorevoke;
 
+import io.github.cognitorevoke.internal.ManagedLogin;
 import io.github.cognitorevoke.internal.Parameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +42,32 @@ public final class RevocationSettings {
     public static final String ACCESS_TOKEN_COOKIE = "accessTokenCookie";
     /** Cookie that carries the refresh token when the logout form has none. */
     public static final String REFRESH_TOKEN_COOKIE = "refreshTokenCookie";
+    /**
+     * Comma-separated context-relative paths where {@code POST} signs the user out everywhere
+     * (Cognito's {@code GlobalSignOut} and a cut-off for every token of the user issued until then),
+     * with the same rules and answers as a logout; none by default. No path may also be a logout path.
+     */
+    public static final String SIGN_OUT_EVERYWHERE_PATHS = "signOutEverywherePaths";
+    /**
+     * The user pool's managed-login (Hosted UI) domain, e.g.
+     * {@code https://myapp.auth.eu-west-1.amazoncognito.com} or a custom domain: the scheme and host
+     * (and port) only. With {@link #LOGOUT_URI}, a logout from a browser ends at this domain's
+     * {@code /logout}, which ends the managed-login session too. {@code http://} only for loopback
+     * hosts (an emulator).
+     */
+    public static final String COGNITO_DOMAIN = "cognitoDomain";
+    /**
+     * The absolute URL that Cognito's {@code /logout} sends the browser to afterwards; it must be one
+     * of the app client's allowed sign-out URLs. Required with {@link #COGNITO_DOMAIN} and only with it.
+     */
+    public static final String LOGOUT_URI = "logoutUri";
+    /**
+     * The session cookie prefix of an AWS Application Load Balancer that signs users in with Cognito
+     * (the listener's {@code SessionCookieName}, ALB default {@code AWSELBAuthSessionCookie}). With
+     * it a logout reads the access token from {@code X-Amzn-Oidc-Accesstoken} and expires every
+     * {@code <prefix>-N} cookie the request carries.
+     */
+    public static final String ALB_SESSION_COOKIE = "albSessionCookie";
     /** Class name of a {@link TokenResolver} that replaces the default one. */
     public static final String TOKEN_RESOLVER = "tokenResolver";
     /**
@@ -226,6 +254,26 @@ public final class RevocationSettings {
     /** @return the cookie that carries the refresh token, if any */
     public Optional<String> refreshTokenCookie() {
         return Optional.ofNullable(values.refreshTokenCookie);
+    }
+
+    /** @return the context-relative sign-out-everywhere paths; empty when none is set */
+    public Set<String> signOutEverywherePaths() {
+        return values.signOutEverywherePaths;
+    }
+
+    /** @return the managed-login domain ({@code scheme://host[:port]}, no trailing slash), if set */
+    public Optional<URI> cognitoDomain() {
+        return Optional.ofNullable(values.cognitoDomain);
+    }
+
+    /** @return where Cognito's {@code /logout} sends the browser; present exactly when {@link #cognitoDomain()} is */
+    public Optional<URI> logoutUri() {
+        return Optional.ofNullable(values.logoutUri);
+    }
+
+    /** @return the load balancer's session cookie prefix, if set */
+    public Optional<String> albSessionCookie() {
+        return Optional.ofNullable(values.albSessionCookie);
     }
 
     /** @return the class name of a custom {@link TokenResolver}, if any */
@@ -481,17 +529,21 @@ public final class RevocationSettings {
          * @return this builder
          */
         public Builder logoutPaths(Set<String> paths) {
+            values.logoutPaths = paths(LOGOUT_PATHS, paths, "/logout");
+            return this;
+        }
+
+        private static Set<String> paths(String parameter, Set<String> paths, String example) {
             if (paths == null || paths.isEmpty()) {
-                throw new RevocationConfigurationException(LOGOUT_PATHS, "needs at least one path");
+                throw new RevocationConfigurationException(parameter, "needs at least one path");
             }
             for (String path : paths) {
                 if (path == null || !PATH.matcher(path).matches()) {
-                    throw new RevocationConfigurationException(LOGOUT_PATHS, "'" + path
-                            + "' is not a context-relative path such as /logout (no wildcards, query or spaces)");
+                    throw new RevocationConfigurationException(parameter, "'" + path
+                            + "' is not a context-relative path such as " + example + " (no wildcards, query or spaces)");
                 }
             }
-            values.logoutPaths = Set.copyOf(paths);
-            return this;
+            return Set.copyOf(paths);
         }
 
         /**
@@ -526,6 +578,50 @@ public final class RevocationSettings {
          */
         public Builder refreshTokenCookie(String name) {
             values.refreshTokenCookie = cookie(REFRESH_TOKEN_COOKIE, name);
+            return this;
+        }
+
+        /**
+         * @param paths context-relative paths where {@code POST} signs the user out everywhere, each
+         *              starting with {@code /}; none of them may be a logout path
+         * @return this builder
+         */
+        public Builder signOutEverywherePaths(Set<String> paths) {
+            values.signOutEverywherePaths = paths(SIGN_OUT_EVERYWHERE_PATHS, paths, "/signout-everywhere");
+            return this;
+        }
+
+        /**
+         * @param domain the managed-login domain, {@code https://} and the host (and port) only, e.g.
+         *               {@code https://myapp.auth.eu-west-1.amazoncognito.com}; {@code http://} only
+         *               for a loopback host (127.0.0.0/8, {@code ::1}, {@code localhost}); needs
+         *               {@link #logoutUri}
+         * @return this builder
+         */
+        public Builder cognitoDomain(String domain) {
+            values.cognitoDomain = ManagedLogin.domain(COGNITO_DOMAIN, required(COGNITO_DOMAIN, domain));
+            return this;
+        }
+
+        /**
+         * @param uri the absolute URL Cognito's {@code /logout} sends the browser to, one of the app
+         *            client's allowed sign-out URLs: {@code https://}, or {@code http://} for a
+         *            loopback host, no user info or fragment; needs {@link #cognitoDomain}
+         * @return this builder
+         */
+        public Builder logoutUri(String uri) {
+            values.logoutUri = ManagedLogin.browserUrl(LOGOUT_URI, required(LOGOUT_URI, uri),
+                    "https://app.example.com/signed-out");
+            return this;
+        }
+
+        /**
+         * @param prefix the load balancer's session cookie prefix, e.g. {@code AWSELBAuthSessionCookie}
+         *               (a cookie name: letters, digits and {@code !#$%&'*+-.^_`|~})
+         * @return this builder
+         */
+        public Builder albSessionCookie(String prefix) {
+            values.albSessionCookie = cookie(ALB_SESSION_COOKIE, prefix);
             return this;
         }
 
@@ -765,7 +861,29 @@ public final class RevocationSettings {
                             + "' is not a user pool id of region " + region + " (expected " + region + "_AbCdEfGhI)");
                 }
             }
+            checkBrowserSettings();
             return new RevocationSettings(values.copy());
+        }
+
+        /** The settings that only make sense together, or only apart. */
+        private void checkBrowserSettings() {
+            if (values.cognitoDomain != null && values.logoutUri == null) {
+                throw new RevocationConfigurationException(LOGOUT_URI, "is required with " + COGNITO_DOMAIN
+                        + ": the URL Cognito's /logout sends the browser to, one of the app client's allowed"
+                        + " sign-out URLs");
+            }
+            if (values.logoutUri != null && values.cognitoDomain == null) {
+                throw new RevocationConfigurationException(COGNITO_DOMAIN, "is required with " + LOGOUT_URI
+                        + ": the user pool's managed-login domain, such as"
+                        + " https://myapp.auth.eu-west-1.amazoncognito.com");
+            }
+            for (String path : values.signOutEverywherePaths) {
+                if (values.logoutPaths.contains(path)) {
+                    throw new RevocationConfigurationException(SIGN_OUT_EVERYWHERE_PATHS, "'" + path
+                            + "' is also one of " + LOGOUT_PATHS + " " + new TreeSet<>(values.logoutPaths)
+                            + "; a path either logs out or signs out everywhere");
+                }
+            }
         }
 
         private static String cookie(String parameter, String name) {
@@ -794,6 +912,10 @@ public final class RevocationSettings {
         String logoutRedirect;
         String accessTokenCookie;
         String refreshTokenCookie;
+        Set<String> signOutEverywherePaths = Set.of();
+        URI cognitoDomain;
+        URI logoutUri;
+        String albSessionCookie;
         String tokenResolver;
         Duration clockSkew = Duration.ofSeconds(60);
         Duration cognitoTimeout = Duration.ofSeconds(5);

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Where a request's tokens come from: the one seam between HTTP and cognito-revoke.
  *
- * <p>The default reads the access token from {@code Authorization: Bearer} (or the
+ * <p>The default reads the access token from {@code Authorization: Bearer} (else, with
+ * {@code albSessionCookie}, the load balancer's {@code X-Amzn-Oidc-Accesstoken}; else the
  * {@code accessTokenCookie}) and, on logout paths only, the refresh token from the
  * {@code refresh_token} form field (or the {@code refreshTokenCookie}). An application that keeps
  * the tokens elsewhere, for example in the HTTP session after an OIDC login, implements this

@@ -415,7 +415,7 @@ class RevocationFilterTest {
         assertDeploymentFails(context, "declared more than once");
     }
 
-    private static void assertDeploymentFails(ServletContextHandler context, String message) {
+    static void assertDeploymentFails(ServletContextHandler context, String message) {
         Server bad = new Server(0);
         bad.setHandler(context);
         try {

@@ -12,10 +12,11 @@ import java.util.Enumeration;
 import java.util.Optional;
 
 /**
- * Reads the access token from {@code Authorization: Bearer} (RFC 6750 section 2.1) or the
- * configured cookie, and the refresh token from the {@code refresh_token} form field or the
- * configured cookie. Ambiguous requests (two headers, two cookies, two fields) are refused rather
- * than guessed at.
+ * Reads the access token from {@code Authorization: Bearer} (RFC 6750 section 2.1), else, with
+ * {@code albSessionCookie} set, from the {@code X-Amzn-Oidc-Accesstoken} header a load balancer
+ * adds, else from the configured cookie; and the refresh token from the {@code refresh_token} form
+ * field or the configured cookie. Ambiguous requests (two headers, two cookies, two fields) are
+ * refused rather than guessed at.
  */
 public final class DefaultTokenResolver implements TokenResolver {
 
@@ -25,6 +26,7 @@ public final class DefaultTokenResolver implements TokenResolver {
 
     private final String accessCookie;
     private final String refreshCookie;
+    private final boolean albHeader;
 
     /**
      * Creates the resolver.
@@ -34,6 +36,7 @@ public final class DefaultTokenResolver implements TokenResolver {
     public DefaultTokenResolver(RevocationSettings settings) {
         this.accessCookie = settings.accessTokenCookie().orElse(null);
         this.refreshCookie = settings.refreshTokenCookie().orElse(null);
+        this.albHeader = settings.albSessionCookie().isPresent();
     }
 
     @Override
@@ -53,7 +56,27 @@ public final class DefaultTokenResolver implements TokenResolver {
         if (header != null && header.regionMatches(true, 0, "Bearer", 0, 6)) {
             return Optional.of(bearerToken(header));
         }
+        if (albHeader) {
+            Optional<String> alb = albToken(request);
+            if (alb.isPresent()) {
+                return alb;
+            }
+        }
         return cookie(request, accessCookie);
+    }
+
+    /** The load balancer's header: the bare token, one header only. */
+    private static Optional<String> albToken(HttpServletRequest request) {
+        Enumeration<String> headers = request.getHeaders(PresentedTokens.ALB_ACCESS_TOKEN);
+        if (headers == null || !headers.hasMoreElements()) {
+            return Optional.empty();
+        }
+        String value = headers.nextElement();
+        if (headers.hasMoreElements()) {
+            throw new InvalidRequestException("The request carries more than one "
+                    + PresentedTokens.ALB_ACCESS_TOKEN + " header");
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     /**

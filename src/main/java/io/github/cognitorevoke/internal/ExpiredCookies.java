@@ -48,7 +48,8 @@ public final class ExpiredCookies {
         return out;
     }
 
-    private static Cookie expired(String name, String path, boolean secure) {
+    /** A {@code Set-Cookie} that ends the cookie of that name and path: empty, {@code Max-Age=0}, HttpOnly. */
+    static Cookie expired(String name, String path, boolean secure) {
         Cookie cookie = new Cookie(name, "");
         cookie.setMaxAge(0);
         cookie.setPath(path);

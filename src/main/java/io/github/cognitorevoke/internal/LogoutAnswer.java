@@ -12,6 +12,17 @@ public sealed interface LogoutAnswer
     /** @return whether the caller's session ends */
     boolean endsSession();
 
+    /**
+     * Whether the request was a logout the user asked for: a {@code POST} that is not cross-site.
+     * The load balancer's session cookies are expired then, whatever became of the tokens: they are
+     * the browser's own login, and ending it cannot harm anyone but the one who asked.
+     *
+     * @return false only when it was refused for its method or its origin
+     */
+    default boolean asked() {
+        return true;
+    }
+
     /** Logged out, nothing left to do: 204. */
     record Done() implements LogoutAnswer {
         @Override
@@ -21,7 +32,9 @@ public sealed interface LogoutAnswer
     }
 
     /**
-     * Logged out, nothing left to do, and the application wants the browser elsewhere: 303.
+     * Logged out, and the browser goes elsewhere: 303. To {@code logoutRedirect} when nothing is
+     * left to do; to Cognito's {@code /logout} for a browser when managed login is set, also while
+     * the revocation is pending (its session must end either way).
      *
      * @param location where to, already resolved against the context path
      */
@@ -60,6 +73,11 @@ public sealed interface LogoutAnswer
          */
         public Refused {
             Objects.requireNonNull(rejection, "rejection");
+        }
+
+        @Override
+        public boolean asked() {
+            return rejection != Rejection.METHOD_NOT_ALLOWED && rejection != Rejection.CROSS_SITE;
         }
     }
 }

@@ -1,16 +1,19 @@
 package io.github.cognitorevoke.internal;
 
 import static io.github.cognitorevoke.RevocationSettings.ACCESS_TOKEN_COOKIE;
+import static io.github.cognitorevoke.RevocationSettings.ALB_SESSION_COOKIE;
 import static io.github.cognitorevoke.RevocationSettings.AUDIT_LOG;
 import static io.github.cognitorevoke.RevocationSettings.CLIENT_ID;
 import static io.github.cognitorevoke.RevocationSettings.CLIENT_SECRET;
 import static io.github.cognitorevoke.RevocationSettings.CLOCK_SKEW;
+import static io.github.cognitorevoke.RevocationSettings.COGNITO_DOMAIN;
 import static io.github.cognitorevoke.RevocationSettings.COGNITO_TIMEOUT;
 import static io.github.cognitorevoke.RevocationSettings.ENDPOINT;
 import static io.github.cognitorevoke.RevocationSettings.ISSUER;
 import static io.github.cognitorevoke.RevocationSettings.JWKS_URI;
 import static io.github.cognitorevoke.RevocationSettings.LOGOUT_PATHS;
 import static io.github.cognitorevoke.RevocationSettings.LOGOUT_REDIRECT;
+import static io.github.cognitorevoke.RevocationSettings.LOGOUT_URI;
 import static io.github.cognitorevoke.RevocationSettings.MAX_PENDING_BYTES;
 import static io.github.cognitorevoke.RevocationSettings.MAX_PENDING_REVOCATIONS;
 import static io.github.cognitorevoke.RevocationSettings.MAX_TOKEN_LIFETIME;
@@ -24,6 +27,7 @@ import static io.github.cognitorevoke.RevocationSettings.REDIS_TIMEOUT;
 import static io.github.cognitorevoke.RevocationSettings.REDIS_URI;
 import static io.github.cognitorevoke.RevocationSettings.REFRESH_TOKEN_COOKIE;
 import static io.github.cognitorevoke.RevocationSettings.REGION;
+import static io.github.cognitorevoke.RevocationSettings.SIGN_OUT_EVERYWHERE_PATHS;
 import static io.github.cognitorevoke.RevocationSettings.TOKEN_RESOLVER;
 import static io.github.cognitorevoke.RevocationSettings.USER_POOL_ID;
 
@@ -103,6 +107,11 @@ public final class Parameters {
             optional(LOGOUT_REDIRECT, TEXT, Builder::logoutRedirect, RevocationSettings::logoutRedirect),
             optional(ACCESS_TOKEN_COOKIE, TEXT, Builder::accessTokenCookie, RevocationSettings::accessTokenCookie),
             optional(REFRESH_TOKEN_COOKIE, TEXT, Builder::refreshTokenCookie, RevocationSettings::refreshTokenCookie),
+            optional(SIGN_OUT_EVERYWHERE_PATHS, PATHS, Builder::signOutEverywherePaths,
+                    RevocationSettings::signOutEverywherePaths),
+            optional(COGNITO_DOMAIN, TEXT, Builder::cognitoDomain, RevocationSettings::cognitoDomain),
+            optional(LOGOUT_URI, TEXT, Builder::logoutUri, RevocationSettings::logoutUri),
+            optional(ALB_SESSION_COOKIE, TEXT, Builder::albSessionCookie, RevocationSettings::albSessionCookie),
             optional(TOKEN_RESOLVER, TEXT, Builder::tokenResolver, RevocationSettings::tokenResolver),
             optional(CLOCK_SKEW, DURATION, Builder::clockSkew, RevocationSettings::clockSkew),
             optional(COGNITO_TIMEOUT, DURATION, Builder::cognitoTimeout, RevocationSettings::cognitoTimeout),

@@ -29,7 +29,8 @@ public final class RawHttp {
      * @param base    e.g. {@code http://127.0.0.1:8080/app}
      * @param method  the method
      * @param path    the path and query below {@code base}
-     * @param headers header lines in order, name then value, repeated names allowed
+     * @param headers header lines in order, name then value, repeated names allowed; a {@code Host}
+     *                among them replaces the one naming {@code base}
      * @param body    the body, or null
      * @return the response
      * @throws IOException if the connection fails
@@ -38,9 +39,11 @@ public final class RawHttp {
                                 String body) throws IOException {
         URI uri = URI.create(base);
         StringBuilder request = new StringBuilder()
-                .append(method).append(' ').append(uri.getRawPath()).append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
-                .append("Connection: close\r\n");
+                .append(method).append(' ').append(uri.getRawPath()).append(path).append(" HTTP/1.1\r\n");
+        if (headers.stream().noneMatch(h -> "Host".equalsIgnoreCase(h.getKey()))) {
+            request.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+        }
+        request.append("Connection: close\r\n");
         for (Map.Entry<String, String> h : headers) {
             request.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The wire side of {@link CognitoStub}: a JDK {@code HttpServer} on 127.0.0.1 that speaks AWS JSON
  * 1.1 ({@code POST /}, {@code X-Amz-Target} dispatch, {@code __type} error bodies) and serves the
- * JWKS, applying the injected faults before the user pool sees a RevokeToken call.
+ * JWKS, applying the injected faults before the user pool sees a RevokeToken call; the managed-login
+ * paths ({@code /logout}, {@code /error}) go to {@link ManagedLoginServer}.
  */
 final class AwsJsonServer {
 
@@ -42,6 +43,7 @@ final class AwsJsonServer {
     private StubKeys keys;
     private FaultInjector faults;
     private RevokeLog revokeLog;
+    private ManagedLoginServer managedLogin;
 
     /** Binds a random loopback port; nothing is served until {@link #start}. */
     AwsJsonServer() {
@@ -73,8 +75,10 @@ final class AwsJsonServer {
         return endpoint;
     }
 
-    /** Starts serving the pool's API on {@code /} and its JWKS on {@code jwksPath}. */
-    void start(String jwksPath, UserPool pool, StubKeys keys, FaultInjector faults, RevokeLog revokeLog) {
+    /** Starts serving the pool's API on {@code /}, its JWKS on {@code jwksPath}, and its managed login. */
+    void start(String jwksPath, UserPool pool, StubKeys keys, FaultInjector faults, RevokeLog revokeLog,
+               ManagedLoginServer managedLogin) {
+        this.managedLogin = managedLogin;
         this.jwksPath = jwksPath;
         this.pool = pool;
         this.keys = keys;
@@ -98,6 +102,8 @@ final class AwsJsonServer {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if ("GET".equals(method) && jwksPath.equals(path)) {
                 serveJwks(exchange);
+            } else if (ManagedLoginServer.PATHS.contains(path)) {
+                managedLogin.serve(exchange, method, path);
             } else if ("POST".equals(method) && "/".equals(path)) {
                 serveApi(exchange, body);
             } else {

@@ -77,6 +77,39 @@ import java.util.Objects;
  *   <li>{@code GET /<poolId>/.well-known/jwks.json}: the JWKS, counted by {@link #jwksFetchCount}.</li>
  * </ul>
  *
+ * <h2>Managed login (Hosted UI)</h2>
+ * Served by the same server, path-based, at {@link #managedLoginDomain()}; allowed URLs per client
+ * from {@link #setLogoutUrls} and {@link #setCallbackUrls}; every call in {@link #managedLogoutCalls()}.
+ * <ul>
+ *   <li>{@code GET /logout?client_id=..&logout_uri=..} with {@code logout_uri} one of the client's
+ *       sign-out URLs: 302 to it, and the managed-login session cookie
+ *       ({@value #MANAGED_LOGIN_SESSION_COOKIE}) cleared (COGNITO.md).</li>
+ *   <li>{@code GET /logout?client_id=..&redirect_uri=..&response_type=..[&scope=..][&state=..]} with
+ *       {@code redirect_uri} one of the client's callback URLs: 302 to {@code /login} with those
+ *       parameters, session cookie cleared (COGNITO.md; AWS's page on the endpoint).</li>
+ *   <li>Errors send the browser on to {@code /error?error=<what>[&client_id=..]} (302), whose page
+ *       answers 400 {@code text/html}: a {@code logout_uri} or {@code redirect_uri} not in the
+ *       client's list gives {@code redirect_mismatch}; no {@code client_id}, neither
+ *       {@code logout_uri} nor {@code redirect_uri}, or {@code redirect_uri} without
+ *       {@code response_type} gives {@code Required parameters missing} (the wording public issue
+ *       threads quote from Cognito); so do the generic clients' {@code id_token_hint} and
+ *       {@code post_logout_redirect_uri}, which are ignored (COGNITO.md). Nothing is ended then.</li>
+ * </ul>
+ * <b>Assumed by the stub</b> (COGNITO.md is silent; change here if real Cognito is seen to differ):
+ * <ol>
+ *   <li>an unknown {@code client_id} gives {@code /error?error=invalid_client};</li>
+ *   <li>{@code logout_uri} is compared to the sign-out URLs exactly as written (case, trailing
+ *       slash, query), {@code redirect_uri} likewise to the callback URLs;</li>
+ *   <li>with both {@code logout_uri} and {@code redirect_uri}, {@code logout_uri} wins;</li>
+ *   <li>a repeated parameter or a malformed percent-escape gives {@code /error?error=invalid_request};</li>
+ *   <li>the error is a 302 to {@code /error} on the same domain (public threads show the browser
+ *       ending there), and that page answers 400 (its real status is unknown);</li>
+ *   <li>a method other than GET answers 405 with {@code Allow: GET};</li>
+ *   <li>a logout needs no managed-login session: without the cookie it redirects all the same;</li>
+ *   <li>the session cookie is named {@value #MANAGED_LOGIN_SESSION_COOKIE} and cleared with
+ *       {@code Path=/; Max-Age=0; HttpOnly} (no {@code Secure}: the stub serves plain HTTP).</li>
+ * </ol>
+ *
  * <h2>Tokens</h2>
  * Access tokens: RS256, header {@code kid} (no {@code typ}), claims {@code sub} (a stable UUID per
  * username), {@code iss}, {@code client_id}, {@code origin_jti}, {@code event_id},
@@ -112,6 +145,8 @@ public final class CognitoStub implements AutoCloseable {
     public static final String TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
     /** The content type of the AWS JSON 1.1 protocol, for requests and answers. */
     public static final String AMZ_JSON_1_1 = "application/x-amz-json-1.1";
+    /** The managed-login session cookie that {@code GET /logout} clears (on the managed-login domain). */
+    public static final String MANAGED_LOGIN_SESSION_COOKIE = "cognito";
     /** The access (and ID) token validity a new stub starts with, Cognito's default. */
     public static final Duration DEFAULT_ACCESS_TOKEN_VALIDITY = Duration.ofHours(1);
     /** The shortest access token validity Cognito allows. */
@@ -130,6 +165,7 @@ public final class CognitoStub implements AutoCloseable {
     private final UserPool pool;            // clients, users, token families, revocation, GlobalSignOut
     private final FaultInjector faults;     // failNext, resetConnectionNext, delayNext, failJwksNext
     private final RevokeLog revokeLog;      // every RevokeToken call received
+    private final ManagedLoginServer managedLogin; // GET /logout and its error page
     private final JwtFactory jwtFactory;
     private final String userPoolId;
     private final String region;
@@ -149,7 +185,8 @@ public final class CognitoStub implements AutoCloseable {
         this.faults = new FaultInjector();
         this.revokeLog = new RevokeLog();
         this.jwtFactory = new JwtFactory(this);
-        server.start("/" + userPoolId + "/.well-known/jwks.json", pool, keys, faults, revokeLog);
+        this.managedLogin = new ManagedLoginServer(pool, server.endpoint());
+        server.start("/" + userPoolId + "/.well-known/jwks.json", pool, keys, faults, revokeLog, managedLogin);
     }
 
     /**
@@ -288,6 +325,16 @@ public final class CognitoStub implements AutoCloseable {
     }
 
     /**
+     * The managed-login (Hosted UI) domain: the same server, path-based ({@code /logout},
+     * {@code /error}); give it to the library as {@code cognitoDomain}.
+     *
+     * @return {@link #endpoint()}, e.g. {@code http://127.0.0.1:<port>}
+     */
+    public URI managedLoginDomain() {
+        return server.endpoint();
+    }
+
+    /**
      * The helper for hand-made and hostile tokens around this stub's key and issuer.
      *
      * @return the factory (one per stub)
@@ -373,6 +420,28 @@ public final class CognitoStub implements AutoCloseable {
      */
     public void addClient(String clientId, String clientSecretOrNull, boolean revocationEnabled) {
         pool.addClient(clientId, clientSecretOrNull, revocationEnabled);
+    }
+
+    /**
+     * Sets an app client's allowed sign-out URLs ({@code LogoutURLs}): {@code GET /logout} redirects
+     * only to one of them, compared as written. None by default.
+     *
+     * @param clientId a registered client
+     * @param urls     the URLs; replaces the earlier ones
+     */
+    public void setLogoutUrls(String clientId, String... urls) {
+        managedLogin.setLogoutUrls(clientId, List.of(urls));
+    }
+
+    /**
+     * Sets an app client's allowed callback URLs ({@code CallbackURLs}), for the {@code redirect_uri}
+     * form of {@code GET /logout}. None by default.
+     *
+     * @param clientId a registered client
+     * @param urls     the URLs; replaces the earlier ones
+     */
+    public void setCallbackUrls(String clientId, String... urls) {
+        managedLogin.setCallbackUrls(clientId, List.of(urls));
     }
 
     /**
@@ -594,6 +663,15 @@ public final class CognitoStub implements AutoCloseable {
      */
     public boolean awaitRevokeCalls(int count, Duration timeout) throws InterruptedException {
         return revokeLog.await(count, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Every {@code GET /logout} the managed login received so far, in arrival order.
+     *
+     * @return an immutable snapshot
+     */
+    public List<ManagedLogoutCall> managedLogoutCalls() {
+        return managedLogin.calls();
     }
 
     /** Forgets the recorded RevokeToken calls (a stub shared by several tests). */

@@ -126,6 +126,10 @@ final class UserPool {
         return family.revoked;
     }
 
+    synchronized boolean hasClient(String clientId) {
+        return clientId != null && clients.containsKey(clientId);
+    }
+
     synchronized int globalSignOutCount() {
         return globalSignOuts;
     }
