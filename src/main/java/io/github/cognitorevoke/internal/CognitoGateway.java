@@ -4,7 +4,9 @@ import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import java.util.Objects;
 
 /**
- * The engine's view of Cognito: two calls, each answered by an {@link Outcome}. The production
+ * The engine's view of Cognito: the two calls of a logout, each answered by an {@link Outcome},
+ * and the administrator's calls that need AWS credentials (reading the app client, signing a user
+ * out by username), which throw {@link AdminCallException} when they cannot run. The production
  * implementation is {@link SdkCognitoGateway}; tests script one, so retry and expiry rules are
  * tested without a wire.
  */
@@ -93,6 +95,39 @@ public interface CognitoGateway extends AutoCloseable {
      * @return the outcome; never throws for a Cognito or network failure
      */
     Outcome globalSignOut(String accessToken);
+
+    /**
+     * Reads the app client's settings ({@code DescribeUserPoolClient}, signed with the AWS
+     * credentials of the SDK's default chain). Never called on a request's path.
+     *
+     * @return the settings
+     * @throws AdminCallException if there are no credentials, they may not read it, or Cognito failed
+     */
+    default AppClient describeClient() {
+        throw new AdminCallException(AdminCallException.Cause.NO_CREDENTIALS, "this gateway reads no app client");
+    }
+
+    /**
+     * Finds a user's {@code sub} from the username ({@code AdminGetUser}, signed).
+     *
+     * @param username the username (or an alias Cognito accepts in its place)
+     * @return the {@code sub} attribute
+     * @throws AdminCallException if there are no credentials, the user does not exist, or Cognito failed
+     */
+    default String subjectOf(String username) {
+        throw new AdminCallException(AdminCallException.Cause.NO_CREDENTIALS, "this gateway makes no admin calls");
+    }
+
+    /**
+     * Signs a user out of every device by username ({@code AdminUserGlobalSignOut}, signed).
+     *
+     * @param username the username
+     * @return the outcome
+     * @throws AdminCallException if there are no credentials or they may not make the call
+     */
+    default Outcome adminSignOut(String username) {
+        throw new AdminCallException(AdminCallException.Cause.NO_CREDENTIALS, "this gateway makes no admin calls");
+    }
 
     /** Releases the client. */
     @Override

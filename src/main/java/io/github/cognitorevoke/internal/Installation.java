@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * What one application runs: its engine and the token resolver its filter uses, with all that they
@@ -83,6 +84,7 @@ public final class Installation implements AutoCloseable {
         private final RevocationSettings settings;
         private ClassLoader classLoader;
         private String contextPath;
+        private AwsCredentialsProvider credentials;
 
         private Builder(RevocationSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -94,6 +96,16 @@ public final class Installation implements AutoCloseable {
          */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
+            return this;
+        }
+
+        /**
+         * @param credentials signs the administrator's calls to Cognito (reading the app client,
+         *                    signing a user out by username); default the AWS SDK's default chain
+         * @return this builder
+         */
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 
@@ -114,8 +126,10 @@ public final class Installation implements AutoCloseable {
          * {@code redisSyncTimeout}.
          *
          * @return the installation; close it when the application stops
-         * @throws RevocationConfigurationException if the custom resolver cannot be made, or
-         *         {@code redisUri} is set and Lettuce is not on the class path
+         * @throws RevocationConfigurationException if the custom resolver cannot be made,
+         *         {@code redisUri} is set and Lettuce is not on the class path, or the app client (read
+         *         where AWS credentials are available) has token revocation switched off or does not
+         *         allow the configured {@code logoutUri}
          */
         public Installation build() {
             TokenResolver resolver = settings.tokenResolver()
@@ -129,10 +143,20 @@ public final class Installation implements AutoCloseable {
             try {
                 Denylist denylist = redis == null ? local : SharedDenylists.start(settings, clock, local, redis);
                 engine = RevocationEngine.builder(settings).clock(clock).denylist(denylist)
-                        .verifier(new AccessTokenVerifier(settings, clock)).cognito(new SdkCognitoGateway(settings))
+                        .verifier(new AccessTokenVerifier(settings, clock)).cognito(credentials == null ? new SdkCognitoGateway(settings) : new SdkCognitoGateway(settings, credentials))
                         .pendingStore(SharedDenylists.pendingStore(settings, clock, redis)).retryInBackground().build();
             } catch (RuntimeException | Error e) {
                 // A failed deployment does not leave the shared client (its event loops) running.
+                if (redis != null) {
+                    redis.close();
+                }
+                throw e;
+            }
+            try {
+                // At deployment, never on a request's path: where credentials allow, the app client is read.
+                engine.readAppClient();
+            } catch (RuntimeException | Error e) {
+                engine.close();
                 if (redis != null) {
                     redis.close();
                 }

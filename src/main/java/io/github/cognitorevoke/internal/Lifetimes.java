@@ -5,13 +5,32 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * How long each kind of denylist entry lives (L = {@code maxTokenLifetime}, S = {@code clockSkew}):
- * pure functions of the times involved, so they are table-tested without an engine.
+ * How long each kind of denylist entry lives (L = the longest lifetime of a token that may still be
+ * accepted, S = {@code clockSkew}): pure functions of the times involved, so they are table-tested
+ * without an engine.
  *
- * @param maxTokenLifetime L, the longest lifetime of a token of the pool
- * @param clockSkew        S, the skew a verifier allows
+ * <p>L is {@code maxTokenLifetime} until the app client's real validities are known. Once they are
+ * read ({@link AppClient}), L is the longer of its access- and ID-token validity, but only from
+ * {@code appClientFrom} on: a token issued before the client was last modified may carry the
+ * validity it had then, up to {@code maxTokenLifetime}, so until every such token has expired the
+ * longer of the two rules holds.
+ *
+ * @param maxTokenLifetime   the configured longest lifetime of a token of the pool
+ * @param clockSkew          S, the skew a verifier allows
+ * @param appClientLifetime  the app client's longest access/ID-token validity, or null while unknown
+ * @param appClientFrom      from when {@code appClientLifetime} alone is L (ignored while it is null)
  */
-record Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
+record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClientLifetime, Instant appClientFrom) {
+
+    /**
+     * The rules before the app client is read.
+     *
+     * @param maxTokenLifetime the configured longest lifetime of a token of the pool
+     * @param clockSkew        the skew a verifier allows
+     */
+    Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
+        this(maxTokenLifetime, clockSkew, null, null);
+    }
 
     /**
      * The rules of a deployment.
@@ -21,6 +40,39 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
      */
     static Lifetimes of(RevocationSettings settings) {
         return new Lifetimes(settings.maxTokenLifetime(), settings.clockSkew());
+    }
+
+    /**
+     * The rules once the app client's settings are read: its validities count from the moment the
+     * last token issued under its earlier settings has expired ({@code lastModified} +
+     * {@code maxTokenLifetime}; the read time stands in for an unknown {@code lastModified}).
+     *
+     * @param client the app client as read
+     * @param readAt when it was read
+     * @return the rules
+     */
+    Lifetimes with(AppClient client, Instant readAt) {
+        Instant modified = client.lastModified() != null && client.lastModified().isBefore(readAt)
+                ? client.lastModified() : readAt;
+        return new Lifetimes(maxTokenLifetime, clockSkew, client.longestTokenValidity(),
+                modified.plus(maxTokenLifetime));
+    }
+
+    /**
+     * L at a moment: the app client's longest validity once known and past {@code appClientFrom};
+     * before that the longer of it and {@code maxTokenLifetime}.
+     *
+     * @param now the moment
+     * @return the longest lifetime of a token that may still be accepted
+     */
+    Duration longest(Instant now) {
+        if (appClientLifetime == null) {
+            return maxTokenLifetime;
+        }
+        if (!now.isBefore(appClientFrom)) {
+            return appClientLifetime;
+        }
+        return appClientLifetime.compareTo(maxTokenLifetime) > 0 ? appClientLifetime : maxTokenLifetime;
     }
 
     /**
@@ -45,18 +97,24 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
      */
     Instant family(Instant now, Instant issuedAt, Instant expiresAt) {
         Duration lifetime = Duration.between(issuedAt, expiresAt);
-        return now.plus(maxTokenLifetime.compareTo(lifetime) >= 0 ? maxTokenLifetime : lifetime).plus(clockSkew);
+        Duration longest = longest(now);
+        return now.plus(longest.compareTo(lifetime) >= 0 ? longest : lifetime).plus(clockSkew);
     }
 
     /**
-     * A family whose revocation goes pending: the pending entry's deadline + L + S, since the
+     * A family whose revocation goes pending: the pending entry's deadline + max({@code maxTokenLifetime},
+     * the client's validity) + S (not L: a validity raised meanwhile would apply), since the
      * refresh token can mint siblings until Cognito confirms or the entry is dropped.
      *
      * @param deadline the pending entry's deadline
      * @return when the entry ends
      */
     Instant pendingFamily(Instant deadline) {
-        return deadline.plus(maxTokenLifetime).plus(clockSkew);
+        // Until the deadline the refresh token mints tokens of whatever validity the client has then,
+        // which a later change may raise: the configured maximum (or a longer real one) holds.
+        Duration longest = appClientLifetime != null && appClientLifetime.compareTo(maxTokenLifetime) > 0
+                ? appClientLifetime : maxTokenLifetime;
+        return deadline.plus(longest).plus(clockSkew);
     }
 
     /**
@@ -68,7 +126,7 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
      */
     CutOff cutOff(Instant now) {
         return new CutOff(Instant.ofEpochSecond(now.getEpochSecond() + 1),
-                now.plus(maxTokenLifetime).plus(clockSkew).plusSeconds(1));
+                now.plus(longest(now)).plus(clockSkew).plusSeconds(1));
     }
 
     /**

@@ -81,6 +81,26 @@ final class RetryWorker implements AutoCloseable {
         thread.scheduleWithFixedDelay(prefetchKeys, 0, KEY_PREFETCH_INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * Runs a task on the thread at a fixed delay, the first time after one delay; nothing before
+     * {@link #start} (an engine without the thread). A task that throws is logged and runs again.
+     *
+     * @param delay the delay
+     * @param task  the task; must be quick compared with the delay
+     */
+    void every(Duration delay, Runnable task) {
+        if (thread == null) {
+            return;
+        }
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cognito-revoke: a periodic task failed: " + e);
+            }
+        }, delay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** @return whether the thread runs: false once it stopped or died, and before {@link #start} */
     boolean alive() {
         return sweeps != null && !sweeps.isDone() && !thread.isShutdown();

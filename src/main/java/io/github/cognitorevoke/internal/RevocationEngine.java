@@ -47,7 +47,8 @@ public final class RevocationEngine implements AutoCloseable {
 
     private final RevocationSettings settings;
     private final Clock clock;
-    private final Lifetimes lifetimes;
+    // Replaced when the app client's settings are read (AppClientCheck).
+    private volatile Lifetimes lifetimes;
     private final Denylist denylist;
     private final AccessTokenVerifier verifier;
     private final CognitoGateway cognito;
@@ -57,6 +58,7 @@ public final class RevocationEngine implements AutoCloseable {
     private final PeekCache peeked = new PeekCache();
     private final RetryWorker worker;
     private final RevocationMetrics metrics;
+    private final AppClientCheck appClientCheck;
 
     private RevocationEngine(Builder b) {
         this.settings = b.settings;
@@ -68,6 +70,7 @@ public final class RevocationEngine implements AutoCloseable {
         this.pending = new PendingRevocations(settings.maxPendingRevocations(), settings.maxPendingBytes());
         this.metrics = new RevocationMetrics(denylist::size, pending::size, pending::oldestAdmission, clock);
         this.worker = new RetryWorker(clock, pending, b.store, cognito, observers, warnings, settings.pendingDeadline());
+        this.appClientCheck = new AppClientCheck(settings, cognito, this::appClient, warnings);
         observers.add(metrics);
         verifier.observeFetches(observers);
         if (b.retryInBackground) {
@@ -167,6 +170,34 @@ public final class RevocationEngine implements AutoCloseable {
     /** @return the settings */
     public RevocationSettings settings() {
         return settings;
+    }
+
+    /**
+     * Reads the app client's settings where AWS credentials are available (bounded by
+     * {@code cognitoTimeout}; without credentials one INFO line), and again every hour on the retry
+     * thread; the entry lifetimes follow the validities read.
+     *
+     * @throws io.github.cognitorevoke.RevocationConfigurationException if the app client has token
+     *         revocation switched off, or does not allow the configured {@code logoutUri}
+     */
+    public void readAppClient() {
+        appClientCheck.atDeployment();
+        worker.every(AppClientCheck.INTERVAL, appClientCheck::again);
+    }
+
+    /** Reads the app client again now, as the hourly read does (tests). */
+    void readAppClientAgain() {
+        appClientCheck.again();
+    }
+
+    /** Takes the app client as read: the entry lifetimes follow its validities from now on. */
+    private void appClient(AppClient client) {
+        lifetimes = Lifetimes.of(settings).with(client, clock.instant());
+    }
+
+    /** @return the entry-lifetime rules in force */
+    Lifetimes lifetimes() {
+        return lifetimes;
     }
 
     /**

@@ -2,8 +2,12 @@ package io.github.cognitorevoke.internal;
 
 import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.RevocationSettings;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,45 +21,77 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPara
 import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.OperationNotEnabledException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TokenValidityUnitsType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UnauthorizedException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UnsupportedOperationException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UnsupportedTokenTypeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientType;
 
 /**
  * Calls Cognito through the AWS SDK for Java v2 and turns every answer into an {@link Outcome}.
  *
- * <p>The client needs no AWS credentials: RevokeToken and GlobalSignOut are not IAM-authorized, so
- * it signs nothing ({@link AnonymousCredentialsProvider}). It uses the JDK's URLConnection HTTP
- * client and does not retry by itself: a failed call is retried by the library in the background,
- * so a logout never waits through the SDK's backoff.
+ * <p>The logout's client needs no AWS credentials: RevokeToken and GlobalSignOut are not
+ * IAM-authorized, so it signs nothing ({@link AnonymousCredentialsProvider}). A second client signs
+ * the administrator's calls ({@code DescribeUserPoolClient}, {@code AdminGetUser},
+ * {@code AdminUserGlobalSignOut}) with the credentials of the SDK's default chain; they are optional
+ * and never used on a request's path. Both use the JDK's URLConnection HTTP client and do not retry
+ * by themselves: a failed call is retried by the library in the background, so a logout never waits
+ * through the SDK's backoff.
  */
 public final class SdkCognitoGateway implements CognitoGateway {
 
     private static final int MAX_CAUSE_MESSAGE = 200;
 
+    /** Error codes of a signed call whose credentials are missing, wrong, expired or not allowed. */
+    private static final Set<String> ACCESS_ERRORS = Set.of("AccessDeniedException", "UnrecognizedClientException",
+            "InvalidSignatureException", "ExpiredTokenException", "MissingAuthenticationTokenException",
+            "IncompleteSignature", "InvalidClientTokenId", "NotAuthorizedException", "UnauthorizedException");
+
     private final CognitoIdentityProviderClient client;
+    // Signs the administrator's calls; null where there is no such client (tests).
+    private final CognitoIdentityProviderClient admin;
+    private final AwsCredentialsProvider credentials;
     private final RevocationSettings settings;
     private final String endpoint;
 
     /**
-     * Builds the SDK client from the settings.
+     * Builds the SDK clients from the settings; the administrator's calls use the SDK's default
+     * credentials chain (environment, system properties, profile, container or instance role).
      *
      * @param settings the settings
      */
     public SdkCognitoGateway(RevocationSettings settings) {
-        this(settings, build(settings));
+        this(settings, DefaultCredentialsProvider.builder().build());
     }
 
     /**
-     * Uses a given SDK client (tests).
+     * Builds the SDK clients; the administrator's calls are signed with the given credentials.
+     *
+     * @param settings    the settings
+     * @param credentials signs DescribeUserPoolClient, AdminGetUser and AdminUserGlobalSignOut
+     */
+    public SdkCognitoGateway(RevocationSettings settings, AwsCredentialsProvider credentials) {
+        this(settings, build(settings, AnonymousCredentialsProvider.create()), build(settings, credentials), credentials);
+    }
+
+    /**
+     * Uses a given SDK client for the logout's calls and makes no administrator's calls (tests).
      *
      * @param settings the settings
      * @param client   the client
      */
     public SdkCognitoGateway(RevocationSettings settings, CognitoIdentityProviderClient client) {
+        this(settings, client, null, null);
+    }
+
+    private SdkCognitoGateway(RevocationSettings settings, CognitoIdentityProviderClient client,
+                              CognitoIdentityProviderClient admin, AwsCredentialsProvider credentials) {
         this.settings = settings;
         this.client = client;
+        this.admin = admin;
+        this.credentials = credentials;
         this.endpoint = endpoint(settings);
     }
 
@@ -70,10 +106,11 @@ public final class SdkCognitoGateway implements CognitoGateway {
                 .orElse("https://cognito-idp." + settings.region() + ".amazonaws.com");
     }
 
-    private static CognitoIdentityProviderClient build(RevocationSettings settings) {
+    private static CognitoIdentityProviderClient build(RevocationSettings settings,
+                                                       AwsCredentialsProvider credentials) {
         CognitoIdentityProviderClientBuilder builder = CognitoIdentityProviderClient.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(settings.cognitoTimeout())
                         .socketTimeout(settings.cognitoTimeout())
@@ -96,6 +133,99 @@ public final class SdkCognitoGateway implements CognitoGateway {
     @Override
     public Outcome globalSignOut(String accessToken) {
         return call(() -> client.globalSignOut(r -> r.accessToken(accessToken)));
+    }
+
+    @Override
+    public AppClient describeClient() {
+        return signed("DescribeUserPoolClient", () -> appClient(admin.describeUserPoolClient(r -> r
+                .userPoolId(settings.userPoolId()).clientId(settings.clientId())).userPoolClient()));
+    }
+
+    @Override
+    public String subjectOf(String username) {
+        return signed("AdminGetUser", () -> admin.adminGetUser(r -> r.userPoolId(settings.userPoolId())
+                        .username(username)).userAttributes().stream()
+                .filter(a -> "sub".equals(a.name())).map(a -> a.value()).findFirst()
+                .orElseThrow(() -> new AdminCallException(AdminCallException.Cause.NOT_FOUND,
+                        "Cognito returned no sub attribute for the user")));
+    }
+
+    @Override
+    public Outcome adminSignOut(String username) {
+        try {
+            return signed("AdminUserGlobalSignOut", () -> {
+                admin.adminUserGlobalSignOut(r -> r.userPoolId(settings.userPoolId()).username(username));
+                return new Done();
+            });
+        } catch (AdminCallException e) {
+            if (e.why() != AdminCallException.Cause.UNAVAILABLE) {
+                throw e;
+            }
+            return new Retry(e.getMessage(), null);
+        }
+    }
+
+    /** Runs a signed call; every failure becomes an {@link AdminCallException} that says why. */
+    private <T> T signed(String operation, Supplier<T> call) {
+        String pool = "user pool " + settings.userPoolId();
+        if (admin == null) {
+            throw new AdminCallException(AdminCallException.Cause.NO_CREDENTIALS, "no AWS credentials are configured");
+        }
+        try {
+            credentials.resolveCredentials();
+        } catch (RuntimeException e) {
+            throw new AdminCallException(AdminCallException.Cause.NO_CREDENTIALS, "no AWS credentials were found"
+                    + " (the AWS SDK's default chain: environment variables, system properties, web identity, profile,"
+                    + " container or instance role), so " + operation + " cannot be called");
+        }
+        try {
+            return call.get();
+        } catch (UserNotFoundException e) {
+            throw new AdminCallException(AdminCallException.Cause.NOT_FOUND, "Cognito knows no such user in " + pool
+                    + " (UserNotFoundException)");
+        } catch (ResourceNotFoundException e) {
+            throw new AdminCallException(AdminCallException.Cause.NOT_FOUND, "Cognito at " + endpoint
+                    + " knows no app client " + settings.clientId() + " in " + pool + " (ResourceNotFoundException):"
+                    + " check the clientId, userPoolId and region init-params");
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
+            if (ACCESS_ERRORS.contains(code) || e.statusCode() == 403) {
+                throw new AdminCallException(AdminCallException.Cause.ACCESS_DENIED, "the AWS credentials found may"
+                        + " not call " + operation + " on " + pool + " (" + code + "): allow cognito-idp:" + operation
+                        + " on the pool in their IAM policy");
+            }
+            throw unavailable(operation, e);
+        } catch (SdkException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    private AdminCallException unavailable(String operation, RuntimeException e) {
+        Outcome outcome = classify(e, settings.clientId(), endpoint);
+        String cause = outcome instanceof Retry r ? r.cause()
+                : outcome instanceof Refused r && r.operator() != null ? r.operator() : rootCause(e);
+        return new AdminCallException(AdminCallException.Cause.UNAVAILABLE, operation + " failed: " + cause);
+    }
+
+    /** The SDK's answer as the library reads it: validities in their units, Cognito's defaults where absent. */
+    static AppClient appClient(UserPoolClientType c) {
+        TokenValidityUnitsType units = c.tokenValidityUnits();
+        boolean rotation = c.refreshTokenRotation() != null
+                && "ENABLED".equalsIgnoreCase(c.refreshTokenRotation().featureAsString());
+        Integer grace = rotation ? c.refreshTokenRotation().retryGracePeriodSeconds() : null;
+        return new AppClient(
+                AppClient.validity(c.accessTokenValidity(), units == null ? null : units.accessTokenAsString(),
+                        "hours", AppClient.DEFAULT_ACCESS),
+                AppClient.validity(c.idTokenValidity(), units == null ? null : units.idTokenAsString(),
+                        "hours", AppClient.DEFAULT_ID),
+                AppClient.validity(c.refreshTokenValidity(), units == null ? null : units.refreshTokenAsString(),
+                        "days", AppClient.DEFAULT_REFRESH),
+                // Absent on clients older than the setting: not known to be off, so not treated as off.
+                !Boolean.FALSE.equals(c.enableTokenRevocation()), rotation,
+                java.time.Duration.ofSeconds(grace == null ? 0 : grace),
+                c.hasLogoutURLs() ? c.logoutURLs() : List.of(), c.hasCallbackURLs() ? c.callbackURLs() : List.of(),
+                c.lastModifiedDate());
     }
 
     private Outcome call(Supplier<?> call) {
@@ -215,5 +345,15 @@ public final class SdkCognitoGateway implements CognitoGateway {
     @Override
     public void close() {
         client.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (credentials instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing held that outlives the application
+            }
+        }
     }
 }

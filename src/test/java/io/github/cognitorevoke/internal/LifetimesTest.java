@@ -54,4 +54,54 @@ class LifetimesTest {
         assertThat(cut.notBefore()).isEqualTo(notBefore);
         assertThat(cut.until()).isEqualTo(end);
     }
+
+    private static AppClient client(String access, String id, Instant lastModified) {
+        return new AppClient(Duration.parse(access), Duration.parse(id), Duration.ofDays(30), true, false,
+                Duration.ZERO, java.util.List.of(), java.util.List.of(), lastModified);
+    }
+
+    @ParameterizedTest(name = "access {0}, ID {1}, modified {2}, read {3}: L at {4} is {5}")
+    @CsvSource({
+            // Modified long ago: the longer of the two validities is L at once.
+            "PT1H,  PT1H, 2026-11-01T00:00:00Z, 2026-12-01T12:00:00Z, 2026-12-01T12:00:00Z, PT1H",
+            "PT1H,  PT5H, 2026-11-01T00:00:00Z, 2026-12-01T12:00:00Z, 2026-12-01T12:00:00Z, PT5H",
+            "PT10M, PT5M, 2026-11-01T00:00:00Z, 2026-12-01T12:00:00Z, 2026-12-01T12:00:00Z, PT10M",
+            // Modified an hour ago: a token of the earlier settings may live up to maxTokenLifetime ...
+            "PT1H,  PT1H, 2026-12-01T11:00:00Z, 2026-12-01T12:00:00Z, 2026-12-01T12:00:00Z, PT24H",
+            "PT1H,  PT1H, 2026-12-01T11:00:00Z, 2026-12-01T12:00:00Z, 2026-12-02T10:59:59Z, PT24H",
+            // ... until it has expired, one maxTokenLifetime after the change.
+            "PT1H,  PT1H, 2026-12-01T11:00:00Z, 2026-12-01T12:00:00Z, 2026-12-02T11:00:00Z, PT1H",
+            // No modification time (or one in the future): counted from the read.
+            "PT1H,  PT1H, ,                     2026-12-01T12:00:00Z, 2026-12-02T11:59:59Z, PT24H",
+            "PT1H,  PT1H, 2026-12-09T00:00:00Z, 2026-12-01T12:00:00Z, 2026-12-02T12:00:00Z, PT1H"})
+    void longest_followsTheAppClient_afterTokensOfItsEarlierSettingsExpired(String access, String id,
+            Instant modified, Instant readAt, Instant at, Duration longest) {
+        Lifetimes rules = rules("PT24H", "PT1M").with(client(access, id, modified), readAt);
+        assertThat(rules.longest(at)).isEqualTo(longest);
+    }
+
+    @ParameterizedTest(name = "configured {0}, client {1}: L {2} (never shorter than the client's)")
+    @CsvSource({
+            "PT1H,  PT5H, PT5H",
+            "PT24H, PT1H, PT24H"})
+    void longest_whileEarlierSettingsMayLive_theLongerOfConfiguredAndRead(String configured, String id,
+                                                                         Duration longest) {
+        Lifetimes rules = rules(configured, "PT1M").with(client("PT1H", id, NOW), NOW);
+        assertThat(rules.longest(NOW)).isEqualTo(longest);
+    }
+
+    @ParameterizedTest(name = "client {0}: family ends {1}, pending family ends {2}, cut-off ends {3}")
+    @CsvSource({
+            // One-hour tokens: a family an hour and the skew after the logout ...
+            "PT1H, 2026-12-01T13:01:00.400Z, 2026-12-03T12:01:00Z, 2026-12-01T13:01:01.400Z",
+            // ... the presented token's own longer life still wins; a pending family keeps the configured day.
+            "PT5M, 2026-12-01T13:01:00.400Z, 2026-12-03T12:01:00Z, 2026-12-01T12:06:01.400Z"})
+    void entries_withTheAppClientRead(String access, Instant family, Instant pendingFamily, Instant cutOffEnd) {
+        Lifetimes rules = rules("PT24H", "PT1M").with(client(access, access, Instant.parse("2026-11-01T00:00:00Z")),
+                NOW);
+        assertThat(rules.family(NOW, Instant.parse("2026-12-01T11:30:00Z"), Instant.parse("2026-12-01T12:30:00Z")))
+                .isEqualTo(family);
+        assertThat(rules.pendingFamily(Instant.parse("2026-12-02T12:00:00Z"))).isEqualTo(pendingFamily);
+        assertThat(rules.cutOff(NOW).until()).isEqualTo(cutOffEnd);
+    }
 }

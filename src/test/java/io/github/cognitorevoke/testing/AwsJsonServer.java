@@ -11,8 +11,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +46,8 @@ final class AwsJsonServer {
     private FaultInjector faults;
     private RevokeLog revokeLog;
     private ManagedLoginServer managedLogin;
+    private String userPoolId;
+    private final List<AdminCall> adminCalls = new CopyOnWriteArrayList<>();
 
     /** Binds a random loopback port; nothing is served until {@link #start}. */
     AwsJsonServer() {
@@ -76,8 +80,10 @@ final class AwsJsonServer {
     }
 
     /** Starts serving the pool's API on {@code /}, its JWKS on {@code jwksPath}, and its managed login. */
-    void start(String jwksPath, UserPool pool, StubKeys keys, FaultInjector faults, RevokeLog revokeLog,
+    void start(String userPoolId, UserPool pool, StubKeys keys, FaultInjector faults, RevokeLog revokeLog,
                ManagedLoginServer managedLogin) {
+        this.userPoolId = userPoolId;
+        String jwksPath = "/" + userPoolId + "/.well-known/jwks.json";
         this.managedLogin = managedLogin;
         this.jwksPath = jwksPath;
         this.pool = pool;
@@ -138,7 +144,9 @@ final class AwsJsonServer {
         Map<String, Object> answer;
         try {
             checkRequest(exchange, request);
-            if ("InitiateAuth".equals(operation)) {
+            if (AdminCall.OPERATIONS.contains(operation)) {
+                answer = admin(exchange, operation, request);
+            } else if ("InitiateAuth".equals(operation)) {
                 answer = initiateAuth(request);
             } else if ("GlobalSignOut".equals(operation)) {
                 pool.globalSignOut(stringOrNull(request, "AccessToken"));
@@ -148,10 +156,43 @@ final class AwsJsonServer {
                         "Operation " + (operation == null ? "(none)" : operation) + " is not supported by the stub");
             }
         } catch (CognitoStubException e) {
+            if (AdminCall.OPERATIONS.contains(operation)) {
+                adminCalls.add(new AdminCall(operation, exchange.getRequestHeaders().containsKey("Authorization"),
+                        e.errorType()));
+            }
             sendError(exchange, e);
             return;
         }
         send(exchange, 200, CognitoStub.AMZ_JSON_1_1, JSONObjectUtils.toJSONString(answer));
+    }
+
+    /** The IAM-authorized operations: refused unsigned, as Cognito does; recorded. */
+    private Map<String, Object> admin(HttpExchange exchange, String operation, Map<String, Object> request) {
+        if (!exchange.getRequestHeaders().containsKey("Authorization")) {
+            throw new CognitoStubException("MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+        String poolId = stringOrNull(request, "UserPoolId");
+        Map<String, Object> answer = switch (operation) {
+            case "DescribeUserPoolClient" -> {
+                String clientId = stringOrNull(request, "ClientId");
+                boolean known = pool.hasClient(clientId);
+                yield pool.describeClient(poolId, userPoolId, clientId,
+                        known ? managedLogin.logoutUrls(clientId) : List.of(),
+                        known ? managedLogin.callbackUrls(clientId) : List.of());
+            }
+            case "AdminGetUser" -> pool.adminGetUser(poolId, userPoolId, stringOrNull(request, "Username"));
+            default -> {
+                pool.adminUserGlobalSignOut(poolId, userPoolId, stringOrNull(request, "Username"));
+                yield Map.of();
+            }
+        };
+        adminCalls.add(new AdminCall(operation, true, null));
+        return answer;
+    }
+
+    /** Every IAM-authorized call received, in order. */
+    List<AdminCall> adminCalls() {
+        return List.copyOf(adminCalls);
     }
 
     private void serveRevoke(HttpExchange exchange, Map<String, Object> request) throws IOException {

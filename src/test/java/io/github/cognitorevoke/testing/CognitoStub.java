@@ -69,6 +69,15 @@ import java.util.Objects;
  *       refresh, a hash over the username or over the sub is accepted.</li>
  *   <li>{@code GlobalSignOut} {@code {AccessToken}}: revokes every refresh token of the token's
  *       user when the access token verifies (else {@code NotAuthorizedException}).</li>
+ *   <li>{@code DescribeUserPoolClient {UserPoolId, ClientId}}, {@code AdminGetUser {UserPoolId, Username}}
+ *       and {@code AdminUserGlobalSignOut {UserPoolId, Username}} are IAM-authorized: a request
+ *       without an {@code Authorization} header gets {@code MissingAuthenticationTokenException}
+ *       (HTTP 400; the AWS JSON protocol's name; the signature itself is not checked). The client's
+ *       settings are the test's ({@link #configureAppClient}, {@link #setAccessTokenValidity},
+ *       {@link #setLogoutUrls}, {@link #setCallbackUrls}, revocation from {@link #addClient});
+ *       another pool id or an unknown client: {@code ResourceNotFoundException}; an unknown user
+ *       {@code UserNotFoundException} ("User does not exist."). AdminUserGlobalSignOut revokes every
+ *       refresh token of the user, as GlobalSignOut does. Every call in {@link #adminCalls()}.</li>
  *   <li>Any other operation, or a missing target: {@code UnknownOperationException} (the AWS JSON
  *       protocol's name; assumption for Cognito). A body that is not a JSON object:
  *       {@code SerializationException}. A {@code Content-Type} other than
@@ -186,7 +195,7 @@ public final class CognitoStub implements AutoCloseable {
         this.revokeLog = new RevokeLog();
         this.jwtFactory = new JwtFactory(this);
         this.managedLogin = new ManagedLoginServer(pool, server.endpoint());
-        server.start("/" + userPoolId + "/.well-known/jwks.json", pool, keys, faults, revokeLog, managedLogin);
+        server.start(userPoolId, pool, keys, faults, revokeLog, managedLogin);
     }
 
     /**
@@ -442,6 +451,26 @@ public final class CognitoStub implements AutoCloseable {
      */
     public void setCallbackUrls(String clientId, String... urls) {
         managedLogin.setCallbackUrls(clientId, List.of(urls));
+    }
+
+    /**
+     * What {@code DescribeUserPoolClient} says of a client besides revocation, the URLs and the
+     * access-token validity: change the fields of the {@link AppClientSettings} given.
+     *
+     * @param clientId a registered client
+     * @param change   sets what the test needs
+     */
+    public void configureAppClient(String clientId, java.util.function.Consumer<AppClientSettings> change) {
+        pool.configureClient(clientId, client -> {
+            AppClientSettings s = new AppClientSettings(client);
+            change.accept(s);
+            s.store(client);
+        });
+    }
+
+    /** @return every IAM-authorized call received (DescribeUserPoolClient, AdminGetUser, AdminUserGlobalSignOut) */
+    public List<AdminCall> adminCalls() {
+        return server.adminCalls();
     }
 
     /**

@@ -43,6 +43,14 @@ final class ManagedLoginServer {
         callbackUrls.put(knownClient(clientId), List.copyOf(urls));
     }
 
+    synchronized List<String> logoutUrls(String clientId) {
+        return logoutUrls.getOrDefault(clientId, List.of());
+    }
+
+    synchronized List<String> callbackUrls(String clientId) {
+        return callbackUrls.getOrDefault(clientId, List.of());
+    }
+
     synchronized List<ManagedLogoutCall> calls() {
         return List.copyOf(calls);
     }

@@ -69,7 +69,88 @@ final class UserPool {
         if (clients.containsKey(clientId)) {
             throw new IllegalArgumentException("client already registered: " + clientId);
         }
-        clients.put(clientId, new Client(clientId, clientSecretOrNull, revocationEnabled));
+        Client client = new Client(clientId, clientSecretOrNull, revocationEnabled);
+        client.lastModified = clock.instant();
+        clients.put(clientId, client);
+    }
+
+    /** Changes what {@code DescribeUserPoolClient} says of a client. */
+    synchronized void configureClient(String clientId, java.util.function.Consumer<Client> change) {
+        Client client = clients.get(clientId);
+        if (client == null) {
+            throw new IllegalArgumentException("unknown client " + clientId + "; call addClient first");
+        }
+        change.accept(client);
+    }
+
+    // ---------------------------------------------------------------- signed (IAM) operations
+
+    /** {@code DescribeUserPoolClient}: the client as the test set it up. */
+    synchronized Map<String, Object> describeClient(String userPoolId, String poolId, String clientId,
+                                                    List<String> logoutUrls, List<String> callbackUrls) {
+        Client client = clientId == null ? null : clients.get(clientId);
+        if (!poolId.equals(userPoolId) || client == null) {
+            throw new CognitoStubException("ResourceNotFoundException",
+                    "User pool client " + clientId + " does not exist.");
+        }
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("UserPoolId", poolId);
+        c.put("ClientId", client.id);
+        c.put("ClientName", client.id);
+        c.put("LastModifiedDate", client.lastModified.getEpochSecond());
+        c.put("CreationDate", client.lastModified.getEpochSecond());
+        c.put("AccessTokenValidity", in(accessTokenValidity, client.units[0]));
+        c.put("IdTokenValidity", in(client.idTokenValidity != null ? client.idTokenValidity : accessTokenValidity,
+                client.units[1]));
+        c.put("RefreshTokenValidity", in(client.refreshTokenValidity, client.units[2]));
+        c.put("TokenValidityUnits", Map.of("AccessToken", client.units[0], "IdToken", client.units[1],
+                "RefreshToken", client.units[2]));
+        c.put("EnableTokenRevocation", client.revocationEnabled);
+        c.put("RefreshTokenRotation", client.rotation
+                ? Map.of("Feature", "ENABLED", "RetryGracePeriodSeconds", client.gracePeriodSeconds)
+                : Map.of("Feature", "DISABLED"));
+        c.put("LogoutURLs", logoutUrls);
+        c.put("CallbackURLs", callbackUrls);
+        return Map.of("UserPoolClient", c);
+    }
+
+    /** {@code AdminGetUser}: the user's attributes ({@code sub}), or {@code UserNotFoundException}. */
+    synchronized Map<String, Object> adminGetUser(String userPoolId, String poolId, String username) {
+        User user = knownUser(userPoolId, poolId, username);
+        return Map.of("Username", user.username, "Enabled", true, "UserStatus", "CONFIRMED",
+                "UserAttributes", List.of(Map.of("Name", "sub", "Value", user.sub)));
+    }
+
+    /** {@code AdminUserGlobalSignOut}: revokes every refresh token of the user, as GlobalSignOut does. */
+    synchronized void adminUserGlobalSignOut(String userPoolId, String poolId, String username) {
+        User user = knownUser(userPoolId, poolId, username);
+        for (Family family : families.values()) {
+            if (family.user == user) {
+                family.revoked = true;
+            }
+        }
+        globalSignOuts++;
+    }
+
+    private User knownUser(String userPoolId, String poolId, String username) {
+        if (!poolId.equals(userPoolId)) {
+            throw new CognitoStubException("ResourceNotFoundException", "User pool " + userPoolId + " does not exist.");
+        }
+        User user = username == null ? null : users.get(username);
+        if (user == null) {
+            throw new CognitoStubException("UserNotFoundException", "User does not exist.");
+        }
+        return user;
+    }
+
+    private static long in(Duration validity, String unit) {
+        return switch (unit) {
+            case "seconds" -> validity.toSeconds();
+            case "minutes" -> validity.toMinutes();
+            case "hours" -> validity.toHours();
+            case "days" -> validity.toDays();
+            default -> throw new IllegalStateException("unit " + unit);
+        };
     }
 
     synchronized void addUser(String username, String password) {
@@ -364,6 +445,13 @@ final class UserPool {
         final String id;
         final String secret;
         final boolean revocationEnabled;
+        // What DescribeUserPoolClient answers besides the above; set by the test.
+        Duration idTokenValidity; // null: the access-token validity the pool mints with
+        Duration refreshTokenValidity = Duration.ofDays(30);
+        String[] units = {"minutes", "minutes", "days"};
+        Instant lastModified;
+        boolean rotation;
+        int gracePeriodSeconds;
 
         Client(String id, String secret, boolean revocationEnabled) {
             this.id = id;
