@@ -74,4 +74,16 @@ public interface RevocationMetricsMXBean {
 
     /** @return the 99th percentile duration of the last 1024 calls to Cognito, in milliseconds; 0 before the first */
     double getCognitoLatencyP99Millis();
+
+    /**
+     * An operation, not a metric: signs a user out everywhere by username, as
+     * {@code TokenRevocationService.signOutUser} does ({@code AdminGetUser} for the user's
+     * {@code sub}, a cut-off of every token of it issued until now, shared with every node, then
+     * {@code AdminUserGlobalSignOut}; both need AWS credentials). Recorded like any sign-out
+     * everywhere (event, metrics, audit line {@code signOutByAdministrator}).
+     *
+     * @param username the user's username
+     * @return what was done, or why nothing was (no credentials, no such user, Cognito down)
+     */
+    String signOutUser(String username);
 }

@@ -139,6 +139,34 @@ public class TokenRevocationService implements AutoCloseable {
     }
 
     /**
+     * Signs a user out everywhere as an administrator, without the user's token (a disabled user,
+     * a stolen device, a support desk). The username is turned into the user's {@code sub} with
+     * Cognito's {@code AdminGetUser} (the cut-off is kept per {@code sub}, which, unlike a username,
+     * is never reused); every token of that user issued until now is rejected on every node; then
+     * Cognito's {@code AdminUserGlobalSignOut} ends all of the user's refresh tokens. Both calls need
+     * AWS credentials (the SDK's default chain) allowed {@code cognito-idp:AdminGetUser} and
+     * {@code cognito-idp:AdminUserGlobalSignOut}. The event, metrics and audit line are those of a
+     * sign-out everywhere (audit: {@code signOutByAdministrator}); who asked is for the caller to
+     * record. Not retried in the background: call again after a failure (it is idempotent). Also a
+     * JMX operation, {@link RevocationMetricsMXBean#signOutUser}.
+     *
+     * @param username the user's username
+     * @return COMPLETED; REFUSED if Cognito refused the sign-out (the local cut-off stands)
+     * @throws InvalidRequestException        if the username is blank or the pool has no such user
+     *                                        (nothing changed)
+     * @throws RevocationUnavailableException if there are no AWS credentials or IAM does not allow
+     *                                        the calls, or Cognito could not be reached: before the
+     *                                        cut-off nothing changed; after it, the message says that
+     *                                        the cut-off stands and the sign-out at Cognito did not happen
+     */
+    public LogoutResult signOutUser(String username) {
+        if (isBlank(username)) {
+            throw new InvalidRequestException("A sign-out by an administrator needs a username");
+        }
+        return engine().signOutUser(username.strip());
+    }
+
+    /**
      * Tells whether a bearer JWT is revoked: its {@code jti} or {@code origin_jti} is denylisted, or
      * its user was signed out everywhere after it was issued. Applies to access and ID tokens. This
      * check is cheap (no signature verification, no network) and does not replace the application's

@@ -40,6 +40,14 @@ final class AuditLog implements RevocationObserver {
         }
     }
 
+    @Override
+    public void signedOutByAdministrator(LogoutResult result, String sub) {
+        if (log.isLoggable(System.Logger.Level.INFO)) {
+            log.log(System.Logger.Level.INFO, "cognito-revoke audit: signOutByAdministrator " + outcome(result)
+                    + " sub=" + id(sub));
+        }
+    }
+
     private static String outcome(LogoutResult result) {
         return "status=" + result.status()
                 + " reason=" + result.refusal().map(r -> r.reason().name()).orElse("-");

@@ -77,6 +77,11 @@ public final class Observers implements RevocationObserver {
     }
 
     @Override
+    public void signedOutByAdministrator(LogoutResult result, String sub) {
+        each(o -> o.signedOutByAdministrator(result, sub));
+    }
+
+    @Override
     public void pendingEnded(PendingRevocationEvent.Outcome outcome, boolean globalSignOut, int attempts) {
         each(o -> o.pendingEnded(outcome, globalSignOut, attempts));
     }

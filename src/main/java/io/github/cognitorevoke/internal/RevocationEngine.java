@@ -71,6 +71,7 @@ public final class RevocationEngine implements AutoCloseable {
         this.metrics = new RevocationMetrics(denylist::size, pending::size, pending::oldestAdmission, clock);
         this.worker = new RetryWorker(clock, pending, b.store, cognito, observers, warnings, settings.pendingDeadline());
         this.appClientCheck = new AppClientCheck(settings, cognito, this::appClient, warnings);
+        metrics.operations(this::signOutUserReport);
         observers.add(metrics);
         verifier.observeFetches(observers);
         if (b.retryInBackground) {
@@ -350,6 +351,83 @@ public final class RevocationEngine implements AutoCloseable {
             return new LogoutResult(LogoutResult.Status.PENDING, denylisted, Optional.empty());
         }
         return shared(firstAttempt(admission.entry(), null, denylisted, writes), writes);
+    }
+
+    /**
+     * Signs a user out everywhere as an administrator, by username: finds the user's {@code sub}
+     * ({@code AdminGetUser}), rejects every token of that {@code sub} issued until now (shared like
+     * every entry), then calls {@code AdminUserGlobalSignOut}. Both calls need AWS credentials.
+     * Not queued for retries: an administrator is there to call again (the operation is idempotent).
+     *
+     * @param username the username
+     * @return COMPLETED, or REFUSED when Cognito refused the sign-out (the cut-off stands)
+     * @throws InvalidRequestException        if the pool has no such user (nothing changed)
+     * @throws RevocationUnavailableException if there are no credentials, they may not find the
+     *                                        user, or Cognito failed (nothing changed); or if the
+     *                                        sign-out call failed after the cut-off was made (the
+     *                                        message says so)
+     */
+    public LogoutResult signOutUser(String username) {
+        String sub;
+        try {
+            sub = cognito.subjectOf(username);
+        } catch (AdminCallException e) {
+            if (e.why() == AdminCallException.Cause.NOT_FOUND) {
+                throw new InvalidRequestException("No such user in user pool " + settings.userPoolId() + ": "
+                        + e.getMessage() + "; nothing changed");
+            }
+            throw new RevocationUnavailableException("The user could not be looked up: " + e.getMessage()
+                    + "; nothing changed");
+        }
+        CompletableFuture<Void> write = cutOff(sub);
+        long started = System.nanoTime();
+        Outcome outcome;
+        try {
+            outcome = cognito.adminSignOut(username);
+        } catch (AdminCallException e) {
+            outcome = new Refused(LogoutResult.Refusal.Reason.CLIENT_MISCONFIGURED, e.why().name(),
+                    "The identity provider did not sign the user out: " + e.getMessage(), e.getMessage());
+        }
+        observers.cognitoCalled(true, outcome, System.nanoTime() - started);
+        if (outcome instanceof Retry r) {
+            throw new RevocationUnavailableException("Every token of the user (sub " + sub + ") issued until now is"
+                    + " rejected, but Cognito's AdminUserGlobalSignOut did not happen (" + r.cause() + "), so the"
+                    + " user's refresh tokens still work; call again");
+        }
+        LogoutResult result = outcome instanceof Refused r
+                ? new LogoutResult(LogoutResult.Status.REFUSED, false,
+                        Optional.of(new Refusal(r.reason(), r.cognitoError(), r.description())))
+                : shared(new LogoutResult(LogoutResult.Status.COMPLETED, false, Optional.empty()), List.of(write));
+        if (outcome instanceof Refused r && r.operator() != null) {
+            warnings.warn("admin-refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
+        }
+        observers.signedOutByAdministrator(result, sub);
+        return result;
+    }
+
+    /**
+     * {@link #signOutUser} for an operator's console (JMX): never throws, says what happened.
+     *
+     * @param username the username
+     * @return one line: what was done, or why nothing (or only the cut-off) was
+     */
+    String signOutUserReport(String username) {
+        if (username == null || username.isBlank()) {
+            return "Nothing done: give a username";
+        }
+        try {
+            LogoutResult r = signOutUser(username.strip());
+            return switch (r.status()) {
+                case COMPLETED -> "Signed out: every token of the user issued until now is rejected, and Cognito ended"
+                        + " the user's refresh tokens";
+                case PENDING -> "Signed out here; other nodes learn the cut-off when the shared denylist is back,"
+                        + " and Cognito ended the user's refresh tokens";
+                case REFUSED -> "Every token of the user issued until now is rejected, but Cognito refused the"
+                        + " sign-out: " + r.refusal().orElseThrow().description();
+            };
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     /** Denylists a verified token's own {@code jti} until a verifier with the skew stops accepting it. */

@@ -36,6 +36,8 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
     private final IntSupplier pending;
     private final Supplier<Instant> oldestPendingAdmission;
     private final Clock clock;
+    private volatile java.util.function.UnaryOperator<String> signOutUser =
+            username -> "Nothing done: this application has no engine to sign users out";
 
     /**
      * Creates metrics whose gauges read the given sources.
@@ -51,6 +53,20 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
         this.pending = pending;
         this.oldestPendingAdmission = oldestPendingAdmission;
         this.clock = clock;
+    }
+
+    /**
+     * Connects the MBean's operation to the engine.
+     *
+     * @param signOutUser signs a user out by username and says what happened
+     */
+    void operations(java.util.function.UnaryOperator<String> signOutUser) {
+        this.signOutUser = java.util.Objects.requireNonNull(signOutUser, "signOutUser");
+    }
+
+    @Override
+    public String signOutUser(String username) {
+        return signOutUser.apply(username);
     }
 
     private static LongAdder[] adders(int n) {

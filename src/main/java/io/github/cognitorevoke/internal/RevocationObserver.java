@@ -43,6 +43,17 @@ public interface RevocationObserver {
     }
 
     /**
+     * An administrator's sign-out of a user by username came to this; observers that do not tell
+     * it apart take it as a {@link #signedOutEverywhere}.
+     *
+     * @param result what was achieved
+     * @param sub    the user
+     */
+    default void signedOutByAdministrator(LogoutResult result, String sub) {
+        signedOutEverywhere(result, sub);
+    }
+
+    /**
      * A revocation answered "pending" ended later.
      *
      * @param outcome       how it ended
