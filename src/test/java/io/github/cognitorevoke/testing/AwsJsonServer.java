@@ -148,6 +148,9 @@ final class AwsJsonServer {
                 answer = admin(exchange, operation, request);
             } else if ("InitiateAuth".equals(operation)) {
                 answer = initiateAuth(request);
+            } else if ("GetTokensFromRefreshToken".equals(operation)) {
+                answer = authenticationResult(pool.getTokensFromRefreshToken(stringOrNull(request, "RefreshToken"),
+                        stringOrNull(request, "ClientId"), stringOrNull(request, "ClientSecret")));
             } else if ("GlobalSignOut".equals(operation)) {
                 pool.globalSignOut(stringOrNull(request, "AccessToken"));
                 answer = Map.of();
@@ -244,8 +247,13 @@ final class AwsJsonServer {
                 }
             });
         }
-        UserPool.AuthResult auth = pool.initiateAuth(stringOrNull(request, "AuthFlow"),
-                stringOrNull(request, "ClientId"), params);
+        Map<String, Object> answer = authenticationResult(pool.initiateAuth(stringOrNull(request, "AuthFlow"),
+                stringOrNull(request, "ClientId"), params));
+        answer.put("ChallengeParameters", Map.of());
+        return answer;
+    }
+
+    private static Map<String, Object> authenticationResult(UserPool.AuthResult auth) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("AccessToken", auth.tokens().accessToken());
         result.put("ExpiresIn", auth.expiresInSeconds());
@@ -256,7 +264,6 @@ final class AwsJsonServer {
         result.put("TokenType", "Bearer");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("AuthenticationResult", result);
-        answer.put("ChallengeParameters", Map.of());
         return answer;
     }
 

@@ -67,6 +67,16 @@ import java.util.Objects;
  *       has been revoked", as Cognito words it). For a client with a secret, {@code SECRET_HASH}
  *       (Base64 HMAC-SHA256 keyed with the secret over username + client id) is checked; for a
  *       refresh, a hash over the username or over the sub is accepted.</li>
+ *   <li>{@code GetTokensFromRefreshToken {RefreshToken, ClientId, ClientSecret?}}: new access and ID
+ *       tokens; for a client with rotation on ({@link #configureAppClient}) also a new
+ *       {@code RefreshToken}, the presented one staying usable for {@code gracePeriodSeconds}, then
+ *       {@code NotAuthorizedException} "Invalid Refresh Token" (assumption). The refresh token expires
+ *       {@code refreshTokenValidity} after the sign-in, whatever the rotations. For a rotating
+ *       client, {@code InitiateAuth REFRESH_TOKEN_AUTH} is refused with
+ *       {@code InvalidParameterException} (the error name is an assumption). What AWS does not say
+ *       is switchable ({@link #setRotationBehaviour}): the new tokens' {@code origin_jti} kept or
+ *       renewed, and {@code RevokeToken} of one refresh token of the chain ending the whole chain
+ *       or that token only (also for a token already rotated away, which is accepted: assumption).</li>
  *   <li>{@code GlobalSignOut} {@code {AccessToken}}: revokes every refresh token of the token's
  *       user when the access token verifies (else {@code NotAuthorizedException}).</li>
  *   <li>{@code DescribeUserPoolClient {UserPoolId, ClientId}}, {@code AdminGetUser {UserPoolId, Username}}
@@ -164,6 +174,22 @@ public final class CognitoStub implements AutoCloseable {
     public static final Duration MAX_ACCESS_TOKEN_VALIDITY = Duration.ofDays(1);
     /** The {@code scope} claim of access tokens from the user pool API (no OAuth scopes). */
     public static final String ACCESS_TOKEN_SCOPE = "aws.cognito.signin.user.admin";
+
+    /** Whether a rotation keeps the {@code origin_jti} of the refresh token it replaces (AWS does not say). */
+    public enum OriginJti {
+        /** The new refresh token's tokens carry the same {@code origin_jti} (the default). */
+        KEPT,
+        /** Each rotation starts a new {@code origin_jti}. */
+        RENEWED
+    }
+
+    /** What revoking one refresh token of a rotation chain ends (AWS does not say). */
+    public enum ChainRevocation {
+        /** Every refresh token of the sign-in, earlier and later (the default). */
+        WHOLE_CHAIN,
+        /** That refresh token only: the others of the chain keep working. */
+        OWN_TOKENS
+    }
 
     private static final String DEFAULT_REGION = "eu-west-1";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -466,6 +492,31 @@ public final class CognitoStub implements AutoCloseable {
             change.accept(s);
             s.store(client);
         });
+    }
+
+    /**
+     * Chooses what the stub does where AWS does not document rotation: whether a rotation keeps
+     * {@code origin_jti}, and what revoking one refresh token of a chain ends. Rotation itself is
+     * switched on per client ({@link #configureAppClient}: {@code rotation}, {@code gracePeriodSeconds}).
+     *
+     * @param originJti  kept or renewed on rotation
+     * @param revocation the whole chain or the token's own tokens
+     */
+    public void setRotationBehaviour(OriginJti originJti, ChainRevocation revocation) {
+        pool.setRotationBehaviour(originJti, revocation);
+    }
+
+    /**
+     * Refreshes as {@code GetTokensFromRefreshToken} does for a rotating client: new access and ID
+     * tokens and a new refresh token ({@link StubTokens#refreshToken()}).
+     *
+     * @param clientId     a client with rotation on
+     * @param refreshToken its current refresh token, or a replaced one within the grace period
+     * @return the new tokens
+     * @throws CognitoStubException as the operation would answer (revoked, replaced, expired)
+     */
+    public StubTokens rotate(String clientId, String refreshToken) {
+        return pool.rotate(clientId, refreshToken);
     }
 
     /** @return every IAM-authorized call received (DescribeUserPoolClient, AdminGetUser, AdminUserGlobalSignOut) */

@@ -45,6 +45,9 @@ final class UserPool {
     private int globalSignOuts;
     private Duration accessTokenValidity = CognitoStub.DEFAULT_ACCESS_TOKEN_VALIDITY;
     private String unknownClientError = "UnauthorizedException";
+    // What AWS does not document about rotation: the test chooses.
+    private CognitoStub.OriginJti originJtiOnRotation = CognitoStub.OriginJti.KEPT;
+    private CognitoStub.ChainRevocation chainRevocation = CognitoStub.ChainRevocation.WHOLE_CHAIN;
 
     UserPool(TokenMinter minter, StubKeys keys, Clock clock) {
         this.minter = minter;
@@ -256,7 +259,64 @@ final class UserPool {
         if (!family.client.id.equals(clientId)) {
             throw new CognitoStubException("UnauthorizedException", "The refresh token was not issued to client " + clientId + ".");
         }
-        family.revoked = true; // idempotent: revoking again changes nothing and succeeds
+        // idempotent: revoking again changes nothing and succeeds
+        if (chainRevocation == CognitoStub.ChainRevocation.WHOLE_CHAIN) {
+            family.chain.forEach(f -> f.revoked = true);
+        } else {
+            family.revoked = true;
+        }
+    }
+
+    /**
+     * {@code GetTokensFromRefreshToken}: new access and ID tokens; for a rotating client also a new
+     * refresh token, the presented one staying usable for the grace period. The refresh token's
+     * lifetime counts from the sign-in, whatever the rotations.
+     */
+    synchronized AuthResult getTokensFromRefreshToken(String refreshToken, String clientId, String secret) {
+        if (refreshToken == null || clientId == null) {
+            throw invalidParameter("RefreshToken and ClientId are required.");
+        }
+        Client client = clients.get(clientId);
+        if (client == null) {
+            throw unknownClientForAuth(clientId);
+        }
+        if (client.secret != null && (secret == null || !constantTimeEquals(client.secret, secret))) {
+            throw new CognitoStubException("NotAuthorizedException", "Unable to verify secret for client " + clientId);
+        }
+        Family family = refreshableFamily(client, refreshToken);
+        Instant now = minter.now();
+        if (family.rotatedAt != null && now.isAfter(family.rotatedAt.plusSeconds(client.gracePeriodSeconds))) {
+            throw new CognitoStubException("NotAuthorizedException", "Invalid Refresh Token");
+        }
+        if (!now.isBefore(family.authTime.plus(client.refreshTokenValidity))) {
+            throw new CognitoStubException("NotAuthorizedException", "Refresh Token has expired");
+        }
+        if (!client.rotation) {
+            return new AuthResult(minter.mint(family, accessTokenValidity), false, accessTokenValidity.toSeconds());
+        }
+        if (family.rotatedAt == null) {
+            family.rotatedAt = now;
+        }
+        String next = TokenMinter.newRefreshToken();
+        Family rotated = new Family(client, family.user, next,
+                originJtiOnRotation == CognitoStub.OriginJti.KEPT ? family.originJti : UUID.randomUUID().toString(),
+                family.eventId, family.authTime, family.chain);
+        families.put(next, rotated);
+        return new AuthResult(minter.mint(rotated, accessTokenValidity), true, accessTokenValidity.toSeconds());
+    }
+
+    /** Java side of {@link #getTokensFromRefreshToken} (no secret check). */
+    synchronized StubTokens rotate(String clientId, String refreshToken) {
+        Client client = clients.get(Objects.requireNonNull(clientId, "clientId"));
+        if (client == null || !client.rotation) {
+            throw new IllegalArgumentException("client " + clientId + " does not rotate refresh tokens");
+        }
+        return getTokensFromRefreshToken(refreshToken, clientId, client.secret).tokens();
+    }
+
+    synchronized void setRotationBehaviour(CognitoStub.OriginJti originJti, CognitoStub.ChainRevocation revocation) {
+        this.originJtiOnRotation = Objects.requireNonNull(originJti, "originJti");
+        this.chainRevocation = Objects.requireNonNull(revocation, "revocation");
     }
 
     /**
@@ -294,6 +354,10 @@ final class UserPool {
                 String refreshToken = params.get("REFRESH_TOKEN");
                 if (refreshToken == null) {
                     throw invalidParameter("Missing required parameter REFRESH_TOKEN");
+                }
+                if (client.rotation) {
+                    throw invalidParameter("Refresh token rotation is enabled for client " + clientId
+                            + ": use GetTokensFromRefreshToken.");
                 }
                 Family family = refreshableFamily(client, refreshToken);
                 checkSecretHash(client, params.get("SECRET_HASH"), List.of(family.user.username, family.user.sub));
@@ -360,7 +424,7 @@ final class UserPool {
         assert Thread.holdsLock(this);
         String refreshToken = TokenMinter.newRefreshToken();
         Family family = new Family(client, user, refreshToken, UUID.randomUUID().toString(),
-                UUID.randomUUID().toString(), minter.now());
+                UUID.randomUUID().toString(), minter.now(), new java.util.ArrayList<>());
         families.put(refreshToken, family);
         return minter.mint(family, accessTokenValidity);
     }
@@ -472,7 +536,7 @@ final class UserPool {
         }
     }
 
-    /** One refresh token and everything minted from it. */
+    /** One refresh token and everything minted from it; rotation makes a chain of them (one sign-in). */
     static final class Family {
         final Client client;
         final User user;
@@ -480,15 +544,21 @@ final class UserPool {
         final String originJti;
         final String eventId;
         final Instant authTime;
+        // Every refresh token of the sign-in, this one included, in the order they were issued.
+        final List<Family> chain;
         boolean revoked;
+        Instant rotatedAt; // when a newer refresh token replaced this one, or null
 
-        Family(Client client, User user, String refreshToken, String originJti, String eventId, Instant authTime) {
+        Family(Client client, User user, String refreshToken, String originJti, String eventId, Instant authTime,
+               List<Family> chain) {
             this.client = client;
             this.user = user;
             this.refreshToken = refreshToken;
             this.originJti = originJti;
             this.eventId = eventId;
             this.authTime = authTime;
+            this.chain = chain;
+            chain.add(this);
         }
     }
 }
