@@ -27,7 +27,11 @@ import org.junit.jupiter.api.Test;
 class PendingAttackTest {
 
     private static final String CLIENT = "webclient";
-    private static final int JUNK = 100_000;
+    /**
+     * Junk logouts in the flood: the byte cap binds after about 5,000 and the rest are refused alike.
+     * BENCHMARKS.md records a flood of 100,000: {@code -Dattack.junk=100000}.
+     */
+    private static final int JUNK = Integer.getInteger("attack.junk", 20_000);
 
     private final TestClock clock = TestClock.atNow();
     private CognitoStub stub;
