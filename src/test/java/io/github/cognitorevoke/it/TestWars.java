@@ -59,6 +59,18 @@ public final class TestWars {
      * @return the descriptor's text
      */
     public static String webXml(Map<String, String> initParams) {
+        return webXml(initParams, "");
+    }
+
+    /**
+     * The README's {@code web.xml} with more of the application's descriptor after the filter's mapping
+     * ({@code security-constraint}, {@code security-role}, ...).
+     *
+     * @param initParams the filter's init-params
+     * @param moreElements elements of {@code web-app}, as XML text
+     * @return the descriptor's text
+     */
+    public static String webXml(Map<String, String> initParams, String moreElements) {
         String params = initParams.entrySet().stream()
                 .map(e -> "    <init-param><param-name>" + xml(e.getKey()) + "</param-name><param-value>"
                         + xml(e.getValue()) + "</param-value></init-param>\n")
@@ -78,6 +90,7 @@ public final class TestWars {
                 + "    <filter-name>cognito-revoke</filter-name>\n"
                 + "    <url-pattern>/*</url-pattern>\n"
                 + "  </filter-mapping>\n"
+                + moreElements
                 + "</web-app>\n";
     }
 
