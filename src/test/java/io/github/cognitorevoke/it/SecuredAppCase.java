@@ -1,5 +1,6 @@
 package io.github.cognitorevoke.it;
 
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.it.app.BearerTokenMechanism;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
@@ -50,7 +51,7 @@ abstract class SecuredAppCase {
         stub = CognitoStub.start();
         clientId = client;
         stub.addClient(client, null, true);
-        Map<String, String> params = TestWars.stubParams(stub, client);
+        Map<String, String> params = StubSettings.initParameters(stub, client);
         params.putAll(moreParams);
         return SecuredApp.war(name, params, mechanism);
     }
