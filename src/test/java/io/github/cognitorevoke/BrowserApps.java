@@ -1,5 +1,6 @@
 package io.github.cognitorevoke;
 
+import io.github.cognitorevoke.support.JettyFixture;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URI;
@@ -65,7 +66,7 @@ final class BrowserApps implements BeforeAllCallback, BeforeEachCallback, AfterA
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         ContextHandlerCollection handlers = new ContextHandlerCollection();
-        contexts.apply(stub).forEach((path, extra) -> handlers.addHandler(RevocationFilterTest.context(stub, path, extra)));
+        contexts.apply(stub).forEach((path, extra) -> handlers.addHandler(JettyFixture.app(stub, path, extra)));
         server.setHandler(handlers);
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();

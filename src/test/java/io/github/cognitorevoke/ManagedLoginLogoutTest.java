@@ -1,5 +1,6 @@
 package io.github.cognitorevoke;
 
+import io.github.cognitorevoke.support.JettyFixture;
 import static io.github.cognitorevoke.BrowserApps.LOGOUT_URI;
 import static io.github.cognitorevoke.BrowserApps.form;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,7 +176,7 @@ class ManagedLoginLogoutTest {
         for (String pair : initParams.split(" ")) {
             params.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
         }
-        RevocationFilterTest.assertDeploymentFails(RevocationFilterTest.context(apps.stub, "/bad", params),
+        RevocationFilterTest.assertDeploymentFails(JettyFixture.app(apps.stub, "/bad", params),
                 "init-param '" + named + "'");
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.internal.ActiveHealth;
+import io.github.cognitorevoke.support.JettyFixture;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -11,8 +13,6 @@ import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,18 +25,19 @@ class MetricsDeploymentTest {
 
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
     private CognitoStub stub;
-    private Server server;
+    private JettyFixture jetty;
 
     @BeforeEach
     void start() {
         stub = CognitoStub.start();
-        stub.addClient("webclient", null, true);
-        server = new Server(0);
+        stub.addClient(StubSettings.CLIENT, null, true);
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        if (jetty != null) {
+            jetty.close();
+        }
         stub.close();
     }
 
@@ -46,10 +47,9 @@ class MetricsDeploymentTest {
 
     @Test
     void twoApplications_eachGetTheirOwnMBean_andStoppingOneUnregistersOnlyIts() throws Exception {
-        ServletContextHandler shop = RevocationFilterTest.context(stub, "/shop", Map.of());
-        ServletContextHandler admin = RevocationFilterTest.context(stub, "/admin", Map.of());
-        server.setHandler(new ContextHandlerCollection(shop, admin));
-        server.start();
+        ServletContextHandler shop = JettyFixture.app(stub, "/shop", Map.of());
+        ServletContextHandler admin = JettyFixture.app(stub, "/admin", Map.of());
+        jetty = JettyFixture.start(shop, admin);
 
         assertThat(mbeans.isRegistered(name("/shop"))).isTrue();
         assertThat(mbeans.isRegistered(name("/admin"))).isTrue();
@@ -60,17 +60,16 @@ class MetricsDeploymentTest {
         assertThat(mbeans.isRegistered(name("/shop"))).isFalse();
         assertThat(mbeans.isRegistered(name("/admin"))).isTrue();
 
-        server.stop();
+        jetty.close();
 
         assertThat(mbeans.isRegistered(name("/admin"))).isFalse();
     }
 
     @Test
     void healthOfTheRunningApplications_namesEachContext_andForgetsAStoppedOne() throws Exception {
-        ServletContextHandler shop = RevocationFilterTest.context(stub, "/shop", Map.of());
-        ServletContextHandler admin = RevocationFilterTest.context(stub, "/admin", Map.of());
-        server.setHandler(new ContextHandlerCollection(shop, admin));
-        server.start();
+        ServletContextHandler shop = JettyFixture.app(stub, "/shop", Map.of());
+        ServletContextHandler admin = JettyFixture.app(stub, "/admin", Map.of());
+        jetty = JettyFixture.start(shop, admin);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ActiveHealth.combined().ready());
         RevocationHealth both = ActiveHealth.combined();
@@ -84,8 +83,7 @@ class MetricsDeploymentTest {
 
     @Test
     void rootContext_isRegisteredAsSlash() throws Exception {
-        server.setHandler(RevocationFilterTest.context(stub, "/", Map.of()));
-        server.start();
+        jetty = JettyFixture.start(JettyFixture.app(stub, "/", Map.of()));
 
         assertThat(mbeans.isRegistered(name("/"))).isTrue();
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.attack.BearerShapes;
 import io.github.cognitorevoke.attack.RawHttp;
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.support.JettyFixture;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.util.ArrayList;
@@ -12,12 +12,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -36,7 +30,7 @@ class NoWayAroundTest {
     private static final String CLIENT = "webclient";
     private static CognitoStub stub;
     private static CognitoStub outageStub;
-    private static Server server;
+    private static JettyFixture jetty;
     private static String base;
     private static StubTokens revoked;
     private static StubTokens live;
@@ -49,21 +43,12 @@ class NoWayAroundTest {
         outageStub.addClient(CLIENT, null, true);
         // down from the start: the engine fetches the keys at deployment, and a cached key set outlives an outage
         outageStub.failJwksNext(1000);
-        server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(1024 * 1024);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ContextHandlerCollection contexts = new ContextHandlerCollection();
-        contexts.addHandler(RevocationFilterTest.context(stub, "/app", Map.of(
-                "accessTokenCookie", "AT", "refreshTokenCookie", "RT")));
-        contexts.addHandler(RevocationFilterTest.context(stub, "/host", Map.of(
-                "accessTokenCookie", "__Host-AT", "refreshTokenCookie", "__Secure-RT")));
-        contexts.addHandler(RevocationFilterTest.context(outageStub, "/outage", Map.of()));
-        server.setHandler(contexts);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        jetty = JettyFixture.startWithHeaderLimit(1024 * 1024,
+                JettyFixture.app(stub, "/app", Map.of("accessTokenCookie", "AT", "refreshTokenCookie", "RT")),
+                JettyFixture.app(stub, "/host", Map.of(
+                        "accessTokenCookie", "__Host-AT", "refreshTokenCookie", "__Secure-RT")),
+                JettyFixture.app(outageStub, "/outage", Map.of()));
+        base = jetty.base();
         revoked = stub.login(CLIENT, "mallory");
         live = stub.login(CLIENT, "alice");
         RawHttp.Response logout = RawHttp.send(base + "/app", "POST", "/logout",
@@ -73,7 +58,7 @@ class NoWayAroundTest {
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        jetty.close();
         stub.close();
         outageStub.close();
     }

@@ -3,14 +3,11 @@ package io.github.cognitorevoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.support.JettyFixture;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,14 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +38,7 @@ class RevocationFilterTest {
             "Bearer error=\"invalid_token\", error_description=\"The access token has been revoked\"";
 
     private static CognitoStub stub;
-    private static Server server;
+    private static JettyFixture jetty;
     private static String base;
     private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -53,64 +46,22 @@ class RevocationFilterTest {
     static void startServer() throws Exception {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ContextHandlerCollection contexts = new ContextHandlerCollection();
-        contexts.addHandler(context("/app", Map.of()));
-        contexts.addHandler(context("/cookies", Map.of(
-                "accessTokenCookie", "AT", "refreshTokenCookie", "RT",
-                "logoutPaths", "/logout, /auth/signout", "logoutRedirect", "/bye.html")));
-        contexts.addHandler(context("/custom", Map.of("tokenResolver", HeaderTokenResolver.class.getName())));
-        server.setHandler(contexts);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        jetty = JettyFixture.start(
+                context("/app", Map.of()),
+                context("/cookies", Map.of(
+                        "accessTokenCookie", "AT", "refreshTokenCookie", "RT",
+                        "logoutPaths", "/logout, /auth/signout", "logoutRedirect", "/bye.html")),
+                context("/custom", Map.of("tokenResolver", HeaderTokenResolver.class.getName())));
+        base = jetty.base();
     }
 
-    static Map<String, String> params(CognitoStub stub, String clientId) {
-        Map<String, String> p = new HashMap<>();
-        p.put("region", stub.region());
-        p.put("userPoolId", stub.userPoolId());
-        p.put("clientId", clientId);
-        p.put("endpoint", stub.endpoint().toString());
-        p.put("issuer", stub.issuer());
-        p.put("jwksUri", stub.jwksUri());
-        // Generous: the first SDK call of a JVM loads many classes and may be slow on CI.
-        p.put("cognitoTimeout", "15s");
-        return p;
-    }
-
-    static ServletContextHandler context(String path, Map<String, String> extra) {
-        return context(stub, path, extra);
-    }
-
-    static ServletContextHandler context(CognitoStub stub, String path, Map<String, String> extra) {
-        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-        context.setContextPath(path);
-        // The deployment check, as the library's ServletContainerInitializer registers it.
-        context.addEventListener(new Bootstrap());
-        FilterHolder filter = new FilterHolder(RevocationFilter.class);
-        Map<String, String> p = params(stub, CLIENT);
-        p.putAll(extra);
-        p.forEach(filter::setInitParameter);
-        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                if (req.getParameter("session") != null) {
-                    req.getSession(true).setAttribute("user", "someone");
-                }
-                resp.setContentType("text/plain");
-                resp.getWriter().write("ok " + (req.getSession(false) != null ? "session" : "nosession"));
-            }
-        }, "/");
-        return context;
+    private static ServletContextHandler context(String path, Map<String, String> extra) {
+        return JettyFixture.app(stub, path, extra);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        server.stop();
+        jetty.close();
         stub.close();
     }
 
@@ -310,15 +261,8 @@ class RevocationFilterTest {
             own.addClient(CLIENT, null, true);
             StubTokens t = own.login(CLIENT, "alice");
             own.failJwksNext(100);
-            Server alone = new Server();
-            ServerConnector connector = new ServerConnector(alone);
-            connector.setHost("127.0.0.1");
-            alone.addConnector(connector);
-            alone.setHandler(context(own, "/solo", Map.of()));
-            alone.start();
-            try {
-                HttpRequest logout = HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/solo/logout"))
+            try (JettyFixture alone = JettyFixture.start(JettyFixture.app(own, "/solo", Map.of()))) {
+                HttpRequest logout = HttpRequest.newBuilder(URI.create(alone.base() + "/solo/logout"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .header("Authorization", bearer(t.accessToken()))
                         .POST(HttpRequest.BodyPublishers.ofString(refreshForm(t.refreshToken()))).build();
@@ -328,8 +272,6 @@ class RevocationFilterTest {
                 assertThat(r.headers().firstValue("Retry-After")).isPresent();
                 assertThat(own.isRevoked(t.refreshToken())).isFalse();
                 assertThat(own.revokeCallCount()).isZero();
-            } finally {
-                alone.stop();
             }
         }
     }
@@ -410,22 +352,12 @@ class RevocationFilterTest {
     void deployment_filterDeclaredTwice_fails() {
         ServletContextHandler context = context("/twice", Map.of());
         FilterHolder second = new FilterHolder(RevocationFilter.class);
-        params(stub, CLIENT).forEach(second::setInitParameter);
+        StubSettings.initParameters(stub, CLIENT).forEach(second::setInitParameter);
         context.addFilter(second, "/api/*", EnumSet.of(DispatcherType.REQUEST));
         assertDeploymentFails(context, "declared more than once");
     }
 
     static void assertDeploymentFails(ServletContextHandler context, String message) {
-        Server bad = new Server(0);
-        bad.setHandler(context);
-        try {
-            assertThatThrownBy(bad::start).hasStackTraceContaining(message);
-        } finally {
-            try {
-                bad.stop();
-            } catch (Exception ignored) {
-                // the context never started
-            }
-        }
+        assertThatThrownBy(() -> JettyFixture.start(context).close()).hasStackTraceContaining(message);
     }
 }

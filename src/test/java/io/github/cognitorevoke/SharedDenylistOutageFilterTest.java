@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.RevocationEngine;
+import io.github.cognitorevoke.support.JettyFixture;
+import io.github.cognitorevoke.support.RedisProcess;
 import io.github.cognitorevoke.testing.CognitoStub;
-import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /** The filter with redisUri set while Redis is down: every request is answered from this node, none fails. */
@@ -30,45 +29,40 @@ class SharedDenylistOutageFilterTest {
             throws Exception {
         RedisProcess redis = RedisProcess.start("filter-outage");
         redis.stop();
-        Server server = new Server();
         try (CognitoStub stub = CognitoStub.start()) {
             stub.addClient(CLIENT, null, true);
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = RevocationFilterTest.context(stub, "/app", Map.of(
+            ServletContextHandler context = JettyFixture.app(stub, "/app", Map.of(
                     "redisUri", redis.uri(), "redisTimeout", "200ms", "redisSyncTimeout", "300ms"));
-            server.setHandler(context);
-            server.start();
-            String base = "http://127.0.0.1:" + connector.getLocalPort() + "/app";
-            RevocationEngine engine = Installations.installation(context.getServletContext()).engine();
-            StubTokens t = stub.login(CLIENT, "alice");
-            assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(200);
+            try (JettyFixture jetty = JettyFixture.start(context)) {
+                String base = jetty.base() + "/app";
+                RevocationEngine engine = Installations.installation(context.getServletContext()).engine();
+                StubTokens t = stub.login(CLIENT, "alice");
+                assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(200);
 
-            long started = System.nanoTime();
-            HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(base + "/logout"))
-                    .header("Authorization", "Bearer " + t.accessToken())
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
+                long started = System.nanoTime();
+                HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(base + "/logout"))
+                        .header("Authorization", "Bearer " + t.accessToken())
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-            assertThat(logout.statusCode()).isEqualTo(202);
-            assertThat(logout.body()).contains("\"status\":\"pending\"");
-            assertThat(took).isLessThan(Duration.ofMillis(200 + 1500));
-            assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(401);
-            assertThat(get(base + "/data", stub.login(CLIENT, "bob").accessToken()).statusCode()).isEqualTo(200);
-            assertThat(get(base + "/data", null).statusCode()).isEqualTo(200);
-            RevocationHealth health = engine.health();
-            assertThat(health.live()).isTrue();
-            assertThat(health.ready()).isFalse();
-            assertThat(health.detail()).contains("denylist shared through " + redis.uri() + ", not in sync since ");
+                assertThat(logout.statusCode()).isEqualTo(202);
+                assertThat(logout.body()).contains("\"status\":\"pending\"");
+                assertThat(took).isLessThan(Duration.ofMillis(200 + 1500));
+                assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(401);
+                assertThat(get(base + "/data", stub.login(CLIENT, "bob").accessToken()).statusCode()).isEqualTo(200);
+                assertThat(get(base + "/data", null).statusCode()).isEqualTo(200);
+                RevocationHealth health = engine.health();
+                assertThat(health.live()).isTrue();
+                assertThat(health.ready()).isFalse();
+                assertThat(health.detail()).contains("denylist shared through " + redis.uri() + ", not in sync since ");
 
-            redis.start();
+                redis.start();
 
-            await().atMost(RedisProcess.patience()).until(() -> engine.health().ready());
-            await().atMost(RedisProcess.patience()).until(() -> !":0".equals(redis.command("DBSIZE")));
-            assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(401);
+                await().atMost(RedisProcess.patience()).until(() -> engine.health().ready());
+                await().atMost(RedisProcess.patience()).until(() -> !":0".equals(redis.command("DBSIZE")));
+                assertThat(get(base + "/data", t.accessToken()).statusCode()).isEqualTo(401);
+            }
         } finally {
-            server.stop();
             redis.stop();
         }
     }

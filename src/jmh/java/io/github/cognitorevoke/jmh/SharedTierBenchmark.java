@@ -5,8 +5,9 @@ import io.github.cognitorevoke.it.TestWars;
 import io.github.cognitorevoke.it.cluster.WildFlyNode;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.redis.RedisDenylist;
+import io.github.cognitorevoke.support.RedisProcess;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
-import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -160,7 +161,7 @@ public final class SharedTierBenchmark {
         }
         try (CognitoStub stub = CognitoStub.start(); RedisProcess redis = RedisProcess.start("bench-e2e")) {
             stub.addClient(CLIENT, null, true);
-            Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+            Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
             params.put("redisUri", redis.uri());
             params.put("redisKeyPrefix", "bench-e2e:");
             Path war = dir.resolve(CONTEXT + ".war");

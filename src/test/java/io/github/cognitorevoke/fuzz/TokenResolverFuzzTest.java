@@ -8,8 +8,8 @@ import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.TokenType;
 import io.github.cognitorevoke.internal.DefaultTokenResolver;
+import io.github.cognitorevoke.support.FakeRequest;
 import jakarta.servlet.http.Cookie;
-import java.util.ArrayList;
 import java.util.Optional;
 
 /**
@@ -44,35 +44,35 @@ class TokenResolverFuzzTest {
         DefaultTokenResolver resolver = new DefaultTokenResolver(data.consumeBoolean() ? WITH_COOKIES : WITHOUT_COOKIES);
         TokenType type = data.consumeBoolean() ? TokenType.ACCESS : TokenType.REFRESH;
         FakeRequest request = new FakeRequest();
-        request.method = data.consumeBoolean() ? "POST" : "GET";
+        request.method(data.consumeBoolean() ? "POST" : "GET");
         if (data.consumeBoolean()) {
-            request.contentType = data.consumeBoolean() ? CONTENT_TYPES[data.consumeInt(0, CONTENT_TYPES.length - 1)] : data.consumeString(40);
-            request.contentLength = data.consumeLong(-1, Long.MAX_VALUE);
+            request.contentType(data.consumeBoolean() ? CONTENT_TYPES[data.consumeInt(0, CONTENT_TYPES.length - 1)] : data.consumeString(40));
+            request.contentLength(data.consumeLong(-1, Long.MAX_VALUE));
         }
         int headers = data.consumeInt(0, 4);
         for (int k = 0; k < headers; k++) {
             String name = HEADER_NAMES[data.consumeInt(0, HEADER_NAMES.length - 1)];
-            request.headers.add(new String[] {name, SCHEMES[data.consumeInt(0, SCHEMES.length - 1)] + value(data)});
+            request.header(name, SCHEMES[data.consumeInt(0, SCHEMES.length - 1)] + value(data));
         }
         int cookies = data.consumeInt(0, 4);
         for (int k = 0; k < cookies; k++) {
             String name = data.consumeInt(0, 7) == 0 ? data.consumeString(6) : COOKIE_NAMES[data.consumeInt(0, COOKIE_NAMES.length - 1)];
             try {
-                request.cookies.add(new Cookie(name, value(data)));
+                request.cookie(new Cookie(name, value(data)));
             } catch (IllegalArgumentException notACookieName) {
                 // a container never hands out such a cookie
             }
         }
         if (data.consumeBoolean()) {
-            request.queryString = data.consumeBoolean() ? QUERIES[data.consumeInt(0, QUERIES.length - 1)] : data.consumeString(20);
+            request.query(data.consumeBoolean() ? QUERIES[data.consumeInt(0, QUERIES.length - 1)] : data.consumeString(20));
         }
         int fields = data.consumeInt(0, 3);
         for (int k = 0; k < fields; k++) {
             String name = data.consumeInt(0, 5) == 0 ? data.consumeString(14) : FIELDS[data.consumeInt(0, FIELDS.length - 1)];
-            request.parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value(data));
+            request.parameter(name, value(data));
         }
         try {
-            Optional<String> token = resolver.resolve(request.proxy(), type);
+            Optional<String> token = resolver.resolve(request.request(), type);
             assertThat(token).isNotNull();
         } catch (InvalidRequestException e) {
             assertThat(e.getMessage()).as("message of a refusal").doesNotContain(MARK);

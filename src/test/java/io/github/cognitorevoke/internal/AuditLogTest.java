@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.InvalidTokenException;
 import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.support.EngineFixture;
+import io.github.cognitorevoke.support.StubSettings;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.util.List;
@@ -32,16 +35,12 @@ class AuditLogTest {
     void start() {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
-        RevocationSettings settings = settings().build();
-        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
+        engine = EngineFixture.against(stub).clock(clock).cognito(cognito).build();
         engine.observers().add(new AuditLog(log));
     }
 
     private RevocationSettings.Builder settings() {
-        return RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString())
-                .issuer(stub.issuer())
-                .jwksUri(stub.jwksUri());
+        return StubSettings.builder(stub, CLIENT);
     }
 
     @AfterEach

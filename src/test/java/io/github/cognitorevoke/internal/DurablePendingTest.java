@@ -11,8 +11,10 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.redis.RedisConnections;
 import io.github.cognitorevoke.internal.redis.RedisPendingStore;
 import io.github.cognitorevoke.internal.redis.SharedDenylists;
+import io.github.cognitorevoke.support.RedisProcess;
+import io.github.cognitorevoke.support.StubSettings;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
-import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.StubTokens;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -156,8 +158,7 @@ class DurablePendingTest {
 
     private static RevocationSettings settings(UnaryOperator<RevocationSettings.Builder> tune, CognitoStub stub) {
         RevocationSettings.Builder b = stub == null ? RevocationSettings.builder("eu-west-1", "eu-west-1_pool", CLIENT)
-                : RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri());
+                : StubSettings.builder(stub, CLIENT);
         return tune.apply(b.pendingDeadline(DEADLINE)
                 .redisUri(redis.uri())
                 .redisEncryptionKey(KEY_TEXT)

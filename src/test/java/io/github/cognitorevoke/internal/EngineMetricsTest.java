@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationHealth;
-import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.support.EngineFixture;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.time.Duration;
@@ -20,19 +21,12 @@ class EngineMetricsTest {
 
     private final TestClock clock = TestClock.atNow();
     private CognitoStub stub;
-    private RevocationSettings settings;
     private RevocationEngine engine;
 
     @BeforeEach
     void start() {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
-        settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString())
-                .issuer(stub.issuer())
-                .jwksUri(stub.jwksUri())
-                .cognitoTimeout(Duration.ofSeconds(3))
-                .build();
         engine = engine(false);
     }
 
@@ -43,8 +37,8 @@ class EngineMetricsTest {
     }
 
     private RevocationEngine engine(boolean background) {
-        RevocationEngine.Builder b = RevocationEngine.builder(settings).clock(clock);
-        return (background ? b.retryInBackground() : b).build();
+        EngineFixture f = EngineFixture.against(stub).clock(clock).settings(s -> s.cognitoTimeout(Duration.ofSeconds(3)));
+        return (background ? f.retryInBackground() : f).build();
     }
 
     @Test
@@ -144,7 +138,7 @@ class EngineMetricsTest {
     @Test
     void keyPrefetch_whileTheKeysCannotBeFetched_staysNotReady_andCountsTheFailure() {
         stub.failJwksNext(10);
-        AccessTokenVerifier verifier = new AccessTokenVerifier(settings, clock);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(engine.settings(), clock);
         RevocationMetrics metrics = new RevocationMetrics(() -> 0, () -> 0, () -> null, clock);
         verifier.observeFetches(metrics);
 

@@ -10,10 +10,11 @@ import io.github.cognitorevoke.LogoutEvent;
 import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.PendingRevocationEvent;
-import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.SignOutEverywhereEvent;
 import io.github.cognitorevoke.TokenRejectedEvent;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.github.cognitorevoke.support.EngineFixture;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.time.Duration;
@@ -44,13 +45,8 @@ class EventPublisherTest {
     void start() {
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
-        RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString())
-                .issuer(stub.issuer())
-                .jwksUri(stub.jwksUri())
-                .pendingDeadline(DEADLINE)
-                .build();
-        engine = RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
+        engine = EngineFixture.against(stub).clock(clock).cognito(cognito)
+                .settings(s -> s.pendingDeadline(DEADLINE)).build();
         engine.observers().add(new EventPublisher(clock, everyType()));
     }
 

@@ -2,6 +2,7 @@ package io.github.cognitorevoke.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;

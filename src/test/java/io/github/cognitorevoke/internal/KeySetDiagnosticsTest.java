@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.ServerSocket;
@@ -57,8 +58,7 @@ class KeySetDiagnosticsTest {
         try (CognitoStub stub = CognitoStub.start()) {
             stub.addClient("webclient", null, true);
             StubTokens t = stub.login("webclient", "alice");
-            RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), "webclient")
-                    .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(jwksUri).build();
+            RevocationSettings settings = StubSettings.builder(stub, "webclient").jwksUri(jwksUri).build();
             AccessTokenVerifier verifier = new AccessTokenVerifier(settings, Clock.systemUTC());
             for (int i = 0; i < 4; i++) {
                 assertThatThrownBy(() -> verifier.verify(t.accessToken()))
@@ -76,8 +76,7 @@ class KeySetDiagnosticsTest {
     void engineClosed_keySourceThreadsEnd() throws Exception {
         try (CognitoStub stub = CognitoStub.start()) {
             stub.addClient("webclient", null, true);
-            RevocationSettings settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), "webclient")
-                    .endpoint(stub.endpoint().toString()).issuer(stub.issuer()).jwksUri(stub.jwksUri()).build();
+            RevocationSettings settings = StubSettings.builder(stub, "webclient").build();
             AccessTokenVerifier verifier = new AccessTokenVerifier(settings, Clock.systemUTC());
             RevocationEngine engine = RevocationEngine.builder(settings).clock(Clock.systemUTC())
                     .verifier(verifier).cognito(new ScriptedCognitoGateway()).build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.TokenRejectedEvent;
+import io.github.cognitorevoke.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

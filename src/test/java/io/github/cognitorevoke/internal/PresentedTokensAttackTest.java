@@ -3,18 +3,15 @@ package io.github.cognitorevoke.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.support.EngineFixture;
+import io.github.cognitorevoke.support.FakeRequest;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import jakarta.servlet.http.HttpServletRequest;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,14 +35,9 @@ class PresentedTokensAttackTest {
         TestClock clock = TestClock.atNow();
         stub = CognitoStub.builder().clock(clock).start();
         stub.addClient(CLIENT, null, true);
-        settings = RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString())
-                .issuer(stub.issuer())
-                .jwksUri(stub.jwksUri())
-                .accessTokenCookie("AT")
-                .cognitoTimeout(Duration.ofSeconds(3))
-                .build();
-        engine = RevocationEngine.builder(settings).clock(clock).build();
+        engine = EngineFixture.against(stub).clock(clock)
+                .settings(s -> s.accessTokenCookie("AT").cognitoTimeout(Duration.ofSeconds(3))).build();
+        settings = engine.settings();
         revoked = stub.login(CLIENT, "mallory");
         live = stub.login(CLIENT, "alice");
         engine.logout(revoked.accessToken(), revoked.refreshToken());
@@ -57,27 +49,6 @@ class PresentedTokensAttackTest {
     static void stop() {
         engine.close();
         stub.close();
-    }
-
-    /** A request holding only these headers (names case-insensitive) and query string. */
-    static HttpServletRequest request(String query, String... nameValue) {
-        List<String[]> headers = new ArrayList<>();
-        for (int i = 0; i < nameValue.length; i += 2) {
-            headers.add(new String[] {nameValue[i], nameValue[i + 1]});
-        }
-        return (HttpServletRequest) Proxy.newProxyInstance(PresentedTokensAttackTest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (self, m, args) -> switch (m.getName()) {
-                    case "getHeaders" -> Collections.enumeration(headers.stream()
-                            .filter(h -> h[0].equalsIgnoreCase((String) args[0])).map(h -> h[1]).toList());
-                    case "getHeader" -> headers.stream().filter(h -> h[0].equalsIgnoreCase((String) args[0]))
-                            .map(h -> h[1]).findFirst().orElse(null);
-                    case "getQueryString" -> query;
-                    case "getMethod" -> "GET";
-                    case "hashCode" -> System.identityHashCode(self);
-                    case "equals" -> self == args[0];
-                    case "toString" -> "request";
-                    default -> throw new UnsupportedOperationException(m.getName());
-                });
     }
 
     private static boolean rejected(HttpServletRequest request) {
@@ -96,7 +67,7 @@ class PresentedTokensAttackTest {
      */
     @Test
     void albAccessTokenHeader_revokedToken_isRejected() {
-        assertThat(rejected(request(null, "X-Amzn-Oidc-Accesstoken", revoked.accessToken()))).isTrue();
+        assertThat(rejected(FakeRequest.get(null, "X-Amzn-Oidc-Accesstoken", revoked.accessToken()))).isTrue();
     }
 
     // ------------------------------------------------------------------ held
@@ -121,9 +92,9 @@ class PresentedTokensAttackTest {
         };
         for (String[] s : shapes) {
             String[] headers = java.util.Arrays.copyOfRange(s, 1, s.length);
-            assertThat(rejected(request(s[0], headers))).as(String.join(" | ", s).substring(0, 60)).isTrue();
+            assertThat(rejected(FakeRequest.get(s[0], headers))).as(String.join(" | ", s).substring(0, 60)).isTrue();
         }
-        assertThat(rejected(request("access_token=" + live.accessToken(), "Authorization", "Bearer " + live.accessToken())))
+        assertThat(rejected(FakeRequest.get("access_token=" + live.accessToken(), "Authorization", "Bearer " + live.accessToken())))
                 .isFalse();
     }
 
@@ -138,20 +109,18 @@ class PresentedTokensAttackTest {
         String junk = "x" + pairs.repeat(5) + ". ";
         RevocationEngine.Search search = engine.search();
         assertThat(new PresentedTokens(settings).find(
-                request(null, "Authorization", junk + revoked.accessToken()), search)).isNotNull();
+                FakeRequest.get(null, "Authorization", junk + revoked.accessToken()), search)).isNotNull();
         RevocationEngine.Search other = engine.search();
         assertThat(new PresentedTokens(settings).find(
-                request(null, "Authorization", junk + live.accessToken()), other)).isNull();
+                FakeRequest.get(null, "Authorization", junk + live.accessToken()), other)).isNull();
         assertThat(other.incomplete()).as("refused with 400, not passed").isTrue();
-        assertThat(rejected(request(null, "Authorization", junk, "Cookie", "AT=" + revoked.accessToken()))).isTrue();
+        assertThat(rejected(FakeRequest.get(null, "Authorization", junk, "Cookie", "AT=" + revoked.accessToken()))).isTrue();
     }
 
     /** HELD: header names are matched in any case by the container; the filter asks with its own spelling. */
     @Test
     void headerNameCasing() {
-        assertThat(rejected(request(null, "AUTHORIZATION", "Bearer " + revoked.accessToken()))).isTrue();
-        assertThat(rejected(request(null, "cookie", "AT=" + revoked.accessToken()))).isTrue();
-        assertThat("Authorization".toLowerCase(Locale.ROOT)).isEqualTo("authorization");
-        assertThat(Map.of()).isEmpty();
+        assertThat(rejected(FakeRequest.get(null, "AUTHORIZATION", "Bearer " + revoked.accessToken()))).isTrue();
+        assertThat(rejected(FakeRequest.get(null, "cookie", "AT=" + revoked.accessToken()))).isTrue();
     }
 }

@@ -10,6 +10,7 @@ import io.github.cognitorevoke.TokenRejectedEvent.Match;
 import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
 import io.github.cognitorevoke.internal.CognitoGateway.Retry;
+import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -15,6 +15,8 @@ import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
+import io.github.cognitorevoke.support.EngineFixture;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.time.Duration;
@@ -59,12 +61,8 @@ class RevocationRulesTest {
     }
 
     private RevocationEngine engine(UnaryOperator<RevocationSettings.Builder> tune) {
-        RevocationSettings settings = tune.apply(RevocationSettings.builder(stub.region(), stub.userPoolId(), CLIENT)
-                .endpoint(stub.endpoint().toString())
-                .issuer(stub.issuer())
-                .jwksUri(stub.jwksUri())
-                .pendingDeadline(DEADLINE)).build();
-        return RevocationEngine.builder(settings).clock(clock).cognito(cognito).build();
+        return EngineFixture.against(stub).clock(clock).cognito(cognito)
+                .settings(s -> tune.apply(s.pendingDeadline(DEADLINE))).build();
     }
 
     private void useEngine(UnaryOperator<RevocationSettings.Builder> tune) {

@@ -166,7 +166,13 @@ public final class AppClient {
         return b;
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
+    /**
+     * Sends a request built elsewhere (for headers the methods above do not set).
+     *
+     * @param request the request
+     * @return the response, its body as text
+     */
+    public HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

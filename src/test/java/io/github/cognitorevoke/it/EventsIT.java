@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.it.app.EventRecorder;
 import io.github.cognitorevoke.it.app.EventsServlet;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URL;
@@ -47,7 +48,7 @@ class EventsIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
         return TestWars.app("events", params, EventRecorder.class, EventsServlet.class);
     }
 

@@ -1,5 +1,6 @@
 package io.github.cognitorevoke.it;
 
+import io.github.cognitorevoke.support.StubSettings;
 import static io.github.cognitorevoke.it.AppClient.REVOKED_CHALLENGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +61,7 @@ class ManagedLoginLogoutIT {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
         stub.setLogoutUrls(CLIENT, LOGOUT_URI);
-        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
         params.put("cognitoDomain", stub.managedLoginDomain().toString());
         params.put("logoutUri", LOGOUT_URI);
         params.put("accessTokenCookie", "AT");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.cognitorevoke.it.app.MetricsProbe;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URI;
@@ -52,7 +53,7 @@ class MetricsIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
         return TestWars.app("metrics", params, MetricsProbe.class);
     }
 

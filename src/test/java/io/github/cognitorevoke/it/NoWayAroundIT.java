@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.attack.BearerShapes;
 import io.github.cognitorevoke.attack.RawHttp;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.net.URL;
@@ -42,7 +43,7 @@ class NoWayAroundIT {
     static WebArchive deployment() {
         stub = CognitoStub.start();
         stub.addClient(CLIENT, null, true);
-        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
         params.put("accessTokenCookie", "AT");
         return TestWars.app("noway", params);
     }

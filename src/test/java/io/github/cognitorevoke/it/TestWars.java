@@ -53,33 +53,24 @@ public final class TestWars {
     }
 
     /**
-     * The filter's init-params for a WAR against the Cognito wire stub (in this order): region, pool,
-     * client, and the stub's endpoint, issuer and key set; a generous {@code cognitoTimeout}, since
-     * the first SDK call in a fresh server JVM loads many classes.
-     *
-     * @param stub     the running stub
-     * @param clientId the app client registered at the stub
-     * @return a mutable map, for further params
-     */
-    public static Map<String, String> stubParams(io.github.cognitorevoke.testing.CognitoStub stub, String clientId) {
-        Map<String, String> params = new java.util.LinkedHashMap<>();
-        params.put("region", stub.region());
-        params.put("userPoolId", stub.userPoolId());
-        params.put("clientId", clientId);
-        params.put("endpoint", stub.endpoint().toString());
-        params.put("issuer", stub.issuer());
-        params.put("jwksUri", stub.jwksUri());
-        params.put("cognitoTimeout", "20s");
-        return params;
-    }
-
-    /**
      * The README's {@code web.xml}: {@code RevocationFilter} named {@code cognito-revoke} on {@code /*}.
      *
      * @param initParams the filter's init-params
      * @return the descriptor's text
      */
     public static String webXml(Map<String, String> initParams) {
+        return webXml(initParams, "");
+    }
+
+    /**
+     * The README's {@code web.xml} with more of the application's descriptor after the filter's mapping
+     * ({@code security-constraint}, {@code security-role}, ...).
+     *
+     * @param initParams the filter's init-params
+     * @param moreElements elements of {@code web-app}, as XML text
+     * @return the descriptor's text
+     */
+    public static String webXml(Map<String, String> initParams, String moreElements) {
         String params = initParams.entrySet().stream()
                 .map(e -> "    <init-param><param-name>" + xml(e.getKey()) + "</param-name><param-value>"
                         + xml(e.getValue()) + "</param-value></init-param>\n")
@@ -99,6 +90,7 @@ public final class TestWars {
                 + "    <filter-name>cognito-revoke</filter-name>\n"
                 + "    <url-pattern>/*</url-pattern>\n"
                 + "  </filter-mapping>\n"
+                + moreElements
                 + "</web-app>\n";
     }
 

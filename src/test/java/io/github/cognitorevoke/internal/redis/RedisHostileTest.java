@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
-import io.github.cognitorevoke.internal.TestClock;
+import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Level;

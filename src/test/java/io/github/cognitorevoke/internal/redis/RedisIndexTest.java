@@ -4,7 +4,7 @@ import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.internal.CaffeineDenylist;
-import io.github.cognitorevoke.internal.TestClock;
+import io.github.cognitorevoke.support.TestClock;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
-import io.github.cognitorevoke.testing.RedisProcess;
+import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.github.cognitorevoke.internal.redis;
 
-import io.github.cognitorevoke.testing.RedisProcess;
+import io.github.cognitorevoke.support.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

@@ -2,7 +2,7 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
-import io.github.cognitorevoke.testing.RedisProcess;
+import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

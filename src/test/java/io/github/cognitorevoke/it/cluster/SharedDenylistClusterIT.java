@@ -9,8 +9,9 @@ import io.github.cognitorevoke.it.AppClient;
 import io.github.cognitorevoke.it.RunSecrets;
 import io.github.cognitorevoke.it.TestWars;
 import io.github.cognitorevoke.it.app.MetricsProbe;
+import io.github.cognitorevoke.support.RedisProcess;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
-import io.github.cognitorevoke.testing.RedisProcess;
 import io.github.cognitorevoke.testing.RevokeCall;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.io.IOException;
@@ -342,7 +343,7 @@ class SharedDenylistClusterIT {
      * does not keep the test waiting; the timeouts absorb a loaded machine.
      */
     private static Path exportWar(Path file) {
-        Map<String, String> params = TestWars.stubParams(stub, CLIENT);
+        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
         params.put("redisUri", redis.uri());
         params.put("redisKeyPrefix", PREFIX);
         params.put("redisEncryptionKey", "${env:" + KEY_ENV + "}");

@@ -1,4 +1,4 @@
-package io.github.cognitorevoke.testing;
+package io.github.cognitorevoke.support;
 
 import java.io.IOException;
 import java.io.InputStream;

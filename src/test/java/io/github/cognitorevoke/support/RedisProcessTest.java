@@ -1,4 +1,4 @@
-package io.github.cognitorevoke.testing;
+package io.github.cognitorevoke.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

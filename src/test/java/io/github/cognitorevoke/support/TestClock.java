@@ -1,4 +1,4 @@
-package io.github.cognitorevoke.internal;
+package io.github.cognitorevoke.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,26 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand, so expiry and backoff are tested without sleeping. */
+/**
+ * A clock that tests move by hand, so expiry and backoff are tested without sleeping. The one test
+ * clock: hand the same instance to the stub ({@code CognitoStub.builder().clock(clock)}) and to the
+ * code under test, so that tokens are issued and checked on one time line.
+ */
 public final class TestClock extends Clock {
 
     private volatile Instant now;
 
+    /** @param start the instant the clock shows until it is moved */
     public TestClock(Instant start) {
         this.now = start;
     }
 
+    /** @return a clock at the current second (tokens carry whole seconds) */
     public static TestClock atNow() {
         return new TestClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
     }
 
+    /** @param d how far to move the clock forward */
     public void advance(Duration d) {
         now = now.plus(d);
     }
