@@ -1,7 +1,7 @@
 package io.github.cognitorevoke.jmh;
 
 import io.github.cognitorevoke.internal.CaffeineDenylist;
-import io.github.cognitorevoke.internal.TestClock;
+import io.github.cognitorevoke.support.TestClock;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;

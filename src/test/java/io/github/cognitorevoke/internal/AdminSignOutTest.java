@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.LogoutResult.Status;
 import io.github.cognitorevoke.RevocationSettings;
+import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.RevocationUnavailableException;
 import io.github.cognitorevoke.testing.AdminCall;
 import io.github.cognitorevoke.testing.CognitoStub;

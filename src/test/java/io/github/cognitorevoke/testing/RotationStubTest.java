@@ -3,7 +3,7 @@ package io.github.cognitorevoke.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.cognitorevoke.internal.TestClock;
+import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
