@@ -99,7 +99,7 @@ class ManagedLoginLogoutIT {
 
     /** {@code POST logout} as a browser sends it: no bearer header, these headers, an empty form. */
     private HttpResponse<String> browserLogout(String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/?$", "/logout")))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/?$", "/logout")))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Sec-Fetch-Site", "same-origin")
@@ -116,7 +116,7 @@ class ManagedLoginLogoutIT {
     }
 
     private HttpResponse<String> protectedWithAlbHeader(String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/?$", "/protected")))
+        return http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/?$", "/protected")))
                 .timeout(Duration.ofSeconds(30)).header(ALB_HEADER, token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

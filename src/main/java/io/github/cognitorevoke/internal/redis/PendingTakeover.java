@@ -64,8 +64,8 @@ final class PendingTakeover {
                 return List.of();
             }
             swept = c.async().<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] {keys.nodes(), keys.mine()},
-                    keys.node(), RedisPendingStore.millis(now), Long.toString(keys.nodesTtl()),
-                    RedisPendingStore.millis(now.minus(lease)), Integer.toString(TAKEOVER_BATCH), keys.prefix(),
+                    keys.node(), PendingKeys.millis(now), Long.toString(keys.nodesTtl()),
+                    PendingKeys.millis(now.minus(lease)), Integer.toString(TAKEOVER_BATCH), keys.prefix(),
                     Integer.toString(DEAD_NODES_PER_SWEEP))
                     .toCompletableFuture();
         }

@@ -144,7 +144,7 @@ public final class RedisPendingStore implements PendingStore {
                 return;
             }
             c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()},
-                    node, millis(clock.instant()), Long.toString(keys.nodesTtl()));
+                    node, PendingKeys.millis(clock.instant()), Long.toString(keys.nodesTtl()));
         }
     }
 
@@ -171,8 +171,8 @@ public final class RedisPendingStore implements PendingStore {
                 return CompletableFuture.completedFuture(null);
             }
             sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, keys.mine(), keys.nodes()},
-                    cipher.seal(name, pending), millis(pending.deadline()), pending.id(), node,
-                    millis(clock.instant()), Long.toString(keys.nodesTtl())).toCompletableFuture();
+                    cipher.seal(name, pending), PendingKeys.millis(pending.deadline()), pending.id(), node,
+                    PendingKeys.millis(clock.instant()), Long.toString(keys.nodesTtl())).toCompletableFuture();
         }
         return sent.whenComplete((r, failure) -> {
             saving.remove(pending.id());
@@ -280,10 +280,5 @@ public final class RedisPendingStore implements PendingStore {
                     + " at {1} before this node stopped; no other node will finish them", unsaved.size(), server);
         }
         link.close();
-    }
-
-
-    static String millis(Instant t) {
-        return Long.toString(t.toEpochMilli());
     }
 }
