@@ -100,9 +100,10 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             if (next < 0) {
                 return false;
             }
-            // The shortest payload with an id that can be denylisted, {"jti":"x"}, takes 15 characters
-            // (ids are never empty: logouts and cut-offs refuse blank ones).
-            if (next - dot > 15 && (decoded == null || decoded.within(dot, next))) {
+            // The shortest payload with an id, {"sub":1} (Nimbus reads a number as the subject "1"),
+            // takes 12 characters; shorter segments hold none (ids are never empty: logouts and cut-offs
+            // refuse blank ones).
+            if (next - dot > 12 && (decoded == null || decoded.within(dot, next))) {
                 TokenIds ids = payload(raw, dot + 1, next, budget, scratch);
                 if (ids != null && test.test(ids)) {
                     return true;

@@ -28,7 +28,7 @@ class TokenIdsAnyMatchFuzzTest {
         String text = prefix + token + suffix;
         boolean found = TokenIds.anyMatch(text, visited -> visited.equals(ids));
         // Only ids that can be revoked must be found: a payload too short to hold a non-empty jti,
-        // origin_jti or sub (under 15 characters) is skipped by design, so "{}" need not be visited.
+        // origin_jti or sub (under 12 characters: {"sub":1}) is skipped by design, so "{}" need not be visited.
         if (ids != null && (nonEmpty(ids.jti()) || nonEmpty(ids.originJti()) || nonEmpty(ids.sub()))) {
             assertThat(found).as("ids %s of the token within %s", ids,
                     HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8))).isTrue();
