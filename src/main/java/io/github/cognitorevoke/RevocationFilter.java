@@ -132,7 +132,7 @@ public final class RevocationFilter implements Filter {
         CharSequence revokedText = presented.find(request, search);
         if (revokedText != null) {
             search.report(path(request), revokedText);
-            Rejection.INVALID_TOKEN.write(response, REVOKED);
+            rejectRevoked(request, response);
             return;
         }
         if (customResolver) {
@@ -147,7 +147,7 @@ public final class RevocationFilter implements Filter {
             }
             if (token.isPresent() && search.test(token.get())) {
                 search.report(path(request), token.get());
-                Rejection.INVALID_TOKEN.write(response, REVOKED);
+                rejectRevoked(request, response);
                 return;
             }
         }
@@ -159,6 +159,27 @@ public final class RevocationFilter implements Filter {
             return;
         }
         chain.doFilter(req, res);
+    }
+
+    /**
+     * 401 for a revoked token. A session that this very request opened goes too: the server's own
+     * authentication (a Jakarta Security mechanism with {@code @AutoApplySession}, for one) runs
+     * before any filter and may have accepted the token and kept its caller in a new session, whose
+     * cookie would otherwise reach the application without the token. A session the client already
+     * had is left alone: a link carrying someone's revoked token must not log its visitor out.
+     */
+    private static void rejectRevoked(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            try {
+                if (session.isNew()) {
+                    session.invalidate();
+                }
+            } catch (IllegalStateException alreadyInvalidated) {
+                // ended meanwhile: nothing left to end
+            }
+        }
+        Rejection.INVALID_TOKEN.write(response, REVOKED);
     }
 
     private static String path(HttpServletRequest request) {

@@ -43,17 +43,17 @@ class ContainerSessionIT extends SecuredAppCase {
     }
 
     @Test
-    void revokedToken_gets401FromTheFilter_butTheContainerOpenedANewSessionFirst_whichReachesTheResource() {
+    void revokedToken_gets401FromTheFilter_andTheSessionTheContainerOpenedForItEnds() {
         StubTokens bob = login("bob");
         assertThat(app.logout(bob.accessToken(), null).statusCode()).isEqualTo(204);
 
         // the mechanism verifies the revoked token's signature and the container registers a session for the
-        // caller, both before the filter runs
+        // caller, both before the filter runs; the filter's 401 ends a session that this request opened
         HttpResponse<String> r = app.assertRevokedByTheFilter("constrained", bob.accessToken(), null);
         String minted = SecuredApp.sessionCookie(r)
                 .orElseThrow(() -> new AssertionError("no session cookie on the filter's 401"));
 
-        app.assertServes(bob, null, minted);
+        app.assertRefusedByTheContainer(null, minted);
     }
 
     @Test
