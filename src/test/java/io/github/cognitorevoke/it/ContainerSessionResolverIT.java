@@ -40,7 +40,7 @@ class ContainerSessionResolverIT extends SecuredAppCase {
     }
 
     @Test
-    void theSessionARevokedTokenOpens_holdsThatToken_soItsCookieAloneGetsTheFilters401() {
+    void theSessionARevokedTokenOpens_endsWithTheFilters401_soItsCookieAloneGetsTheContainers401() {
         StubTokens bob = login("bob");
         assertThat(app.logout(bob.accessToken(), null).statusCode()).isEqualTo(204);
 
@@ -48,7 +48,7 @@ class ContainerSessionResolverIT extends SecuredAppCase {
         String minted = SecuredApp.sessionCookie(r)
                 .orElseThrow(() -> new AssertionError("no session cookie on the filter's 401"));
 
-        app.assertRevokedByTheFilter("constrained", null, minted);
+        app.assertRefusedByTheContainer(null, minted);
     }
 
     @Test
