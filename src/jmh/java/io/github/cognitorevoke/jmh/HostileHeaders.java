@@ -44,7 +44,7 @@ final class HostileHeaders {
     /** The configured {@code accessTokenCookie}. */
     static final String COOKIE = "session";
     static final List<String> SHAPES = List.of("plain", "plain_pct", "dotted", "dotted_pct", "json", "json_pct",
-            "jsonclose", "jsonclose_pct", "oddchars", "escaped");
+            "jsonclose", "jsonclose_pct", "shortjson", "oddchars", "escaped");
     static final List<String> PLACES = List.of("authorization", "cookie", "query");
 
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -90,6 +90,16 @@ final class HostileHeaders {
                 b.append("x.");
                 for (int n = 1_000_000; b.length() < size; n++) {
                     String json = n % 2 == 0 ? "{a:" + n + "}" : "{\"a\":" + n + "//}";
+                    b.append(encoder.encodeToString(json.getBytes(StandardCharsets.US_ASCII))).append('.');
+                }
+            }
+            case "shortjson" -> {
+                // 12-character segments, the shortest that can hold an id ({"sub":1}): each opens and
+                // closes an object, so each is decoded and scanned; half are valid JSON, half not.
+                Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+                b.append("x.");
+                for (int n = 100; b.length() < size; n++) {
+                    String json = n % 2 == 0 ? "{\"a\":" + n + "}" : "{a:" + (n * 100) + "}";
                     b.append(encoder.encodeToString(json.getBytes(StandardCharsets.US_ASCII))).append('.');
                 }
             }
