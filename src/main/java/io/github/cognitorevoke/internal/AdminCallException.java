@@ -25,10 +25,26 @@ final class AdminCallException extends RuntimeException {
     }
 
     private final Cause cause;
+    private final CognitoError error;
 
     AdminCallException(Cause cause, String message) {
+        this(cause, message, null);
+    }
+
+    /**
+     * @param cause   why the call did not happen
+     * @param message what an operator reads: no token, secret or credential
+     * @param error   Cognito's answer as the table reads it, or null when no call was made
+     */
+    AdminCallException(Cause cause, String message, CognitoError error) {
         super(message, null, false, false);
         this.cause = Objects.requireNonNull(cause, "cause");
+        this.error = error;
+    }
+
+    /** @return Cognito's answer as the table reads it, or null when no call was made */
+    CognitoError error() {
+        return error;
     }
 
     /** @return why the call did not happen */

@@ -73,7 +73,14 @@ final class AppClientCheck {
                     + settings.cognitoTimeout() + "; it is read again every hour");
             return Optional.empty();
         } catch (ExecutionException e) {
-            info(e.getCause() instanceof AdminCallException a ? a.getMessage() : "reading it failed: " + e.getCause());
+            if (e.getCause() instanceof AdminCallException a && operatorMustFix(a)) {
+                // Credentials are there but may not read the client, or it does not exist: not a
+                // choice (as having no credentials is) but a mistake, so a warning.
+                warnings.warn(a.error().warningKey(SdkCognitoGateway.WARN_DESCRIBE), notRead(a.getMessage()));
+            } else {
+                info(e.getCause() instanceof AdminCallException a ? a.getMessage()
+                        : "reading it failed: " + e.getCause().getClass().getSimpleName());
+            }
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,16 +100,21 @@ final class AppClientCheck {
         try {
             client = cognito.describeClient();
         } catch (AdminCallException e) {
-            if (e.why() == AdminCallException.Cause.UNAVAILABLE) {
-                warnings.warn("app-client-read", "cognito-revoke: the settings of app client " + settings.clientId()
-                        + " were not read again (" + e.getMessage() + "); the rules read before stay");
+            // Without credentials from the start, the deployment's INFO line said all there is to say.
+            boolean credentialsGone = e.error() == null && last != null;
+            if (credentialsGone || (e.error() != null && e.error().warns())) {
+                warnings.warn(e.error() == null ? SdkCognitoGateway.WARN_DESCRIBE + ":NO_CREDENTIALS"
+                        : e.error().warningKey(SdkCognitoGateway.WARN_DESCRIBE), "cognito-revoke: the settings of app"
+                        + " client " + settings.clientId() + " were not read again (" + e.getMessage() + "); the"
+                        + " rules read before stay");
             }
             return;
         } catch (RuntimeException e) {
-            warnings.warn("app-client-read", "cognito-revoke: reading app client " + settings.clientId()
-                    + " failed: " + e.getClass().getSimpleName());
+            warnings.warn(SdkCognitoGateway.WARN_DESCRIBE + ":" + e.getClass().getSimpleName(), "cognito-revoke:"
+                    + " reading app client " + settings.clientId() + " failed: " + e.getClass().getSimpleName());
             return;
         }
+        warnings.cleared(SdkCognitoGateway.WARN_DESCRIBE);
         String problem = problem(client);
         if (problem != null) {
             warnings.warn("app-client:" + problemParameter(client), "cognito-revoke: " + problem);
@@ -150,11 +162,20 @@ final class AppClientCheck {
                         - MAX_URLS_SHOWN) + " more";
     }
 
+    /** Credentials that may not read the client, a client that does not exist, a refusal of the setup. */
+    private static boolean operatorMustFix(AdminCallException e) {
+        return e.error() != null && e.error().warns() && !e.error().retried();
+    }
+
     private void info(String why) {
-        LOG.log(System.Logger.Level.INFO, "cognito-revoke: the settings of app client " + settings.clientId()
+        LOG.log(System.Logger.Level.INFO, notRead(why));
+    }
+
+    private String notRead(String why) {
+        return "cognito-revoke: the settings of app client " + settings.clientId()
                 + " were not read (DescribeUserPoolClient): " + why + "; token revocation, the allowed sign-out URLs"
                 + " and the token validities are not checked, and token families stay denylisted for "
                 + RevocationSettings.MAX_TOKEN_LIFETIME + "=" + settings.maxTokenLifetime()
-                + " plus " + RevocationSettings.CLOCK_SKEW);
+                + " plus " + RevocationSettings.CLOCK_SKEW;
     }
 }

@@ -27,17 +27,31 @@ public interface CognitoGateway extends AutoCloseable {
      * @param operator           what an operator should check, or null when it is just a passing failure
      * @param refusedIfUnverified what work without a verified access token gets instead of a retry,
      *                           or null when it is retried like any other
+     * @param warningKey         what its warning is keyed by (a {@link CognitoError} row, never text
+     *                           from the wire), or null for no warning
      */
-    record Retry(String cause, String operator, Refused refusedIfUnverified) implements Outcome {
+    record Retry(String cause, String operator, Refused refusedIfUnverified, String warningKey) implements Outcome {
         /**
          * Checks the cause.
          *
          * @param cause              the cause
          * @param operator           the operator's hint or null
          * @param refusedIfUnverified the refusal for unverified work, or null
+         * @param warningKey         the warning's key, or null
          */
         public Retry {
             Objects.requireNonNull(cause, "cause");
+        }
+
+        /**
+         * A retry whose warning is keyed by its cause.
+         *
+         * @param cause              the cause
+         * @param operator           the operator's hint or null
+         * @param refusedIfUnverified the refusal for unverified work, or null
+         */
+        public Retry(String cause, String operator, Refused refusedIfUnverified) {
+            this(cause, operator, refusedIfUnverified, "retry:" + cause);
         }
 
         /**
@@ -47,7 +61,7 @@ public interface CognitoGateway extends AutoCloseable {
          * @param operator the operator's hint or null
          */
         public Retry(String cause, String operator) {
-            this(cause, operator, null);
+            this(cause, operator, null, "retry:" + cause);
         }
     }
 
@@ -77,6 +91,11 @@ public interface CognitoGateway extends AutoCloseable {
         /** @return true when the presented token is at fault, false for the app's setup */
         public boolean clientFault() {
             return reason.clientFault();
+        }
+
+        /** @return what its warning is keyed by: its {@link CognitoError} row, never text from the wire */
+        public String warningKey() {
+            return CognitoError.ofAnswer(cognitoError, 400).warningKey(SdkCognitoGateway.WARN_LOGOUT);
         }
     }
 

@@ -130,9 +130,11 @@ final class RetryWorker implements AutoCloseable {
                 store.save(stored(entry));
             }
             pending.requeue(entry, next);
-            warnings.warn("retry:" + retry.cause(), "cognito-revoke: " + retry.cause()
-                    + "; the revocation is kept and retried in the background until its deadline"
-                    + (retry.operator() == null ? "" : ": " + retry.operator()));
+            if (retry.warningKey() != null) {
+                warnings.warn(retry.warningKey(), "cognito-revoke: " + retry.cause()
+                        + "; the revocation is kept and retried in the background until its deadline"
+                        + (retry.operator() == null ? "" : ": " + retry.operator()));
+            }
             return outcome;
         }
         cognitoFailing = false;
@@ -141,7 +143,9 @@ final class RetryWorker implements AutoCloseable {
             store.remove(entry.id());
         }
         if (outcome instanceof Refused r && r.operator() != null) {
-            warnings.warn("refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
+            warnings.warn(r.warningKey(), "cognito-revoke: " + r.operator());
+        } else if (outcome instanceof Done) {
+            warnings.cleared(SdkCognitoGateway.WARN_LOGOUT);
         }
         if (entry.attempts() > 0) {
             if (outcome instanceof Done) {

@@ -6,6 +6,7 @@ import io.github.cognitorevoke.LogoutResult.Refusal;
 import io.github.cognitorevoke.RevocationHealth;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
+import io.github.cognitorevoke.internal.CognitoGateway.Done;
 import io.github.cognitorevoke.internal.CognitoGateway.Outcome;
 import io.github.cognitorevoke.internal.CognitoGateway.Refused;
 import io.github.cognitorevoke.internal.CognitoGateway.Retry;
@@ -52,7 +53,7 @@ public final class RevocationEngine implements AutoCloseable {
     private final Denylist denylist;
     private final AccessTokenVerifier verifier;
     private final CognitoGateway cognito;
-    private final WarnOnce warnings = new WarnOnce(LOG);
+    private final WarnOnce warnings;
     private final PendingRevocations pending;
     private final Observers observers = new Observers();
     private final PeekCache peeked = new PeekCache();
@@ -64,6 +65,7 @@ public final class RevocationEngine implements AutoCloseable {
         this.settings = b.settings;
         this.clock = b.clock;
         this.lifetimes = Lifetimes.of(settings);
+        this.warnings = new WarnOnce(LOG, clock);
         this.denylist = b.denylist != null ? b.denylist : new CaffeineDenylist(clock);
         this.verifier = b.verifier != null ? b.verifier : new AccessTokenVerifier(settings, clock);
         this.cognito = b.cognito != null ? b.cognito : new SdkCognitoGateway(settings);
@@ -372,6 +374,7 @@ public final class RevocationEngine implements AutoCloseable {
         try {
             sub = cognito.subjectOf(username);
         } catch (AdminCallException e) {
+            warnAdmin(e);
             if (e.why() == AdminCallException.Cause.NOT_FOUND) {
                 throw new InvalidRequestException("No such user in user pool " + settings.userPoolId() + ": "
                         + e.getMessage() + "; nothing changed");
@@ -385,8 +388,10 @@ public final class RevocationEngine implements AutoCloseable {
         try {
             outcome = cognito.adminSignOut(username);
         } catch (AdminCallException e) {
-            outcome = new Refused(LogoutResult.Refusal.Reason.CLIENT_MISCONFIGURED, e.why().name(),
-                    "The identity provider did not sign the user out: " + e.getMessage(), e.getMessage());
+            warnAdmin(e);
+            outcome = new Refused(LogoutResult.Refusal.Reason.CLIENT_MISCONFIGURED,
+                    e.error() == null ? e.why().name() : e.error().name(),
+                    "The identity provider did not sign the user out: " + e.getMessage(), null);
         }
         observers.cognitoCalled(true, outcome, System.nanoTime() - started);
         if (outcome instanceof Retry r) {
@@ -398,11 +403,24 @@ public final class RevocationEngine implements AutoCloseable {
                 ? new LogoutResult(LogoutResult.Status.REFUSED, false,
                         Optional.of(new Refusal(r.reason(), r.cognitoError(), r.description())))
                 : shared(new LogoutResult(LogoutResult.Status.COMPLETED, false, Optional.empty()), List.of(write));
-        if (outcome instanceof Refused r && r.operator() != null) {
-            warnings.warn("admin-refused:" + r.cognitoError(), "cognito-revoke: " + r.operator());
+        if (outcome instanceof Done) {
+            warnings.cleared(SdkCognitoGateway.WARN_ADMIN);
         }
         observers.signedOutByAdministrator(result, sub);
         return result;
+    }
+
+    /**
+     * One warning per cause that an operator must fix (missing IAM permission, unknown app client,
+     * the setup's refusals); the administrator who asked reads the message either way, and a
+     * passing failure or an unknown user is theirs to act on, not the log's.
+     */
+    private void warnAdmin(AdminCallException e) {
+        CognitoError row = e.error();
+        if (row != null && row.warns() && !row.retried()) {
+            warnings.warn(row.warningKey(SdkCognitoGateway.WARN_ADMIN), "cognito-revoke: signing a user out by"
+                    + " username failed: " + e.getMessage());
+        }
     }
 
     /**

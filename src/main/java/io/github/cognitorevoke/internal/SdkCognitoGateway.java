@@ -1,32 +1,18 @@
 package io.github.cognitorevoke.internal;
 
-import io.github.cognitorevoke.LogoutResult.Refusal.Reason;
 import io.github.cognitorevoke.RevocationSettings;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClientBuilder;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ForbiddenException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InternalErrorException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.OperationNotEnabledException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.TokenValidityUnitsType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UnauthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UnsupportedOperationException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UnsupportedTokenTypeException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientType;
 
 /**
@@ -44,10 +30,12 @@ public final class SdkCognitoGateway implements CognitoGateway {
 
     private static final int MAX_CAUSE_MESSAGE = 200;
 
-    /** Error codes of a signed call whose credentials are missing, wrong, expired or not allowed. */
-    private static final Set<String> ACCESS_ERRORS = Set.of("AccessDeniedException", "UnrecognizedClientException",
-            "InvalidSignatureException", "ExpiredTokenException", "MissingAuthenticationTokenException",
-            "IncompleteSignature", "InvalidClientTokenId", "NotAuthorizedException", "UnauthorizedException");
+    /** The kind of call a logout's warnings are keyed by. */
+    static final String WARN_LOGOUT = "cognito";
+    /** The kind of call an administrator's sign-out's warnings are keyed by. */
+    static final String WARN_ADMIN = "admin";
+    /** The kind of call the app client's read's warnings are keyed by. */
+    static final String WARN_DESCRIBE = "describe";
 
     private final CognitoIdentityProviderClient client;
     // Signs the administrator's calls; null where there is no such client (tests).
@@ -158,10 +146,10 @@ public final class SdkCognitoGateway implements CognitoGateway {
                 return new Done();
             });
         } catch (AdminCallException e) {
-            if (e.why() != AdminCallException.Cause.UNAVAILABLE) {
+            if (e.error() == null || !e.error().retried()) {
                 throw e;
             }
-            return new Retry(e.getMessage(), null);
+            return new Retry(e.getMessage(), null, null, e.error().warningKey(WARN_ADMIN));
         }
     }
 
@@ -180,32 +168,25 @@ public final class SdkCognitoGateway implements CognitoGateway {
         }
         try {
             return call.get();
-        } catch (UserNotFoundException e) {
-            throw new AdminCallException(AdminCallException.Cause.NOT_FOUND, "Cognito knows no such user in " + pool
-                    + " (UserNotFoundException)");
-        } catch (ResourceNotFoundException e) {
-            throw new AdminCallException(AdminCallException.Cause.NOT_FOUND, "Cognito at " + endpoint
-                    + " knows no app client " + settings.clientId() + " in " + pool + " (ResourceNotFoundException):"
-                    + " check the clientId, userPoolId and region init-params");
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
-                    ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
-            if (ACCESS_ERRORS.contains(code) || e.statusCode() == 403) {
-                throw new AdminCallException(AdminCallException.Cause.ACCESS_DENIED, "the AWS credentials found may"
-                        + " not call " + operation + " on " + pool + " (" + code + "): allow cognito-idp:" + operation
-                        + " on the pool in their IAM policy");
-            }
-            throw unavailable(operation, e);
-        } catch (SdkException e) {
-            throw unavailable(operation, e);
+        } catch (AdminCallException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            CognitoError row = CognitoError.of(e);
+            String code = e instanceof AwsServiceException ase ? CognitoError.code(ase) + ", HTTP " + ase.statusCode()
+                    : rootCause(e);
+            String why = switch (row.signed()) {
+                case ACCESS_DENIED -> "the AWS credentials found may not call " + operation + " on " + pool + " ("
+                        + code + "): allow cognito-idp:" + operation + " on the pool in their IAM policy";
+                case NOT_FOUND -> row == CognitoError.USER_NOT_FOUND
+                        ? "Cognito knows no such user in " + pool + " (" + code + ")"
+                        : row == CognitoError.UNKNOWN_CLIENT
+                        ? row.operator(settings.clientId(), "Cognito at " + endpoint, code)
+                        : "Cognito refused the parameters of " + operation + " (" + code + ")";
+                default -> operation + " failed: " + (row.retried() ? "Cognito at " + endpoint + " (" + code + ")"
+                        : row.operator(settings.clientId(), "Cognito at " + endpoint, code) + " (" + code + ")");
+            };
+            throw new AdminCallException(row.signed(), why, row);
         }
-    }
-
-    private AdminCallException unavailable(String operation, RuntimeException e) {
-        Outcome outcome = classify(e, settings.clientId(), endpoint);
-        String cause = outcome instanceof Retry r ? r.cause()
-                : outcome instanceof Refused r && r.operator() != null ? r.operator() : rootCause(e);
-        return new AdminCallException(AdminCallException.Cause.UNAVAILABLE, operation + " failed: " + cause);
     }
 
     /** The SDK's answer as the library reads it: validities in their units, Cognito's defaults where absent. */
@@ -238,7 +219,8 @@ public final class SdkCognitoGateway implements CognitoGateway {
     }
 
     /**
-     * Maps a failure of a Cognito call to what the library does about it.
+     * Maps a failure of a Cognito call to what the library does about it, by its row in
+     * {@link CognitoError} (the one table that decides).
      *
      * @param e        the failure
      * @param clientId the app client, for the operator's message
@@ -246,79 +228,24 @@ public final class SdkCognitoGateway implements CognitoGateway {
      * @return retry or refused
      */
     static Outcome classify(RuntimeException e, String clientId, String endpoint) {
-        String client = "app client " + clientId;
+        CognitoError row = CognitoError.of(e);
         String at = "Cognito at " + endpoint;
-        if (e instanceof TooManyRequestsException) {
-            return new Retry(at + " throttled the call (TooManyRequestsException)", null);
-        }
-        if (e instanceof InternalErrorException) {
-            return new Retry(at + " failed internally (InternalErrorException)", null);
-        }
-        if (e instanceof ForbiddenException) {
-            // A web ACL may judge the request's content, so a caller can shape junk to be blocked:
-            // retried, a refresh token alone would fill the unverified cap for a day (503s for
-            // everyone). Only work that came with a verified access token is worth keeping.
-            String acl = "check the AWS WAF web ACL associated with the user pool: it blocks this server's calls";
+        String answered = e instanceof AwsServiceException ase
+                ? CognitoError.code(ase) + " (HTTP " + ase.statusCode() + ")" : rootCause(e);
+        String operator = row.operator(clientId, at, answered);
+        String key = row.warningKey(WARN_LOGOUT);
+        if (row == CognitoError.WAF_BLOCKED) {
             return new Retry(at + ": its AWS WAF web ACL blocked the call (ForbiddenException)",
-                    acl + "; revocations with a verified access token are kept and retried until it lets them through",
-                    new Refused(Reason.CLIENT_MISCONFIGURED, "ForbiddenException",
-                            "The identity provider's firewall (AWS WAF) blocked the revocation of the refresh token;"
-                                    + " it was not done and is not retried",
-                            at + ": its AWS WAF web ACL blocked a RevokeToken with a refresh token alone, which is"
-                                    + " dropped, not retried; " + acl));
+                    operator + "; revocations with a verified access token are kept and retried until it lets them"
+                            + " through", new Refused(row.reason(), "ForbiddenException", row.description(),
+                            operator + "; a RevokeToken with a refresh token alone is dropped, not retried"), key);
         }
-        if (e instanceof UnsupportedOperationException) {
-            return new Refused(Reason.CLIENT_MISCONFIGURED, "UnsupportedOperationException",
-                    "Token revocation is not enabled for this application",
-                    "token revocation is not enabled on " + client
-                            + "; enable it with UpdateUserPoolClient (EnableTokenRevocation=true)");
+        if (row.retried()) {
+            return new Retry(row == CognitoError.NETWORK ? at + " could not be reached: " + answered
+                    : row == CognitoError.TIMEOUT ? operator + " (" + answered + ")" : operator, null, null, key);
         }
-        if (e instanceof OperationNotEnabledException) {
-            return new Refused(Reason.CLIENT_MISCONFIGURED, "OperationNotEnabledException",
-                    "The identity provider does not allow this operation",
-                    "Cognito says the operation is not enabled for " + client
-                            + " or its user pool; enable token revocation on the app client");
-        }
-        if (e instanceof UnauthorizedException) {
-            return new Refused(Reason.CLIENT_MISCONFIGURED, "UnauthorizedException",
-                    "The identity provider refused this application's credentials",
-                    "Cognito refused the credentials of " + client
-                            + ": check the clientId and clientSecret init-params (a secret is needed exactly"
-                            + " when the app client has one)");
-        }
-        if (e instanceof ResourceNotFoundException) {
-            return new Refused(Reason.CLIENT_MISCONFIGURED, "ResourceNotFoundException",
-                    "The identity provider does not know this application",
-                    at + " does not know " + client + ": check the clientId, userPoolId, region and endpoint"
-                            + " init-params");
-        }
-        if (e instanceof UnsupportedTokenTypeException) {
-            return new Refused(Reason.NOT_A_REFRESH_TOKEN, "UnsupportedTokenTypeException",
-                    "The refresh_token is not a refresh token", null);
-        }
-        if (e instanceof InvalidParameterException) {
-            return new Refused(Reason.MALFORMED_TOKEN, "InvalidParameterException",
-                    "The identity provider rejected the refresh_token as malformed", null);
-        }
-        if (e instanceof NotAuthorizedException) {
-            return new Refused(Reason.TOKEN_NOT_ACCEPTED, "NotAuthorizedException",
-                    "The identity provider did not accept the presented token", null);
-        }
-        if (e instanceof AwsServiceException ase) {
-            String code = ase.awsErrorDetails() != null && ase.awsErrorDetails().errorCode() != null
-                    ? ase.awsErrorDetails().errorCode() : "HTTP " + ase.statusCode();
-            if (ase.statusCode() >= 500 || ase.statusCode() == 429) {
-                return new Retry(at + " answered " + code + " (HTTP " + ase.statusCode() + ")", null);
-            }
-            return new Refused(Reason.CLIENT_MISCONFIGURED, code, "The identity provider refused the revocation",
-                    at + " answered " + code + " (HTTP " + ase.statusCode() + ") for " + client);
-        }
-        if (e instanceof SdkException) {
-            // Connection failures and timeouts: the request may or may not have arrived; revoking
-            // again is harmless because RevokeToken is idempotent.
-            return new Retry(at + " could not be reached: " + rootCause(e), null);
-        }
-        return new Retry("calling " + at + " failed: " + rootCause(e), null);
+        String code = e instanceof AwsServiceException ase ? CognitoError.code(ase) : row.name();
+        return new Refused(row.reason(), code, row.description(), row.warns() ? operator : null);
     }
 
     /**
