@@ -143,6 +143,10 @@ final class AwsJsonServer {
         }
         Map<String, Object> answer;
         try {
+            FaultInjector.Fault fault = operation == null ? null : faults.nextFault(operation);
+            if (fault != null) {
+                throw new CognitoStubException(fault.errorType(), "Injected by the Cognito stub", fault.httpStatus());
+            }
             checkRequest(exchange, request);
             if (AdminCall.OPERATIONS.contains(operation)) {
                 answer = admin(exchange, operation, request);
@@ -283,6 +287,8 @@ final class AwsJsonServer {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("__type", e.errorType());
         body.put("message", e.wireMessage());
+        // AWS JSON 1.1 names the error in this header too (the SDK reads it first): "<Name>:".
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", e.errorType() + ":");
         send(exchange, e.httpStatus(), CognitoStub.AMZ_JSON_1_1, JSONObjectUtils.toJSONString(body));
     }
 

@@ -28,7 +28,10 @@ import java.util.Objects;
  * <h2>Operations</h2>
  * {@code POST /} with {@code X-Amz-Target: AWSCognitoIdentityProviderService.<Op>} and
  * {@code Content-Type: application/x-amz-json-1.1}. Errors are HTTP 400 (500 for
- * {@code InternalErrorException}) with {@code {"__type":"<Name>","message":"..."}}.
+ * {@code InternalErrorException}, 403 for {@code ForbiddenException}) with the header
+ * {@code x-amzn-ErrorType: <Name>:} and the body {@code {"__type":"<Name>","message":"..."}}, as
+ * AWS JSON 1.1 services answer (the SDK reads the name from the header first, then from
+ * {@code __type}).
  * <ul>
  *   <li>{@code RevokeToken} {@code {Token, ClientId, ClientSecret?}} answers 200 {@code {}} and
  *       revokes the refresh token's family: later refreshes fail. Checks, in this order:
@@ -143,8 +146,10 @@ import java.util.Objects;
  * does not rotate them. Times come from the {@link Clock} given at start.
  *
  * <h2>Injected failures</h2>
- * {@link #failNext}, {@link #resetConnectionNext} and {@link #delayNext} apply to {@code RevokeToken}
- * requests only (InitiateAuth and the JWKS are never affected by them; see {@link #failJwksNext}).
+ * {@link #failNext(int, String)}, {@link #resetConnectionNext} and {@link #delayNext} apply to
+ * {@code RevokeToken} requests only (InitiateAuth and the JWKS are never affected by them; see
+ * {@link #failJwksNext}); {@link #failNext(String, int, String)} answers the next calls of any
+ * other operation with an error.
  * Failures and resets form one queue, consumed in the order they were requested; delays form their
  * own queue and are applied first, so a delay can be combined with a failure. An injected failure or
  * reset revokes nothing and is still recorded in {@link #revokeCalls()}.
@@ -659,14 +664,57 @@ public final class CognitoStub implements AutoCloseable {
 
     /**
      * Answers the next RevokeToken calls with an error instead of processing them (nothing is
-     * revoked). HTTP 500 for {@code InternalErrorException}, 400 for any other name.
+     * revoked), with the HTTP status Cognito answers it with ({@link #httpStatusOf}).
      *
      * @param times how many calls fail
      * @param exceptionName the {@code __type}, e.g. {@code TooManyRequestsException},
      *     {@code ForbiddenException}, or any name (the SDK then throws its service base exception)
      */
     public void failNext(int times, String exceptionName) {
-        failNext(times, exceptionName, "InternalErrorException".equals(exceptionName) ? 500 : 400);
+        failNext(times, exceptionName, httpStatusOf(exceptionName));
+    }
+
+    /**
+     * Answers the next calls of one operation with an error instead of processing them (nothing
+     * changes), with the HTTP status Cognito answers it with ({@link #httpStatusOf}). For
+     * {@code RevokeToken} the same as {@link #failNext(int, String)}; for the others, a queue of
+     * their own, applied before anything else (also before the check of a signed request).
+     *
+     * @param operation the operation, e.g. {@code GlobalSignOut}, {@code DescribeUserPoolClient},
+     *     {@code AdminGetUser}, {@code AdminUserGlobalSignOut}, {@code GetTokensFromRefreshToken}
+     * @param times how many calls fail
+     * @param exceptionName the {@code __type}
+     */
+    public void failNext(String operation, int times, String exceptionName) {
+        failNext(operation, times, exceptionName, httpStatusOf(exceptionName));
+    }
+
+    /**
+     * Answers the next calls of one operation with an error and an explicit HTTP status.
+     *
+     * @param operation the operation
+     * @param times how many calls fail
+     * @param exceptionName the {@code __type}
+     * @param httpStatus the status, 400 to 599
+     */
+    public void failNext(String operation, int times, String exceptionName, int httpStatus) {
+        faults.failOperationNext(operation, times, exceptionName, httpStatus);
+    }
+
+    /**
+     * The HTTP status Cognito answers an error with: 500 for {@code InternalErrorException}, 403 for
+     * {@code ForbiddenException} (AWS WAF's block, as the API reference gives it), 400 for every
+     * other name (the AWS JSON protocol's client errors; the SDK's model agrees).
+     *
+     * @param exceptionName the error's name
+     * @return the status
+     */
+    public static int httpStatusOf(String exceptionName) {
+        return switch (exceptionName) {
+            case "InternalErrorException" -> 500;
+            case "ForbiddenException" -> 403;
+            default -> 400;
+        };
     }
 
     /**

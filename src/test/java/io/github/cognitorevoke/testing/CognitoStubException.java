@@ -15,14 +15,13 @@ public final class CognitoStubException extends RuntimeException {
     private final int httpStatus;
 
     /**
-     * Creates an error with the status Cognito's JSON protocol uses for it: 500 for
-     * {@code InternalErrorException}, 400 for everything else.
+     * Creates an error with the status Cognito answers it with ({@link CognitoStub#httpStatusOf}).
      *
      * @param errorType the {@code __type}, e.g. {@code NotAuthorizedException}
      * @param message the {@code message}; must not contain a token or a secret
      */
     public CognitoStubException(String errorType, String message) {
-        this(errorType, message, "InternalErrorException".equals(errorType) ? 500 : 400);
+        this(errorType, message, CognitoStub.httpStatusOf(errorType));
     }
 
     /**

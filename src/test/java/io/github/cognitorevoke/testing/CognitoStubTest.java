@@ -337,7 +337,7 @@ class CognitoStubTest {
         return Stream.of(
                 Arguments.of("TooManyRequestsException", TooManyRequestsException.class, 400),
                 Arguments.of("InternalErrorException", InternalErrorException.class, 500),
-                Arguments.of("ForbiddenException", ForbiddenException.class, 400),
+                Arguments.of("ForbiddenException", ForbiddenException.class, 403),
                 Arguments.of("UnauthorizedException", UnauthorizedException.class, 400),
                 Arguments.of("InvalidParameterException", InvalidParameterException.class, 400),
                 Arguments.of("UnsupportedOperationException", UnsupportedOperationException.class, 400),
@@ -378,6 +378,37 @@ class CognitoStubTest {
         assertThat(e).isExactlyInstanceOf(CognitoIdentityProviderException.class);
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SomethingNewException");
         assertThat(e.statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void error_namedInHeaderAndBody_asAwsJsonAnswers() throws Exception {
+        StubTokens tokens = stub.login(PUBLIC_CLIENT, "alice");
+        stub.failNext(1, "ForbiddenException");
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(stub.endpoint())
+                        .header("X-Amz-Target", CognitoStub.TARGET_PREFIX + "RevokeToken")
+                        .header("Content-Type", CognitoStub.AMZ_JSON_1_1)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"Token\":\"" + tokens.refreshToken()
+                                + "\",\"ClientId\":\"" + PUBLIC_CLIENT + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException:");
+        assertThat(r.body()).contains("\"__type\":\"ForbiddenException\"").doesNotContain(tokens.refreshToken());
+    }
+
+    @Test
+    void otherOperation_withInjectedError_answersItOnce_revokeTokenUntouched() {
+        StubTokens tokens = stub.login(PUBLIC_CLIENT, "alice");
+        stub.failNext("GlobalSignOut", 1, "TooManyRequestsException");
+
+        assertThatThrownBy(() -> cognito.globalSignOut(r -> r.accessToken(tokens.accessToken())))
+                .isInstanceOf(TooManyRequestsException.class);
+        revoke(tokens.refreshToken(), PUBLIC_CLIENT, null);
+        assertThat(stub.isRevoked(tokens.refreshToken())).as("RevokeToken has its own queue").isTrue();
+        StubTokens other = stub.login(PUBLIC_CLIENT, "bob");
+        cognito.globalSignOut(r -> r.accessToken(other.accessToken())); // used up
+        assertThat(stub.globalSignOutCount()).isEqualTo(1);
     }
 
     @Test

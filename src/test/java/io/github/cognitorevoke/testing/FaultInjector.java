@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The failures a test asked {@link CognitoStub} to inject: a queue of RevokeToken errors and
- * connection resets (consumed in the order requested), a separate queue of RevokeToken delays, and a
- * count of JWKS requests to fail. Thread-safe: the queues are guarded by {@code this}.
+ * connection resets (consumed in the order requested), a separate queue of RevokeToken delays, a
+ * queue of errors for each other operation, and a count of JWKS requests to fail. Thread-safe: the queues are guarded by {@code this}.
  */
 final class FaultInjector {
 
@@ -25,6 +25,8 @@ final class FaultInjector {
     }
 
     private final Deque<Fault> faults = new ArrayDeque<>();
+    // errors for the operations other than RevokeToken, by operation name
+    private final java.util.Map<String, Deque<Fault>> operationFaults = new java.util.HashMap<>();
     private final Deque<Duration> delays = new ArrayDeque<>();
     private int jwksFailures;
     // counted down by close(): cuts every pending delay short without relying on thread interrupts
@@ -33,12 +35,31 @@ final class FaultInjector {
     synchronized void failNext(int times, String exceptionName, int httpStatus) {
         requirePositive(times);
         UserPool.requireErrorName(exceptionName);
-        if (httpStatus < 400 || httpStatus > 599) {
-            throw new IllegalArgumentException("httpStatus must be 400..599: " + httpStatus);
-        }
+        requireStatus(httpStatus);
         for (int i = 0; i < times; i++) {
             faults.add(new Fault(exceptionName, httpStatus));
         }
+    }
+
+    synchronized void failOperationNext(String operation, int times, String exceptionName, int httpStatus) {
+        Objects.requireNonNull(operation, "operation");
+        if ("RevokeToken".equals(operation)) {
+            failNext(times, exceptionName, httpStatus);
+            return;
+        }
+        requirePositive(times);
+        UserPool.requireErrorName(exceptionName);
+        requireStatus(httpStatus);
+        Deque<Fault> queue = operationFaults.computeIfAbsent(operation, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(new Fault(exceptionName, httpStatus));
+        }
+    }
+
+    /** The next queued error of an operation other than RevokeToken, or {@code null}. */
+    synchronized Fault nextFault(String operation) {
+        Deque<Fault> queue = operationFaults.get(operation);
+        return queue == null ? null : queue.poll();
     }
 
     synchronized void resetConnectionNext(int times) {
@@ -66,6 +87,7 @@ final class FaultInjector {
     /** Drops every queued failure, reset and delay (and JWKS failure): Cognito has recovered. */
     synchronized void clear() {
         faults.clear();
+        operationFaults.clear();
         delays.clear();
         jwksFailures = 0;
     }
@@ -109,6 +131,12 @@ final class FaultInjector {
     /** Releases every pending delay; later calls are dropped. */
     void close() {
         closed.countDown();
+    }
+
+    private static void requireStatus(int httpStatus) {
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException("httpStatus must be 400..599: " + httpStatus);
+        }
     }
 
     private static void requirePositive(int times) {
