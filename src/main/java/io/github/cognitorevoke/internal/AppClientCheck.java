@@ -102,7 +102,7 @@ final class AppClientCheck {
         } catch (AdminCallException e) {
             // Without credentials from the start, the deployment's INFO line said all there is to say.
             boolean credentialsGone = e.error() == null && last != null;
-            if (credentialsGone || (e.error() != null && e.error().warns())) {
+            if (credentialsGone || (e.error() != null && (e.error().warns() || e.error().signedMustFix()))) {
                 warnings.warn(e.error() == null ? SdkCognitoGateway.WARN_DESCRIBE + ":NO_CREDENTIALS"
                         : e.error().warningKey(SdkCognitoGateway.WARN_DESCRIBE), "cognito-revoke: the settings of app"
                         + " client " + settings.clientId() + " were not read again (" + e.getMessage() + "); the"
@@ -164,7 +164,7 @@ final class AppClientCheck {
 
     /** Credentials that may not read the client, a client that does not exist, a refusal of the setup. */
     private static boolean operatorMustFix(AdminCallException e) {
-        return e.error() != null && e.error().warns() && !e.error().retried();
+        return e.error() != null && e.error().signedMustFix();
     }
 
     private void info(String why) {

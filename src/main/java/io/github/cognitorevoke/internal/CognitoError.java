@@ -205,6 +205,15 @@ enum CognitoError {
         return warns;
     }
 
+    /**
+     * @return whether a signed call's failure is one an operator must fix (missing IAM permission,
+     *         unknown client, a refusal of the setup): a WARNING, once per row; a passing failure is
+     *         not, nor is an unknown user
+     */
+    boolean signedMustFix() {
+        return signed == AdminCallException.Cause.ACCESS_DENIED || (warns && !retried);
+    }
+
     /** @return a description safe to show to a client */
     String description() {
         return description;

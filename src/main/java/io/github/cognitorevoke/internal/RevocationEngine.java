@@ -375,7 +375,7 @@ public final class RevocationEngine implements AutoCloseable {
             sub = cognito.subjectOf(username);
         } catch (AdminCallException e) {
             warnAdmin(e);
-            if (e.why() == AdminCallException.Cause.NOT_FOUND) {
+            if (e.why() == AdminCallException.Cause.NOT_FOUND && e.error() != CognitoError.UNKNOWN_CLIENT) {
                 throw new InvalidRequestException("No such user in user pool " + settings.userPoolId() + ": "
                         + e.getMessage() + "; nothing changed");
             }
@@ -417,7 +417,7 @@ public final class RevocationEngine implements AutoCloseable {
      */
     private void warnAdmin(AdminCallException e) {
         CognitoError row = e.error();
-        if (row != null && row.warns() && !row.retried()) {
+        if (row != null && row.signedMustFix()) {
             warnings.warn(row.warningKey(SdkCognitoGateway.WARN_ADMIN), "cognito-revoke: signing a user out by"
                     + " username failed: " + e.getMessage());
         }
