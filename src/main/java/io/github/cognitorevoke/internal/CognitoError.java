@@ -149,6 +149,9 @@ enum CognitoError {
             "%2$s did not answer within cognitoTimeout",
             "retry with backoff");
 
+    /** The longest error name written anywhere; Cognito's longest is under 50 characters. */
+    private static final int MAX_CODE = 64;
+
     private final List<String> codes;
     private final int httpStatus;
     private final boolean retried;
@@ -290,7 +293,10 @@ enum CognitoError {
      */
     static String code(AwsServiceException e) {
         if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null) {
-            return e.awsErrorDetails().errorCode();
+            // Written into warnings and results: one short word, whatever the endpoint sent.
+            String code = e.awsErrorDetails().errorCode().replaceAll("[^A-Za-z0-9_.#:-]", "");
+            return code.isEmpty() ? "HTTP " + e.statusCode()
+                    : code.length() > MAX_CODE ? code.substring(0, MAX_CODE) + "..." : code;
         }
         String simple = e.getClass().getSimpleName();
         return simple.endsWith("Exception") && !e.getClass().equals(AwsServiceException.class)

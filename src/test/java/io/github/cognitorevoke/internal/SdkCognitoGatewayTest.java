@@ -101,6 +101,17 @@ class SdkCognitoGatewayTest {
     }
 
     @Test
+    void classify_errorNameWithControlCharacters_oneShortWordInTheWarning() {
+        String forged = "Some\nWARNING: forged line" + "x".repeat(200);
+        Outcome outcome = SdkCognitoGateway.classify(service(400, forged), "webclient", ENDPOINT);
+        assertThat(outcome).isInstanceOfSatisfying(Refused.class, r -> {
+            assertThat(r.operator()).doesNotContain("\n").hasSizeLessThan(300);
+            assertThat(r.cognitoError()).matches("[A-Za-z0-9_.#:-]{1,64}\\.\\.\\.");
+            assertThat(r.warningKey()).isEqualTo("cognito:OTHER_REFUSAL");
+        });
+    }
+
+    @Test
     void endpoint_withoutOverride_isTheRegionalOne() {
         RevocationSettings settings = RevocationSettings.builder("eu-west-1", "eu-west-1_AbC", "webclient").build();
         assertThat(SdkCognitoGateway.endpoint(settings)).isEqualTo(ENDPOINT);
