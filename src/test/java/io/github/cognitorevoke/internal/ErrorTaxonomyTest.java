@@ -14,6 +14,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.RevocationUnavailableException;
 import io.github.cognitorevoke.SignOutEverywhereEvent;
 import io.github.cognitorevoke.TokenType;
+import io.github.cognitorevoke.support.JettyFixture;
 import io.github.cognitorevoke.support.LogCapture;
 import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.support.TestClock;
@@ -31,7 +32,9 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +58,8 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIden
 class ErrorTaxonomyTest {
 
     private static final String CLIENT = StubSettings.CLIENT;
+    /** The engines' cognitoTimeout in the timeout row; the stub holds those calls twice as long. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * One expected outcome of a logout's call (RevokeToken, GlobalSignOut).
@@ -127,24 +132,51 @@ class ErrorTaxonomyTest {
             // SDK exceptions for them go through the same rows (CognitoError.of).
             new Expected(CognitoError.NETWORK, (stub, op, times) -> stub.resetConnectionNext(times), 202, null,
                     "could not be reached"),
-            new Expected(CognitoError.TIMEOUT, (stub, op, times) -> stub.delayNext(times, Duration.ofSeconds(4)),
+            new Expected(CognitoError.TIMEOUT, (stub, op, times) -> stub.delayNext(times, TIMEOUT.multipliedBy(2)),
                     202, null, "did not answer within cognitoTimeout"));
 
-    private final TestClock clock = TestClock.atNow();
+
+    // One stub for the class (starting one makes a key pair), one engine per test.
+    private static final TestClock clock = TestClock.atNow();
+    private static CognitoStub stub;
+    // The filter's own engine runs on the system clock: its stub too.
+    private static CognitoStub httpStub;
+    private static org.eclipse.jetty.ee10.servlet.ServletContextHandler httpApp;
+    private static JettyFixture jetty;
     private final List<Object> events = new CopyOnWriteArrayList<>();
     private LogCapture log;
     private final List<String> secrets = new ArrayList<>();
-    private CognitoStub stub;
-    private RevocationSettings settings;
     private RevocationEngine engine;
+
+    @BeforeAll
+    static void startStubs() throws Exception {
+        stub = CognitoStub.builder().clock(clock).start();
+        stub.addClient(CLIENT, null, true);
+        httpStub = CognitoStub.start();
+        httpStub.addClient(CLIENT, null, true);
+        httpApp = JettyFixture.app(httpStub, "/app", java.util.Map.of());
+        jetty = JettyFixture.start(httpApp);
+    }
+
+    @AfterAll
+    static void stopStubs() {
+        jetty.close();
+        httpStub.close();
+        stub.close();
+    }
 
     @BeforeEach
     void start() {
-        stub = CognitoStub.builder().clock(clock).start();
-        stub.addClient(CLIENT, null, true);
-        // Generous: the first SDK call of a JVM loads many classes; the timeout row waits 4 s.
-        settings = StubSettings.builder(stub, CLIENT).cognitoTimeout(Duration.ofSeconds(3)).build();
-        engine = RevocationEngine.builder(settings).clock(clock)
+        stub.clearFailures();
+        // Generous: the first SDK call of a JVM loads many classes.
+        engine = engine(Duration.ofSeconds(3));
+        log = LogCapture.start();
+        secrets.add("test-secret-key");
+    }
+
+    private RevocationEngine engine(Duration cognitoTimeout) {
+        RevocationSettings settings = StubSettings.builder(stub, CLIENT).cognitoTimeout(cognitoTimeout).build();
+        RevocationEngine engine = RevocationEngine.builder(settings).clock(clock)
                 .cognito(new SdkCognitoGateway(settings, AppClientReadTest.TEST_CREDENTIALS)).build();
         engine.observers().add(new EventPublisher(clock, new EventPublisher.Delivery() {
             @Override
@@ -152,15 +184,13 @@ class ErrorTaxonomyTest {
                 return events::add;
             }
         }));
-        log = LogCapture.start();
-        secrets.add("test-secret-key");
+        return engine;
     }
 
     @AfterEach
     void stop() {
         log.close();
         engine.close();
-        stub.close();
     }
 
     // ------------------------------------------------------------------ the table itself
@@ -198,6 +228,10 @@ class ErrorTaxonomyTest {
     @MethodSource("logoutCalls")
     void logoutCall_errorOnTheWire_oneOutcome(String operation, Expected x) {
         boolean revoke = "RevokeToken".equals(operation);
+        if (x.row() == CognitoError.TIMEOUT) {
+            engine.close();
+            engine = engine(TIMEOUT);
+        }
         StubTokens a = stub.login(CLIENT, "alice");
         StubTokens b = stub.login(CLIENT, "bob");
         x.inject().apply(stub, operation, 2);
@@ -252,6 +286,44 @@ class ErrorTaxonomyTest {
             assertThat(events).noneMatch(PendingRevocationEvent.class::isInstance);
         }
         assertOneWarningOrNone(x.warning());
+    }
+
+    static Stream<Expected> overHttp() {
+        // The delay row waits for cognitoTimeout; its answer is that of every other retried row.
+        return LOGOUT_CALLS.stream().filter(x -> x.row() != CognitoError.TIMEOUT);
+    }
+
+    /** The same answers from the filter over real HTTP (embedded Jetty), with the OAuth error of each. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overHttp")
+    void filter_logoutOverHttp_answersAsTheTable(Expected x) throws Exception {
+        StubTokens t = httpStub.login(CLIENT, "alice");
+        try {
+            x.inject().apply(httpStub, "RevokeToken", 1);
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(jetty.base() + "/app/logout"))
+                            .header("Authorization", "Bearer " + t.accessToken())
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("refresh_token="
+                                    + java.net.URLEncoder.encode(t.refreshToken(), java.nio.charset.StandardCharsets.UTF_8)))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(x.http());
+            String error = x.reason() == null ? "\"status\":\"pending\"" : "\"error\":\"" + switch (x.reason()) {
+                case MALFORMED_TOKEN -> "invalid_request";
+                case NOT_A_REFRESH_TOKEN -> "unsupported_token_type";
+                case TOKEN_NOT_ACCEPTED -> "invalid_grant";
+                case CLIENT_MISCONFIGURED -> "server_error";
+            } + "\"";
+            assertThat(r.body()).contains(error).doesNotContain(t.refreshToken());
+        } finally {
+            // The filter's retry thread calls the same stub: nothing of this row may reach the next.
+            httpStub.clearFailures();
+            RevocationEngine filters = Installations.engine(httpApp.getServletContext());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                    .until(() -> filters.pendingCount() == 0);
+        }
+        assertNoSecretLogged(t);
     }
 
     @Test
@@ -342,6 +414,7 @@ class ErrorTaxonomyTest {
     @MethodSource("describeErrors")
     void describe_errorAtDeploymentAndHourly_defaultsKept_oneWarningPerCause(String error, boolean operatorMustFix,
                                                                              String says) {
+        int callsBefore = stub.adminCalls().size();
         stub.failNext("DescribeUserPoolClient", 3, error);
 
         engine.readAppClient();
@@ -361,7 +434,7 @@ class ErrorTaxonomyTest {
 
         engine.readAppClientAgain(); // Cognito answers: retried every hour until it does
         assertThat(engine.lifetimes().appClientLifetime()).isEqualTo(Duration.ofHours(1));
-        assertThat(stub.adminCalls()).hasSize(4);
+        assertThat(stub.adminCalls().subList(callsBefore, stub.adminCalls().size())).hasSize(4);
         assertNoSecretLogged();
     }
 
@@ -461,19 +534,25 @@ class ErrorTaxonomyTest {
 
     @Test
     void refresh_tokenRotatedAway_notAccepted_butALogoutWithItStillEndsTheFamilyHere() {
-        stub.configureAppClient(CLIENT, c -> {
+        String rotating = "rotatingclient";
+        stub.addClient(rotating, null, true);
+        stub.configureAppClient(rotating, c -> {
             c.rotation = true;
             c.gracePeriodSeconds = 0;
         });
-        StubTokens first = stub.login(CLIENT, "alice");
-        stub.rotate(CLIENT, first.refreshToken());
+        engine.close();
+        RevocationSettings settings = StubSettings.builder(stub, rotating).build();
+        engine = RevocationEngine.builder(settings).clock(clock)
+                .cognito(new SdkCognitoGateway(settings, AppClientReadTest.TEST_CREDENTIALS)).build();
+        StubTokens first = stub.login(rotating, "alice");
+        stub.rotate(rotating, first.refreshToken());
         clock.advance(Duration.ofSeconds(1));
         try (CognitoIdentityProviderClient sdk = CognitoIdentityProviderClient.builder()
                 .region(Region.of(stub.region())).endpointOverride(stub.endpoint())
                 .credentialsProvider(AnonymousCredentialsProvider.create())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
             CognitoIdentityProviderException e = catchThrowableOfType(CognitoIdentityProviderException.class,
-                    () -> sdk.getTokensFromRefreshToken(r -> r.clientId(CLIENT).refreshToken(first.refreshToken())));
+                    () -> sdk.getTokensFromRefreshToken(r -> r.clientId(rotating).refreshToken(first.refreshToken())));
             assertThat(CognitoError.of(e)).isEqualTo(CognitoError.TOKEN_NOT_ACCEPTED);
         }
 
