@@ -49,8 +49,7 @@ enum CognitoError {
             AdminCallException.Cause.UNAVAILABLE, true,
             "The identity provider's firewall (AWS WAF) blocked the revocation of the refresh token;"
                     + " it was not done and is not retried",
-            "%2$s: its AWS WAF web ACL blocked the call (ForbiddenException); check the web ACL associated with"
-                    + " the user pool: it blocks this server's calls",
+            "check the AWS WAF web ACL associated with the user pool: it blocks this server's calls to %2$s",
             "the refresh was blocked, not refused: the family is untouched; an operator must fix the web ACL"),
     /** The app client's credentials were refused: a wrong or missing client secret, or the wrong client. */
     CLIENT_UNAUTHORIZED(List.of("UnauthorizedException"), 400, false, Reason.CLIENT_MISCONFIGURED,

@@ -238,7 +238,8 @@ public final class SdkCognitoGateway implements CognitoGateway {
             return new Retry(at + ": its AWS WAF web ACL blocked the call (ForbiddenException)",
                     operator + "; revocations with a verified access token are kept and retried until it lets them"
                             + " through", new Refused(row.reason(), "ForbiddenException", row.description(),
-                            operator + "; a RevokeToken with a refresh token alone is dropped, not retried"), key);
+                            at + ": its AWS WAF web ACL blocked a RevokeToken with a refresh token alone, which is"
+                                    + " dropped, not retried; " + operator), key);
         }
         if (row.retried()) {
             return new Retry(row == CognitoError.NETWORK ? at + " could not be reached: " + answered
