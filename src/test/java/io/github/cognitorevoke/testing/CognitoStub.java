@@ -212,6 +212,11 @@ public final class CognitoStub implements AutoCloseable {
     public static final String AMZ_JSON_1_1 = "application/x-amz-json-1.1";
     /** The managed-login session cookie that {@code GET /logout} clears (on the managed-login domain). */
     public static final String MANAGED_LOGIN_SESSION_COOKIE = "cognito";
+    /**
+     * A plain page the stub serves that is no part of Cognito: where a test's {@code logoutUri} can point
+     * when the application's own address is not known before deployment (Payara Micro picks its port).
+     */
+    public static final String SIGNED_OUT_PAGE = "/test/signed-out";
     /** The access (and ID) token validity a new stub starts with, Cognito's default. */
     public static final Duration DEFAULT_ACCESS_TOKEN_VALIDITY = Duration.ofHours(1);
     /** The shortest access token validity Cognito allows. */

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OAuthServer {
 
     /** The paths served here besides discovery. */
-    static final Set<String> PATHS = Set.of("/oauth2/authorize", "/login", "/oauth2/token", "/oauth2/userInfo");
+    static final Set<String> PATHS = Set.of("/oauth2/authorize", "/login", "/oauth2/token", "/oauth2/userInfo",
+            CognitoStub.SIGNED_OUT_PAGE);
     /** How long an authorization code can be exchanged (Cognito: five minutes). */
     static final Duration CODE_VALIDITY = Duration.ofMinutes(5);
     /** How long the managed-login session lasts (Cognito: one hour). */
@@ -92,6 +93,8 @@ final class OAuthServer {
             return;
         }
         switch (path) {
+            case CognitoStub.SIGNED_OUT_PAGE -> ManagedLoginServer.send(exchange, 200, "text/html;charset=UTF-8",
+                    "<!DOCTYPE html><title>Signed out</title><h1 id=\"signed-out\">Signed out</h1>");
             case "/oauth2/authorize" -> {
                 if (!"GET".equals(method)) {
                     methodNotAllowed(exchange, "GET");
