@@ -53,6 +53,11 @@ import java.util.stream.Stream;
  *   <li>On every other request a bearer token that is revoked gets 401 with RFC 6750's
  *   {@code WWW-Authenticate: Bearer error="invalid_token"}; a request that cannot be checked in
  *   full gets 400; everything else passes through untouched.</li>
+ *   <li>The tokens that the server's own OpenID Connect login keeps in the session (Jakarta
+ *   Security's {@code OpenIdContext}, elytron-oidc-client's {@code OidcSecurityContext}) are read
+ *   without configuration, for a request with an authenticated caller: a logout that presents no
+ *   access token of its own logs out with them; on any other request a revoked one ends the session,
+ *   and a navigation gets 303 to the same path (to sign in again), a script 401.</li>
  * </ul>
  *
  * <p>The filter is a thin adapter: the logout rules are a plain class that returns an answer, the
