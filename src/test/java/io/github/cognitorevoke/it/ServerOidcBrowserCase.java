@@ -35,7 +35,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *       session cookie gets no page; the session's access and ID tokens get 401 as bearer tokens; "Log in"
  *       shows the form again (the managed-login session ended);</li>
  *   <li>tokens revoked elsewhere (an API logout of the same family) end the session on its next request: a
- *       script's call gets 401, a navigation is sent to sign in again and comes back with a new sign-in.</li>
+ *       script's call gets 401, a navigation is sent to sign in again and comes back with a new sign-in.
+ *       That is also the control for the first case: a logout that does not pass Cognito's {@code /logout}
+ *       leaves the managed-login session, and the user is signed straight back in without the form.</li>
  * </ul>
  * Subclasses deploy one WAR each (a constrained {@code /page}, the filter with {@code cognitoDomain} and
  * {@code logoutUri}).
