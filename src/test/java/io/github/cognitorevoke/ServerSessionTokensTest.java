@@ -109,15 +109,24 @@ class ServerSessionTokensTest {
         stub = CognitoStub.start();
         stub.addClient(StubSettings.CLIENT, null, true);
         stub.setLogoutUrls(StubSettings.CLIENT, SIGNED_OUT);
-        ServletContextHandler app = new ServletContextHandler(ServletContextHandler.SESSIONS);
-        app.setContextPath("/app");
-        app.addEventListener(new Bootstrap());
-        app.addFilter(new FilterHolder(new FakeMechanism()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        FilterHolder filter = new FilterHolder(RevocationFilter.class);
         Map<String, String> p = StubSettings.initParameters(stub, StubSettings.CLIENT);
         p.put("cognitoDomain", stub.managedLoginDomain().toString());
         p.put("logoutUri", SIGNED_OUT);
-        p.forEach(filter::setInitParameter);
+        ServletContextHandler app = app("/app", p);
+        jetty = JettyFixture.start(app);
+    }
+
+    /**
+     * An application whose sign-in is {@link FakeMechanism}, then the filter with these init-params, then
+     * a page that names its caller ({@code page of alice}, or {@code anonymous}).
+     */
+    static ServletContextHandler app(String path, Map<String, String> params) {
+        ServletContextHandler app = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        app.setContextPath(path);
+        app.addEventListener(new Bootstrap());
+        app.addFilter(new FilterHolder(new FakeMechanism()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder filter = new FilterHolder(RevocationFilter.class);
+        params.forEach(filter::setInitParameter);
         app.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         app.addServlet(new HttpServlet() {
             @Override
@@ -126,7 +135,7 @@ class ServerSessionTokensTest {
                 resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous" : "page of " + req.getUserPrincipal().getName());
             }
         }, "/");
-        jetty = JettyFixture.start(app);
+        return app;
     }
 
     @AfterAll
