@@ -8,9 +8,12 @@ import io.github.cognitorevoke.internal.Installations;
 import io.github.cognitorevoke.internal.LogoutAnswer;
 import io.github.cognitorevoke.internal.LogoutRules;
 import io.github.cognitorevoke.internal.ManagedLogin;
+import io.github.cognitorevoke.internal.Navigation;
 import io.github.cognitorevoke.internal.PresentedTokens;
 import io.github.cognitorevoke.internal.Rejection;
 import io.github.cognitorevoke.internal.RevocationEngine;
+import io.github.cognitorevoke.internal.ServerSessionTokens;
+import io.github.cognitorevoke.internal.SessionFallback;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -50,6 +53,11 @@ import java.util.stream.Stream;
  *   <li>On every other request a bearer token that is revoked gets 401 with RFC 6750's
  *   {@code WWW-Authenticate: Bearer error="invalid_token"}; a request that cannot be checked in
  *   full gets 400; everything else passes through untouched.</li>
+ *   <li>The tokens that the server's own OpenID Connect login keeps in the session (Jakarta
+ *   Security's {@code OpenIdContext}, elytron-oidc-client's {@code OidcSecurityContext}) are read
+ *   without configuration, for a request with an authenticated caller: a logout that presents no
+ *   access token of its own logs out with them; on any other request a revoked one ends the session,
+ *   and a navigation gets 303 to the same path (to sign in again), a script 401.</li>
  * </ul>
  *
  * <p>The filter is a thin adapter: the logout rules are a plain class that returns an answer, the
@@ -59,6 +67,7 @@ import java.util.stream.Stream;
 public final class RevocationFilter implements Filter {
 
     private static final String REVOKED = "The access token has been revoked";
+    private static final String SESSION_REVOKED = "The session's token has been revoked; sign in again";
     private static final String PENDING = "{\"status\":\"pending\",\"description\":\"Logged out here; the"
             + " revocation at the identity provider, or its spread to the other servers, is pending and will be"
             + " retried\"}";
@@ -76,6 +85,8 @@ public final class RevocationFilter implements Filter {
     /** Null without {@code albSessionCookie}. */
     private AlbCookies albCookies;
     private Installation own;
+    /** The tokens the server's own OIDC login keeps in the session. */
+    private ServerSessionTokens sessionTokens;
 
     /** Creates the filter; the container calls {@link #init}. */
     public RevocationFilter() {
@@ -108,6 +119,7 @@ public final class RevocationFilter implements Filter {
         rules = new LogoutRules(service::logout, redirect, managedLogout);
         signOutRules = LogoutRules.signOutEverywhere(service::signOutEverywhere, redirect, managedLogout);
         albCookies = settings.albSessionCookie().map(AlbCookies::new).orElse(null);
+        sessionTokens = ServerSessionTokens.detect();
         cookies = new ExpiredCookies(Stream.of(settings.accessTokenCookie(), settings.refreshTokenCookie())
                 .flatMap(Optional::stream)
                 .collect(Collectors.toUnmodifiableSet()));
@@ -151,6 +163,16 @@ public final class RevocationFilter implements Filter {
                 return;
             }
         }
+        ServerSessionTokens.Tokens held = sessionTokens.read(request);
+        if (held != null) {
+            String revoked = held.access() != null && search.test(held.access()) ? held.access()
+                    : held.id() != null && search.test(held.id()) ? held.id() : null;
+            if (revoked != null) {
+                search.report(path(request), revoked);
+                endRevokedSession(request, response);
+                return;
+            }
+        }
         if (search.incomplete()) {
             // Not one issued token needs that many slow reads: a flood of crafted segments. It was
             // not checked in full, so it does not pass.
@@ -182,6 +204,30 @@ public final class RevocationFilter implements Filter {
         Rejection.INVALID_TOKEN.write(response, REVOKED);
     }
 
+    /**
+     * A session whose token was revoked (a logout on another node, a sign-out everywhere, an
+     * administrator) ends here, before the application sees the request: a navigation is sent to
+     * the same address, where the server's login starts a new sign-in; a script's call gets 401.
+     */
+    private static void endRevokedSession(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyInvalidated) {
+                // ended meanwhile: nothing left to end
+            }
+        }
+        response.setHeader("Cache-Control", "no-store");
+        if (Navigation.isNavigation(request)) {
+            response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+            response.setHeader("Location", Navigation.again(request));
+        } else {
+            Rejection.INVALID_TOKEN.write(response, SESSION_REVOKED);
+        }
+    }
+
     private static String path(HttpServletRequest request) {
         String pathInfo = request.getPathInfo();
         return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
@@ -203,7 +249,10 @@ public final class RevocationFilter implements Filter {
 
     private void logout(HttpServletRequest request, HttpServletResponse response, LogoutRules rules)
             throws IOException {
-        LogoutAnswer answer = rules.decide(LogoutRules.Request.of(request, resolver));
+        LogoutRules.Request presented = LogoutRules.Request.of(request, resolver);
+        LogoutAnswer answer = rules.decide(new LogoutRules.Request(presented.method(), presented.bearerHeader(),
+                presented.crossSite(), presented.contextPath(),
+                new SessionFallback(presented.tokens(), () -> sessionTokens.read(request))));
         if (answer.endsSession()) {
             endSession(request, response);
         }

@@ -98,9 +98,27 @@ final class FakeServlet {
             this.servletPath = servletPath;
         }
 
+        /**
+         * The container's caller, or null (a bearer request the container did not authenticate, as every
+         * case but the session ones).
+         */
+        java.security.Principal principal;
+        /** What elytron-oidc-client puts in the request for a signed-in session, or null. */
+        Object oidcContext;
+
         @Override
         public String getServletPath() {
             return servletPath;
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            return "org.wildfly.security.http.oidc.OidcSecurityContext".equals(name) ? oidcContext : null;
         }
 
         @Override
@@ -119,6 +137,32 @@ final class FakeServlet {
             String value = "Authorization".equalsIgnoreCase(name) ? authorization
                     : "Cookie".equalsIgnoreCase(name) ? cookie : null;
             return value != null ? new One(value) : Collections.emptyEnumeration();
+        }
+    }
+
+    /** Shaped like elytron-oidc-client's context: the filter reads it by its public getters. */
+    public static final class OidcContext {
+        private final String access;
+        private final String id;
+
+        OidcContext(String access, String id) {
+            this.access = access;
+            this.id = id;
+        }
+
+        /** @return the access token */
+        public String getTokenString() {
+            return access;
+        }
+
+        /** @return the ID token */
+        public String getIDTokenString() {
+            return id;
+        }
+
+        /** @return no refresh token (the check never reads it) */
+        public String getRefreshToken() {
+            return null;
         }
     }
 

@@ -85,6 +85,10 @@ public class RevocationCheckBenchmark {
     String[] distinctTokens;
     String[] distinctHeaders;
 
+    /** Session contexts holding the live tokens (as access and ID token). */
+    FakeServlet.OidcContext[] sessionContexts;
+    static final java.security.Principal SESSION_CALLER = () -> "alice";
+
     RevocationFilter filter;
     RevocationEngine engine;
     CaffeineDenylist denylist;
@@ -167,6 +171,10 @@ public class RevocationCheckBenchmark {
             revokedHeaders[i] = "Bearer " + accessToken(signer, key.getKeyID(), settings, random, now, revokedFamily);
         }
         sequence = zipf(random, POOL, 0.99, SEQUENCE);
+        sessionContexts = new FakeServlet.OidcContext[POOL];
+        for (int i = 0; i < POOL; i++) {
+            sessionContexts[i] = new FakeServlet.OidcContext(liveTokens[i], liveTokens[(i + 1) % POOL]);
+        }
         distinctTokens = new String[DISTINCT];
         distinctHeaders = new String[DISTINCT];
         for (int i = 0; i < DISTINCT; i++) {
@@ -276,6 +284,25 @@ public class RevocationCheckBenchmark {
         c.request.authorization = revokedHeaders[c.next(sequence)];
         observedFilter.doFilter(c.request, c.response, c.chain);
         return c.response.bodyBytes;
+    }
+
+    /**
+     * A signed-in browser session of the server's own OIDC login (elytron-oidc-client's request
+     * attribute; its access and ID token, live): both tokens are checked, no bearer header.
+     */
+    @Benchmark
+    public long check_sessionTokens_notRevoked(Client c) throws IOException, ServletException {
+        int i = c.next(sequence);
+        c.request.authorization = null;
+        c.request.principal = SESSION_CALLER;
+        c.request.oidcContext = sessionContexts[i];
+        try {
+            filter.doFilter(c.request, c.response, c.chain);
+        } finally {
+            c.request.principal = null;
+            c.request.oidcContext = null;
+        }
+        return c.chain.passed;
     }
 
     /** A request without an {@code Authorization} header: passed on. */

@@ -46,6 +46,8 @@ final class AwsJsonServer {
     private FaultInjector faults;
     private RevokeLog revokeLog;
     private ManagedLoginServer managedLogin;
+    private OAuthServer oauth;
+    private String discoveryPath;
     private String userPoolId;
     private final List<AdminCall> adminCalls = new CopyOnWriteArrayList<>();
 
@@ -81,8 +83,10 @@ final class AwsJsonServer {
 
     /** Starts serving the pool's API on {@code /}, its JWKS on {@code jwksPath}, and its managed login. */
     void start(String userPoolId, UserPool pool, StubKeys keys, FaultInjector faults, RevokeLog revokeLog,
-               ManagedLoginServer managedLogin) {
+               ManagedLoginServer managedLogin, OAuthServer oauth) {
         this.userPoolId = userPoolId;
+        this.oauth = oauth;
+        this.discoveryPath = "/" + userPoolId + "/.well-known/openid-configuration";
         String jwksPath = "/" + userPoolId + "/.well-known/jwks.json";
         this.managedLogin = managedLogin;
         this.jwksPath = jwksPath;
@@ -108,6 +112,8 @@ final class AwsJsonServer {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if ("GET".equals(method) && jwksPath.equals(path)) {
                 serveJwks(exchange);
+            } else if (OAuthServer.PATHS.contains(path) || ("GET".equals(method) && discoveryPath.equals(path))) {
+                oauth.serve(exchange, method, path, body);
             } else if (ManagedLoginServer.PATHS.contains(path)) {
                 managedLogin.serve(exchange, method, path);
             } else if ("POST".equals(method) && "/".equals(path)) {

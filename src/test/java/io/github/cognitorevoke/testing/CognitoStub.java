@@ -132,6 +132,52 @@ import java.util.Objects;
  *       {@code Path=/; Max-Age=0; HttpOnly} (no {@code Secure}: the stub serves plain HTTP).</li>
  * </ol>
  *
+ * <h2>Sign-in through the managed login (OpenID Connect provider)</h2>
+ * The servers' own OIDC clients log in against the stub as against Cognito's managed login:
+ * give them {@link #openIdProviderUri()} (the issuer) as the provider URL.
+ * <ul>
+ *   <li>{@code GET <issuer>/.well-known/openid-configuration}: Cognito's discovery document
+ *       (issuer, {@code authorization_endpoint}, {@code token_endpoint}, {@code userinfo_endpoint},
+ *       {@code end_session_endpoint} = {@code /logout}, {@code revocation_endpoint},
+ *       {@code jwks_uri}, RS256, {@code client_secret_basic} and {@code client_secret_post}).</li>
+ *   <li>{@code GET /oauth2/authorize?response_type=code&client_id&redirect_uri[&scope][&state][&nonce]
+ *       [&code_challenge&code_challenge_method=S256]}: with a live managed-login session cookie,
+ *       302 straight to {@code redirect_uri?code=..&state=..} (the user is "logged straight back
+ *       in"); without, 302 to {@code /login} with the same parameters. An unknown client
+ *       ({@code invalid_client}), a {@code redirect_uri} not among the client's callback URLs
+ *       ({@code redirect_mismatch}), a {@code response_type} other than {@code code}
+ *       ({@code unsupported_response_type}) or a challenge method other than {@code S256}
+ *       ({@code invalid_request}) send the browser to {@code /error} (assumption: Cognito shows its
+ *       error page for these rather than redirecting to the client).</li>
+ *   <li>{@code GET /login}: the sign-in form (ids {@code signInFormUsername},
+ *       {@code signInFormPassword}, {@code signInSubmitButton}, as Cognito's classic page), the
+ *       authorization parameters in hidden fields. {@code POST /login}: a user from
+ *       {@link #addUser} with the right password gets the managed-login session cookie
+ *       ({@value #MANAGED_LOGIN_SESSION_COOKIE}, one hour) and a 302 to {@code redirect_uri} with a
+ *       single-use code (five minutes); a wrong password shows the form again with
+ *       "Incorrect username or password.".</li>
+ *   <li>{@code POST /oauth2/token} (form): the client authenticates with Basic or
+ *       {@code client_id} (+ {@code client_secret}) in the form; a client without a secret sends
+ *       none. {@code grant_type=authorization_code}: {@code code}, the same {@code redirect_uri},
+ *       and, when the authorization request had a challenge, a {@code code_verifier} whose S256
+ *       matches; answers {@code id_token}, {@code access_token}, {@code refresh_token},
+ *       {@code expires_in}, {@code token_type=Bearer}: a new family (new {@code origin_jti}), the
+ *       access token's {@code scope} the requested scopes, the ID token's {@code nonce} the
+ *       request's. {@code grant_type=refresh_token}: new access and ID tokens of the same family,
+ *       no {@code refresh_token} in the answer unless the client rotates (then a new one).
+ *       Errors: 400 {@code {"error":"invalid_client"}} (unknown client, wrong or missing secret),
+ *       {@code invalid_grant} (unknown, used, expired or foreign code, wrong verifier or
+ *       {@code redirect_uri}, revoked or unknown refresh token), {@code unsupported_grant_type}.</li>
+ *   <li>{@code GET}/{@code POST /oauth2/userInfo} with {@code Authorization: Bearer <access token>}:
+ *       {@code {"sub","username"}}; a token that does not verify, has expired or whose family was
+ *       revoked gets 401 {@code {"error":"invalid_token"}} with {@code WWW-Authenticate}.</li>
+ *   <li>{@code GET /logout} that ends the session (above) also ends it on the stub's side: the old
+ *       cookie no longer skips the form.</li>
+ * </ul>
+ * <b>Assumed</b> (beyond COGNITO.md): the error names and statuses above; that the token endpoint
+ * answers JSON errors with 400; that {@code openid} is assumed when {@code scope} is absent; that
+ * the ID token keeps its {@code nonce} on refresh; no {@code at_hash} and no e-mail claims.
+ *
  * <h2>Tokens</h2>
  * Access tokens: RS256, header {@code kid} (no {@code typ}), claims {@code sub} (a stable UUID per
  * username), {@code iss}, {@code client_id}, {@code origin_jti}, {@code event_id},
@@ -171,6 +217,11 @@ public final class CognitoStub implements AutoCloseable {
     public static final String AMZ_JSON_1_1 = "application/x-amz-json-1.1";
     /** The managed-login session cookie that {@code GET /logout} clears (on the managed-login domain). */
     public static final String MANAGED_LOGIN_SESSION_COOKIE = "cognito";
+    /**
+     * A plain page the stub serves that is no part of Cognito: where a test's {@code logoutUri} can point
+     * when the application's own address is not known before deployment (Payara Micro picks its port).
+     */
+    public static final String SIGNED_OUT_PAGE = "/test/signed-out";
     /** The access (and ID) token validity a new stub starts with, Cognito's default. */
     public static final Duration DEFAULT_ACCESS_TOKEN_VALIDITY = Duration.ofHours(1);
     /** The shortest access token validity Cognito allows. */
@@ -206,6 +257,7 @@ public final class CognitoStub implements AutoCloseable {
     private final FaultInjector faults;     // failNext, resetConnectionNext, delayNext, failJwksNext
     private final RevokeLog revokeLog;      // every RevokeToken call received
     private final ManagedLoginServer managedLogin; // GET /logout and its error page
+    private final OAuthServer oauth;        // discovery, /oauth2/authorize, /login, /oauth2/token, /oauth2/userInfo
     private final JwtFactory jwtFactory;
     private final String userPoolId;
     private final String region;
@@ -226,7 +278,9 @@ public final class CognitoStub implements AutoCloseable {
         this.revokeLog = new RevokeLog();
         this.jwtFactory = new JwtFactory(this);
         this.managedLogin = new ManagedLoginServer(pool, server.endpoint());
-        server.start(userPoolId, pool, keys, faults, revokeLog, managedLogin);
+        this.oauth = new OAuthServer(pool, managedLogin, server.endpoint(), issuer, issuer + "/.well-known/jwks.json", clock);
+        managedLogin.setOAuth(oauth);
+        server.start(userPoolId, pool, keys, faults, revokeLog, managedLogin, oauth);
     }
 
     /**
@@ -800,6 +854,26 @@ public final class CognitoStub implements AutoCloseable {
      */
     public List<ManagedLogoutCall> managedLogoutCalls() {
         return managedLogin.calls();
+    }
+
+    /**
+     * How many managed-login sign-ins went through the form (a password was typed), and how many
+     * the managed-login session answered without it.
+     *
+     * @return {@code [form, session]}
+     */
+    public int[] managedSignIns() {
+        return new int[] {oauth.formSignIns(), oauth.sessionSignIns()};
+    }
+
+    /**
+     * Where an OpenID Connect client finds the pool: discovery is at this URL +
+     * {@code /.well-known/openid-configuration}.
+     *
+     * @return {@link #issuer()}
+     */
+    public String openIdProviderUri() {
+        return issuer;
     }
 
     /** Forgets the recorded RevokeToken calls (a stub shared by several tests). */

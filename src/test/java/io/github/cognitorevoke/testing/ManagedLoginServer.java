@@ -29,10 +29,16 @@ final class ManagedLoginServer {
     private final Map<String, List<String>> logoutUrls = new HashMap<>();
     private final Map<String, List<String>> callbackUrls = new HashMap<>();
     private final List<ManagedLogoutCall> calls = new ArrayList<>();
+    private volatile OAuthServer oauth;
 
     ManagedLoginServer(UserPool pool, URI domain) {
         this.pool = pool;
         this.domain = domain;
+    }
+
+    /** The sign-in side, whose managed-login session a logout ends; set once, before serving. */
+    void setOAuth(OAuthServer oauth) {
+        this.oauth = oauth;
     }
 
     synchronized void setLogoutUrls(String clientId, List<String> urls) {
@@ -72,6 +78,9 @@ final class ManagedLoginServer {
             Answer answer = logout(exchange.getRequestURI().getRawQuery());
             exchange.getResponseHeaders().set("Location", answer.location());
             if (answer.sessionEnded()) {
+                if (oauth != null) {
+                    oauth.endSession(exchange.getRequestHeaders().getFirst("Cookie"));
+                }
                 exchange.getResponseHeaders().add("Set-Cookie", CognitoStub.MANAGED_LOGIN_SESSION_COOKIE
                         + "=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly");
             }
@@ -128,7 +137,7 @@ final class ManagedLoginServer {
         return new Answer(domain + "/login?" + encode(login), true);
     }
 
-    private String error(String error, String clientId) {
+    String error(String error, String clientId) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("error", error);
         if (clientId != null && !clientId.isEmpty()) {
@@ -166,7 +175,7 @@ final class ManagedLoginServer {
         return q;
     }
 
-    private static String encode(Map<String, String> q) {
+    static String encode(Map<String, String> q) {
         StringBuilder out = new StringBuilder();
         q.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
@@ -174,7 +183,7 @@ final class ManagedLoginServer {
         return out.toString();
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

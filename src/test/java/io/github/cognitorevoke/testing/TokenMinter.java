@@ -59,7 +59,7 @@ final class TokenMinter {
         }
         access.claim("event_id", family.eventId)
                 .claim("token_use", "access")
-                .claim("scope", CognitoStub.ACCESS_TOKEN_SCOPE)
+                .claim("scope", family.oauthScope != null ? family.oauthScope : CognitoStub.ACCESS_TOKEN_SCOPE)
                 .claim("auth_time", family.authTime.getEpochSecond())
                 .expirationTime(exp)
                 .issueTime(iat);
@@ -72,6 +72,9 @@ final class TokenMinter {
                 .subject(family.user.sub)
                 .audience(client.id)
                 .claim("cognito:username", family.user.username);
+        if (family.nonce != null) {
+            id.claim("nonce", family.nonce);
+        }
         if (ids) {
             id.claim("origin_jti", family.originJti);
         }

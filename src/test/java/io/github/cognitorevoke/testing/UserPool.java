@@ -301,6 +301,8 @@ final class UserPool {
         Family rotated = new Family(client, family.user, next,
                 originJtiOnRotation == CognitoStub.OriginJti.KEPT ? family.originJti : UUID.randomUUID().toString(),
                 family.eventId, family.authTime, family.chain);
+        rotated.oauthScope = family.oauthScope;
+        rotated.nonce = family.nonce;
         families.put(next, rotated);
         return new AuthResult(minter.mint(rotated, accessTokenValidity), true, accessTokenValidity.toSeconds());
     }
@@ -416,6 +418,70 @@ final class UserPool {
             throw new IllegalArgumentException("not an error type name: " + name);
         }
         return name;
+    }
+
+    // ---------------------------------------------------------------- managed login (OAuth 2.0 / OIDC)
+
+    /** Whether the client rotates refresh tokens ({@code configureAppClient}). */
+    synchronized boolean isRotating(String clientId) {
+        Client client = clients.get(clientId);
+        return client != null && client.rotation;
+    }
+
+    /** Whether the user exists and has this password (the managed-login form). */
+    synchronized boolean passwordMatches(String username, String password) {
+        User user = username == null ? null : users.get(username);
+        return user != null && user.password != null && password != null
+                && constantTimeEquals(user.password, password);
+    }
+
+    /** The client's secret, or null (no secret); unknown client: {@link IllegalArgumentException}. */
+    synchronized String clientSecret(String clientId) {
+        Client client = clients.get(clientId);
+        if (client == null) {
+            throw new IllegalArgumentException("unknown client");
+        }
+        return client.secret;
+    }
+
+    /** A sign-in through the managed login: a new family whose tokens carry the OAuth scopes and the nonce. */
+    synchronized StubTokens oauthLogin(String clientId, String username, String scope, String nonce) {
+        Client client = clients.get(Objects.requireNonNull(clientId, "clientId"));
+        User user = user(username);
+        String refreshToken = TokenMinter.newRefreshToken();
+        Family family = new Family(client, user, refreshToken, UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), minter.now(), new java.util.ArrayList<>());
+        family.oauthScope = scope;
+        family.nonce = nonce;
+        families.put(refreshToken, family);
+        return minter.mint(family, accessTokenValidity);
+    }
+
+    /**
+     * {@code /oauth2/userInfo}: the claims of a valid access token's user; null for a token that does
+     * not verify, has expired, or whose family was revoked (Cognito's user endpoints reject those).
+     */
+    synchronized Map<String, Object> userInfo(String accessToken) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(accessToken);
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!keys.verifies(jwt) || !"access".equals(claims.getStringClaim("token_use"))
+                    || !clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
+                return null;
+            }
+            String originJti = claims.getStringClaim("origin_jti");
+            for (Family family : families.values()) {
+                if (family.revoked && originJti != null && originJti.equals(family.originJti)) {
+                    return null;
+                }
+            }
+            Map<String, Object> info = new java.util.LinkedHashMap<>();
+            info.put("sub", claims.getSubject());
+            info.put("username", claims.getStringClaim("username"));
+            return info;
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return null;
+        }
     }
 
     // ---------------------------------------------------------------- internals
@@ -547,6 +613,10 @@ final class UserPool {
         // Every refresh token of the sign-in, this one included, in the order they were issued.
         final List<Family> chain;
         boolean revoked;
+        // A managed-login sign-in's OAuth scopes (the access token's scope claim) and the
+        // authorization request's nonce (the ID token's); null for the user pool API's sign-ins.
+        String oauthScope;
+        String nonce;
         Instant rotatedAt; // when a newer refresh token replaced this one, or null
 
         Family(Client client, User user, String refreshToken, String originJti, String eventId, Instant authTime,

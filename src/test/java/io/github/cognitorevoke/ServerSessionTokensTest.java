@@ -1,0 +1,251 @@
+package io.github.cognitorevoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cognitorevoke.internal.Bootstrap;
+import io.github.cognitorevoke.support.JettyFixture;
+import io.github.cognitorevoke.support.StubSettings;
+import io.github.cognitorevoke.testing.CognitoStub;
+import io.github.cognitorevoke.testing.StubTokens;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.Principal;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tokens that the server's own OIDC login keeps in the session, read without configuration: here
+ * an object shaped like elytron-oidc-client's {@code RefreshableOidcSecurityContext} (same
+ * attribute name, same getters), put in place by a stand-in for the container's mechanism. A
+ * logout with the session cookie alone revokes and denylists them; a session whose tokens were
+ * revoked elsewhere ends on its next request (navigation: sent to sign in again; script: 401);
+ * forged session content denylists nothing.
+ */
+class ServerSessionTokensTest {
+
+    private static final String ATTRIBUTE = "org.wildfly.security.http.oidc.OidcSecurityContext";
+    private static final String SIGNED_OUT = "http://localhost/app/signed-out";
+
+    private static CognitoStub stub;
+    private static JettyFixture jetty;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    /** Shaped like elytron-oidc-client's context: found by its attribute name and public getters. */
+    public static final class FakeOidcContext implements Serializable {
+        private final String access;
+        private final String id;
+        private final String refresh;
+
+        FakeOidcContext(String access, String id, String refresh) {
+            this.access = access;
+            this.id = id;
+            this.refresh = refresh;
+        }
+
+        public String getTokenString() {
+            return access;
+        }
+
+        public String getIDTokenString() {
+            return id;
+        }
+
+        public String getRefreshToken() {
+            return refresh;
+        }
+    }
+
+    /**
+     * Stands in for the container's OIDC mechanism: {@code POST /signin} keeps the posted tokens in
+     * a new session; later requests of that session get the caller and the request attribute.
+     */
+    public static final class FakeMechanism extends HttpFilter {
+        @Override
+        protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+                throws IOException, ServletException {
+            if ("/signin".equals(req.getServletPath())) {
+                HttpSession session = req.getSession(true);
+                session.setAttribute(ATTRIBUTE, new FakeOidcContext(req.getParameter("access"), req.getParameter("id"),
+                        req.getParameter("refresh")));
+                res.setStatus(204);
+                return;
+            }
+            HttpSession session = req.getSession(false);
+            Object context = session == null ? null : session.getAttribute(ATTRIBUTE);
+            if (context == null) {
+                chain.doFilter(req, res);
+                return;
+            }
+            req.setAttribute(ATTRIBUTE, context);
+            chain.doFilter(new HttpServletRequestWrapper(req) {
+                @Override
+                public Principal getUserPrincipal() {
+                    return () -> "alice";
+                }
+            }, res);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        stub = CognitoStub.start();
+        stub.addClient(StubSettings.CLIENT, null, true);
+        stub.setLogoutUrls(StubSettings.CLIENT, SIGNED_OUT);
+        Map<String, String> p = StubSettings.initParameters(stub, StubSettings.CLIENT);
+        p.put("cognitoDomain", stub.managedLoginDomain().toString());
+        p.put("logoutUri", SIGNED_OUT);
+        ServletContextHandler app = app("/app", p);
+        jetty = JettyFixture.start(app);
+    }
+
+    /**
+     * An application whose sign-in is {@link FakeMechanism}, then the filter with these init-params, then
+     * a page that names its caller ({@code page of alice}, or {@code anonymous}).
+     */
+    static ServletContextHandler app(String path, Map<String, String> params) {
+        ServletContextHandler app = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        app.setContextPath(path);
+        app.addEventListener(new Bootstrap());
+        app.addFilter(new FilterHolder(new FakeMechanism()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder filter = new FilterHolder(RevocationFilter.class);
+        params.forEach(filter::setInitParameter);
+        app.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        app.addServlet(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous" : "page of " + req.getUserPrincipal().getName());
+            }
+        }, "/");
+        return app;
+    }
+
+    @AfterAll
+    static void stop() {
+        jetty.close();
+        stub.close();
+    }
+
+    @Test
+    void logout_withTheSessionCookieAlone_revokesDenylistsEndsSession_andGoesToCognito() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "alice");
+        String session = signIn(t);
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
+
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Location").orElseThrow())
+                .startsWith(stub.managedLoginDomain() + "/logout?client_id=" + StubSettings.CLIENT);
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+        assertThat(bearer(t.accessToken()).statusCode()).isEqualTo(401);
+        assertThat(bearer(t.idToken()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void sessionRevokedElsewhere_navigationGoesToSignInAgain_scriptGets401_sessionEnds() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "bob");
+        String navigating = signIn(t);
+        String scripting = signIn(t);
+        // another node, or the same user's API logout, revokes the family
+        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(204);
+
+        HttpResponse<String> nav = page("/app/orders?id=7", navigating, "navigate");
+        assertThat(nav.statusCode()).isEqualTo(303);
+        assertThat(nav.headers().firstValue("Location")).contains("/app/orders?id=7");
+        assertThat(nav.body()).doesNotContain("page of");
+        assertThat(page("/app/orders?id=7", navigating, "navigate").body()).isEqualTo("anonymous");
+
+        HttpResponse<String> xhr = page("/app/api/orders", scripting, "cors");
+        assertThat(xhr.statusCode()).isEqualTo(401);
+        assertThat(page("/app/page", scripting, "navigate").body()).isEqualTo("anonymous");
+    }
+
+    @Test
+    void refreshedByTheServerBeforeTheRevocation_sameFamily_stillRejected() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "carol");
+        // the refresh happened before the revocation went through: new tokens of the same family
+        StubTokens refreshed = stub.refresh(StubSettings.CLIENT, t.refreshToken());
+        http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String session = signIn(refreshed);
+        assertThat(page("/app/page", session, "navigate").statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void forgedSessionTokens_logoutDenylistsNothing_victimUnaffected() throws Exception {
+        StubTokens victim = stub.login(StubSettings.CLIENT, "dave");
+        // a token with the victim's ids, signed with another key, in the attacker's own session
+        String forged = stub.jwt().signWithUnknownKey(stub.jwt().accessClaims(StubSettings.CLIENT, "dave")
+                .jwtID(victim.accessJti()).claim("origin_jti", victim.originJti()).build());
+        String session = signIn(new StubTokens(forged, null, victim.refreshToken(), null));
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(out.statusCode()).isEqualTo(401);
+        assertThat(bearer(victim.accessToken()).statusCode()).isEqualTo(200);
+        assertThat(stub.isRevoked(victim.refreshToken())).isFalse();
+    }
+
+    @Test
+    void crossSiteLogout_refused_sessionKept() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "erin");
+        String session = signIn(t);
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "cross-site");
+        assertThat(out.statusCode()).isEqualTo(403);
+        // the stand-in names every caller alice
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
+        assertThat(stub.isRevoked(t.refreshToken())).isFalse();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String signIn(StubTokens t) throws Exception {
+        String form = "access=" + t.accessToken() + (t.idToken() == null ? "" : "&id=" + t.idToken())
+                + "&refresh=" + t.refreshToken();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(204);
+        return r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    private static HttpResponse<String> page(String path, String cookie, String fetchMode) throws Exception {
+        return send("GET", path, cookie, "Sec-Fetch-Mode", fetchMode);
+    }
+
+    private static HttpResponse<String> bearer(String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/api"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> send(String method, String path, String cookie, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(jetty.base() + path)).header("Cookie", cookie);
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

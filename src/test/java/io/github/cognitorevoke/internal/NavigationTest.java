@@ -1,0 +1,61 @@
+package io.github.cognitorevoke.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Navigation or script, and where a navigation whose session was revoked goes: never another host. */
+class NavigationTest {
+
+    private static HttpServletRequest request(String method, String uri, String query, Map<String, String> headers) {
+        return (HttpServletRequest) Proxy.newProxyInstance(NavigationTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getMethod" -> method;
+                    case "getRequestURI" -> uri;
+                    case "getQueryString" -> query;
+                    case "getContextPath" -> "/app";
+                    case "getHeader" -> headers.get((String) args[0]);
+                    default -> null;
+                });
+    }
+
+    private static boolean nav(Map<String, String> headers) {
+        return Navigation.isNavigation(request("GET", "/app/x", null, headers));
+    }
+
+    @Test
+    void secFetchModeDecidesWhenPresent() {
+        assertThat(nav(Map.of("Sec-Fetch-Mode", "navigate", "X-Requested-With", "XMLHttpRequest"))).isTrue();
+        assertThat(nav(Map.of("Sec-Fetch-Mode", "cors", "Accept", "text/html"))).isFalse();
+        assertThat(nav(Map.of("Sec-Fetch-Mode", "same-origin"))).isFalse();
+        assertThat(nav(Map.of("Sec-Fetch-Mode", "no-cors"))).isFalse();
+    }
+
+    @Test
+    void withoutSecFetchMode_xRequestedWithThenAccept() {
+        assertThat(nav(Map.of("X-Requested-With", "XMLHttpRequest", "Accept", "text/html"))).isFalse();
+        assertThat(nav(Map.of("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"))).isTrue();
+        assertThat(nav(Map.of("Accept", "application/json"))).isFalse();
+        assertThat(nav(Map.of("Accept", "*/*"))).isFalse();
+        assertThat(nav(Map.of())).isFalse();
+    }
+
+    @Test
+    void again_samePath_queryForGetOnly() {
+        assertThat(Navigation.again(request("GET", "/app/orders", "id=7", Map.of()))).isEqualTo("/app/orders?id=7");
+        assertThat(Navigation.again(request("POST", "/app/orders", "id=7", Map.of()))).isEqualTo("/app/orders");
+        assertThat(Navigation.again(request("GET", "/app/orders", null, Map.of()))).isEqualTo("/app/orders");
+    }
+
+    @Test
+    void again_neverAnotherHost() {
+        for (String uri : new String[] {"//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "evil.example/x",
+                "https://evil.example/", "/app/x\r\nSet-Cookie: a=b", "", null}) {
+            assertThat(Navigation.again(request("GET", uri, null, Map.of()))).as(String.valueOf(uri)).isEqualTo("/app/");
+        }
+        assertThat(Navigation.again(request("GET", "/app/x", "a=1\r\nX: y", Map.of()))).isEqualTo("/app/x");
+    }
+}
