@@ -53,6 +53,17 @@ public interface Denylist {
     }
 
     /**
+     * {@link #containsEither(String, String)} for a token's {@code jti} and {@code origin_jti}: an
+     * implementation may use the keys the scanner computed with them.
+     *
+     * @param token the token's ids
+     * @return true if either id is denylisted
+     */
+    default boolean containsEither(TokenIds token) {
+        return containsEither(token.jti(), token.originJti());
+    }
+
+    /**
      * Rejects every token of a subject issued before a cut-off, keeping a later cut-off already there.
      *
      * @param subject   the {@code sub} claim
@@ -69,6 +80,17 @@ public interface Denylist {
      * @return the cut-off, or {@link Long#MIN_VALUE} if there is none
      */
     long notBeforeEpochSecond(String subject);
+
+    /**
+     * {@link #notBeforeEpochSecond(String)} for a token's subject: an implementation may use the
+     * key the scanner computed with it.
+     *
+     * @param token the token's ids
+     * @return the cut-off of its subject, or {@link Long#MIN_VALUE} if there is none or no subject
+     */
+    default long notBeforeEpochSecond(TokenIds token) {
+        return token.sub() == null ? Long.MIN_VALUE : notBeforeEpochSecond(token.sub());
+    }
 
     /**
      * Returns how many token ids are denylisted, for metrics; may be approximate.

@@ -549,10 +549,10 @@ public final class RevocationEngine implements AutoCloseable {
     /** Which id of a payload is revoked, if any: the one rule of both the check and the report. */
     private Match match(TokenIds ids) {
         // Both ids asked at once (their lookups overlap); which one, only for a revoked token.
-        if ((ids.jti() != null || ids.originJti() != null) && denylist.containsEither(ids.jti(), ids.originJti())) {
+        if ((ids.jti() != null || ids.originJti() != null) && denylist.containsEither(ids)) {
             return ids.jti() != null && denylist.contains(ids.jti()) ? Match.JTI : Match.ORIGIN_JTI;
         }
-        return ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub())
+        return ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids)
                 ? Match.SIGNED_OUT : null;
     }
 

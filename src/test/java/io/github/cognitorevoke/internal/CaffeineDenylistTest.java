@@ -260,4 +260,43 @@ class CaffeineDenylistTest {
         clock.advance(Duration.ofSeconds(99));
         assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
     }
+
+    @Test
+    void cutOffs_acrossSubjectFilterRebuilds_everyOneFound_andTheTokenIdsLookupAgrees() {
+        int subjects = 3 * IdFilter.MIN_CAPACITY; // the subject filter is rebuilt on the way
+        for (int i = 0; i < subjects; i++) {
+            denylist.cutOff("sub-" + i, Instant.ofEpochSecond(1000 + i), T0.plusSeconds(100));
+        }
+        for (int i = 0; i < subjects; i++) {
+            assertThat(denylist.notBeforeEpochSecond("sub-" + i)).as("sub-%d", i).isEqualTo(1000 + i);
+            assertThat(denylist.notBeforeEpochSecond(new TokenIds(null, null, "sub-" + i, 0))).isEqualTo(1000 + i);
+        }
+        assertThat(denylist.notBeforeEpochSecond("sub-x")).isEqualTo(Long.MIN_VALUE);
+        assertThat(denylist.notBeforeEpochSecond(new TokenIds("sub-1", "sub-1", null, 0))).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void containsEither_ofTokenIds_answersAsTwoContainsDo() {
+        denylist.add("jti-1", T0.plusSeconds(60));
+        denylist.add("origin-\u0142", T0.plusSeconds(60));
+        assertThat(denylist.containsEither(new TokenIds("jti-1", null, null, 0))).isTrue();
+        assertThat(denylist.containsEither(new TokenIds(null, "jti-1", null, 0))).isTrue();
+        assertThat(denylist.containsEither(new TokenIds("x", "origin-\u0142", "jti-1", 0))).isTrue();
+        assertThat(denylist.containsEither(new TokenIds("x", "origin-l", "jti-1", 0))).isFalse();
+        assertThat(denylist.containsEither(new TokenIds(null, null, null, 0))).isFalse();
+    }
+
+    @Test
+    void hashAscii_ofAnIdsBytes_isTheHashOfItsString() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n <= 80; n++) {
+            byte[] b = new byte[n + 5];
+            random.nextBytes(b);
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) (b[k] & 0x7f);
+            }
+            String id = new String(b, 3, n, java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(CaffeineDenylist.hashAscii(b, 3, n)).as("length %d", n).isEqualTo(CaffeineDenylist.hash(id));
+        }
+    }
 }
