@@ -172,14 +172,31 @@ public final class CaffeineDenylist implements Denylist {
                 || (maybe & 2) != 0 && second != null && idPolicy.getIfPresentQuietly(b) != null;
     }
 
-    /** {@link #containsEither(String, String)} with the keys the scanner already computed. */
+    /**
+     * With the keys the scanner computed, and the three filter words (both ids' and the subject's)
+     * read before any is tested, so that their cache misses overlap: a token the node has not seen
+     * recently then costs the time of one miss, not three.
+     */
     @Override
-    public boolean containsEither(TokenIds token) {
+    public int revoked(TokenIds token) {
         IdFilter f = filter;
-        int maybe = f.mightContainEach(token.jtiKey(), token.originJtiKey());
-        return (maybe & 1) != 0 && token.jti() != null && idPolicy.getIfPresentQuietly(token.jtiKey()) != null
-                || (maybe & 2) != 0 && token.originJti() != null
-                        && idPolicy.getIfPresentQuietly(token.originJtiKey()) != null;
+        IdFilter s = subjectFilter;
+        long jti = f.word(token.jtiKey());
+        long origin = f.word(token.originJtiKey());
+        long sub = s.word(token.subKey());
+        int out = 0;
+        if (IdFilter.holds(jti, token.jtiKey()) && token.jti() != null && idPolicy.getIfPresentQuietly(token.jtiKey()) != null) {
+            out |= JTI;
+        }
+        if (IdFilter.holds(origin, token.originJtiKey()) && token.originJti() != null
+                && idPolicy.getIfPresentQuietly(token.originJtiKey()) != null) {
+            out |= ORIGIN_JTI;
+        }
+        if (IdFilter.holds(sub, token.subKey()) && token.sub() != null && token.iat() != Long.MIN_VALUE
+                && token.iat() < notBeforeInTable(token.subKey())) {
+            out |= SIGNED_OUT;
+        }
+        return out;
     }
 
     @Override
@@ -200,16 +217,11 @@ public final class CaffeineDenylist implements Denylist {
         return notBefore(hash(subject));
     }
 
-    /** {@link #notBeforeEpochSecond(String)} with the key the scanner already computed. */
-    @Override
-    public long notBeforeEpochSecond(TokenIds token) {
-        return token.sub() == null ? Long.MIN_VALUE : notBefore(token.subKey());
+    private long notBefore(long key) {
+        return subjectFilter.mightContain(key) ? notBeforeInTable(key) : Long.MIN_VALUE;
     }
 
-    private long notBefore(long key) {
-        if (!subjectFilter.mightContain(key)) {
-            return Long.MIN_VALUE;
-        }
+    private long notBeforeInTable(long key) {
         CutOff c = subjectPolicy.getIfPresentQuietly(key);
         return c == null ? Long.MIN_VALUE : c.notBefore();
     }

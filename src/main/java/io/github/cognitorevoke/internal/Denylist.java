@@ -52,15 +52,27 @@ public interface Denylist {
         return first != null && contains(first) || second != null && contains(second);
     }
 
+    /** {@link #revoked}: the token's {@code jti} is denylisted. */
+    int JTI = 1;
+    /** {@link #revoked}: the token's {@code origin_jti} is denylisted. */
+    int ORIGIN_JTI = 2;
+    /** {@link #revoked}: the token was issued before its subject's cut-off. */
+    int SIGNED_OUT = 4;
+
     /**
-     * {@link #containsEither(String, String)} for a token's {@code jti} and {@code origin_jti}: an
-     * implementation may use the keys the scanner computed with them.
+     * Every rule at once for one token's ids: the answers of {@link #contains} for its {@code jti} and
+     * {@code origin_jti}, and whether it was issued ({@code iat}) before its subject's cut-off. An
+     * implementation may use the keys the scanner computed with the ids and overlap the lookups'
+     * memory reads.
      *
      * @param token the token's ids
-     * @return true if either id is denylisted
+     * @return a mask of {@link #JTI}, {@link #ORIGIN_JTI} and {@link #SIGNED_OUT}; 0 if not revoked
      */
-    default boolean containsEither(TokenIds token) {
-        return containsEither(token.jti(), token.originJti());
+    default int revoked(TokenIds token) {
+        return (token.jti() != null && contains(token.jti()) ? JTI : 0)
+                | (token.originJti() != null && contains(token.originJti()) ? ORIGIN_JTI : 0)
+                | (token.sub() != null && token.iat() != Long.MIN_VALUE
+                        && token.iat() < notBeforeEpochSecond(token.sub()) ? SIGNED_OUT : 0);
     }
 
     /**
@@ -80,17 +92,6 @@ public interface Denylist {
      * @return the cut-off, or {@link Long#MIN_VALUE} if there is none
      */
     long notBeforeEpochSecond(String subject);
-
-    /**
-     * {@link #notBeforeEpochSecond(String)} for a token's subject: an implementation may use the
-     * key the scanner computed with it.
-     *
-     * @param token the token's ids
-     * @return the cut-off of its subject, or {@link Long#MIN_VALUE} if there is none or no subject
-     */
-    default long notBeforeEpochSecond(TokenIds token) {
-        return token.sub() == null ? Long.MIN_VALUE : notBeforeEpochSecond(token.sub());
-    }
 
     /**
      * Returns how many token ids are denylisted, for metrics; may be approximate.

@@ -147,13 +147,8 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     }
 
     @Override
-    public boolean containsEither(TokenIds token) {
-        return local.containsEither(token);
-    }
-
-    @Override
-    public long notBeforeEpochSecond(TokenIds token) {
-        return local.notBeforeEpochSecond(token);
+    public int revoked(TokenIds token) {
+        return local.revoked(token);
     }
 
     @Override
