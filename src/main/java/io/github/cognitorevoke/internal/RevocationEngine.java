@@ -475,15 +475,17 @@ public final class RevocationEngine implements AutoCloseable {
      * @return the request's search
      */
     public Search search() {
-        return new Search(ReadBudget.perRequest());
+        return new Search();
     }
 
-    /** The texts of one request, asked one by one; see {@link #search()}. */
-    public final class Search implements Predicate<CharSequence> {
-        private final ReadBudget budget;
+    /**
+     * The texts of one request, asked one by one; see {@link #search()}. It is the request's
+     * {@link ReadBudget} itself: one object a request, not two.
+     */
+    public final class Search extends ReadBudget implements Predicate<CharSequence> {
 
-        private Search(ReadBudget budget) {
-            this.budget = budget;
+        private Search() {
+            super(ReadBudget.PER_REQUEST);
         }
 
         /** The first revoked payload found, kept for the report: the rejection path reads nothing twice. */
@@ -492,7 +494,7 @@ public final class RevocationEngine implements AutoCloseable {
         /** @return true if the text holds a revoked token */
         @Override
         public boolean test(CharSequence text) {
-            matched = revokedIds(text, budget);
+            matched = revokedIds(text, this);
             return matched != null;
         }
 
@@ -505,7 +507,7 @@ public final class RevocationEngine implements AutoCloseable {
          */
         public void report(String path, CharSequence text) {
             if (matched != null && observers.any()) {
-                reportIfRevoked(path, text, matched, budget);
+                reportIfRevoked(path, text, matched, this);
             }
         }
 
@@ -514,7 +516,7 @@ public final class RevocationEngine implements AutoCloseable {
          *         more slow reads than its budget: the request must be refused, not passed on
          */
         public boolean incomplete() {
-            return budget.refused();
+            return refused();
         }
     }
 
