@@ -452,21 +452,23 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     }
                     seen |= 1 << key;
                 }
-                switch (key) {
-                    case JTI -> {
-                        jti = idValue();
+                if (key == OTHER) {
+                    skipValue(0);
+                } else if (key == IAT) {
+                    iat = issuedAt();
+                } else {
+                    // One call site: the id's read and hash are compiled once, not once per claim.
+                    String id = idValue();
+                    if (key == JTI) {
+                        jti = id;
                         jtiKey = lastKey;
-                    }
-                    case ORIGIN_JTI -> {
-                        originJti = idValue();
+                    } else if (key == ORIGIN_JTI) {
+                        originJti = id;
                         originJtiKey = lastKey;
-                    }
-                    case SUB -> {
-                        sub = idValue();
+                    } else {
+                        sub = id;
                         subKey = lastKey;
                     }
-                    case IAT -> iat = issuedAt();
-                    default -> skipValue(0);
                 }
                 if (malformed) {
                     return null;
