@@ -131,6 +131,15 @@ final class FakeServlet {
             return query;
         }
 
+        /** No session: a client with a bearer token and no cookie (the 401 path asks for one). */
+        @Override
+        public jakarta.servlet.http.HttpSession getSession(boolean create) {
+            if (create) {
+                throw new UnsupportedOperationException("HttpServletRequest.getSession(true)");
+            }
+            return null;
+        }
+
         @Override
         public Enumeration<String> getHeaders(String name) {
             // A container hands out a fresh enumeration per call; so do we (one small object).

@@ -52,6 +52,29 @@ public interface Denylist {
         return first != null && contains(first) || second != null && contains(second);
     }
 
+    /** {@link #revoked}: the token's {@code jti} is denylisted. */
+    int JTI = 1;
+    /** {@link #revoked}: the token's {@code origin_jti} is denylisted. */
+    int ORIGIN_JTI = 2;
+    /** {@link #revoked}: the token was issued before its subject's cut-off. */
+    int SIGNED_OUT = 4;
+
+    /**
+     * Every rule at once for one token's ids: the answers of {@link #contains} for its {@code jti} and
+     * {@code origin_jti}, and whether it was issued ({@code iat}) before its subject's cut-off. An
+     * implementation may use the keys the scanner computed with the ids and overlap the lookups'
+     * memory reads.
+     *
+     * @param token the token's ids
+     * @return a mask of {@link #JTI}, {@link #ORIGIN_JTI} and {@link #SIGNED_OUT}; 0 if not revoked
+     */
+    default int revoked(TokenIds token) {
+        return (token.jti() != null && contains(token.jti()) ? JTI : 0)
+                | (token.originJti() != null && contains(token.originJti()) ? ORIGIN_JTI : 0)
+                | (token.sub() != null && token.iat() != Long.MIN_VALUE
+                        && token.iat() < notBeforeEpochSecond(token.sub()) ? SIGNED_OUT : 0);
+    }
+
     /**
      * Rejects every token of a subject issued before a cut-off, keeping a later cut-off already there.
      *

@@ -55,6 +55,27 @@ final class IdFilter {
         return ((a & bitsA) == bitsA ? 1 : 0) | ((b & bitsB) == bitsB ? 2 : 0);
     }
 
+    /**
+     * The word that holds a hash's bits: read it for several hashes first, then test each with
+     * {@link #holds}, so that the reads' cache misses overlap.
+     *
+     * @param hash the hash
+     * @return the word
+     */
+    long word(long hash) {
+        return words.get(index(hash));
+    }
+
+    /**
+     * @param word the hash's word, from {@link #word}
+     * @param hash the hash
+     * @return false only if the hash was never added
+     */
+    static boolean holds(long word, long hash) {
+        long bits = bits(hash);
+        return (word & bits) == bits;
+    }
+
     /** Adds a hash; the caller holds the write lock. */
     void add(long hash) {
         long bits = bits(hash);

@@ -9,7 +9,7 @@ package io.github.cognitorevoke.internal;
  * JDK's base64 decoder, which throws on bad input, is tried: after a few throws the request's
  * remaining segments go to a slower decoder that never throws, and nothing is refused for that.
  */
-public final class ReadBudget {
+public class ReadBudget {
 
     /** Reads by Nimbus allowed per request: a few oddly written tokens, not a flood of them. */
     public static final int PER_REQUEST = 4;
@@ -21,7 +21,8 @@ public final class ReadBudget {
     private boolean refused;
     private int fastDecodeFailures;
 
-    private ReadBudget(int left) {
+    /** @param left the reads allowed; subclassed only here (a request's search is its own budget) */
+    ReadBudget(int left) {
         this.left = left;
     }
 

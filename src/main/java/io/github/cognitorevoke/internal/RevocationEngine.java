@@ -493,15 +493,17 @@ public final class RevocationEngine implements AutoCloseable {
      * @return the request's search
      */
     public Search search() {
-        return new Search(ReadBudget.perRequest());
+        return new Search();
     }
 
-    /** The texts of one request, asked one by one; see {@link #search()}. */
-    public final class Search implements Predicate<CharSequence> {
-        private final ReadBudget budget;
+    /**
+     * The texts of one request, asked one by one; see {@link #search()}. It is the request's
+     * {@link ReadBudget} itself: one object a request, not two.
+     */
+    public final class Search extends ReadBudget implements Predicate<CharSequence> {
 
-        private Search(ReadBudget budget) {
-            this.budget = budget;
+        private Search() {
+            super(ReadBudget.PER_REQUEST);
         }
 
         /** The first revoked payload found, kept for the report: the rejection path reads nothing twice. */
@@ -510,7 +512,7 @@ public final class RevocationEngine implements AutoCloseable {
         /** @return true if the text holds a revoked token */
         @Override
         public boolean test(CharSequence text) {
-            matched = revokedIds(text, budget);
+            matched = revokedIds(text, this);
             return matched != null;
         }
 
@@ -523,7 +525,7 @@ public final class RevocationEngine implements AutoCloseable {
          */
         public void report(String path, CharSequence text) {
             if (matched != null && observers.any()) {
-                reportIfRevoked(path, text, matched, budget);
+                reportIfRevoked(path, text, matched, this);
             }
         }
 
@@ -532,7 +534,7 @@ public final class RevocationEngine implements AutoCloseable {
          *         more slow reads than its budget: the request must be refused, not passed on
          */
         public boolean incomplete() {
-            return budget.refused();
+            return refused();
         }
     }
 
@@ -566,12 +568,10 @@ public final class RevocationEngine implements AutoCloseable {
 
     /** Which id of a payload is revoked, if any: the one rule of both the check and the report. */
     private Match match(TokenIds ids) {
-        // Both ids asked at once (their lookups overlap); which one, only for a revoked token.
-        if ((ids.jti() != null || ids.originJti() != null) && denylist.containsEither(ids.jti(), ids.originJti())) {
-            return ids.jti() != null && denylist.contains(ids.jti()) ? Match.JTI : Match.ORIGIN_JTI;
-        }
-        return ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub())
-                ? Match.SIGNED_OUT : null;
+        // Every rule asked at once (the denylist overlaps the lookups); which one, only for a revoked token.
+        int revoked = denylist.revoked(ids);
+        return revoked == 0 ? null : (revoked & Denylist.JTI) != 0 ? Match.JTI
+                : (revoked & Denylist.ORIGIN_JTI) != 0 ? Match.ORIGIN_JTI : Match.SIGNED_OUT;
     }
 
     /**

@@ -25,12 +25,43 @@ import java.util.function.Predicate;
  * Skipping the signature is safe because the answer can only make a request fail: a forged token
  * that slips past this check still meets the application's own verification.
  *
- * @param jti       the token's {@code jti}, or null
- * @param originJti the token family's {@code origin_jti}, or null
- * @param sub       the subject, or null
- * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+ * <p>Each id also carries its denylist key ({@link CaffeineDenylist#hash}), computed once: from the
+ * decoded bytes while the scanner reads them (an id of ASCII characters, which every issued id is),
+ * from the string otherwise. A text the engine keeps ({@link PeekCache}) then costs no hashing when
+ * it comes again.
+ *
+ * @param jti          the token's {@code jti}, or null
+ * @param originJti    the token family's {@code origin_jti}, or null
+ * @param sub          the subject, or null
+ * @param iat          the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+ * @param jtiKey       {@code CaffeineDenylist.hash(jti)}, 0 if it is null
+ * @param originJtiKey {@code CaffeineDenylist.hash(originJti)}, 0 if it is null
+ * @param subKey       {@code CaffeineDenylist.hash(sub)}, 0 if it is null
  */
-public record TokenIds(String jti, String originJti, String sub, long iat) {
+public record TokenIds(String jti, String originJti, String sub, long iat, long jtiKey, long originJtiKey,
+                       long subKey) {
+
+    /**
+     * The ids of one payload, with their keys computed from them.
+     *
+     * @param jti       the token's {@code jti}, or null
+     * @param originJti the token family's {@code origin_jti}, or null
+     * @param sub       the subject, or null
+     * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+     */
+    public TokenIds(String jti, String originJti, String sub, long iat) {
+        this(jti, originJti, sub, iat, key(jti), key(originJti), key(sub));
+    }
+
+    private static long key(String id) {
+        return id == null ? 0 : CaffeineDenylist.hash(id);
+    }
+
+    /** The claims without the keys, which follow from them. */
+    @Override
+    public String toString() {
+        return "TokenIds[jti=" + jti + ", originJti=" + originJti + ", sub=" + sub + ", iat=" + iat + "]";
+    }
 
     /** What the scanner gives when Nimbus must decide. */
     private static final TokenIds UNSURE = new TokenIds(null, null, null, 0);
@@ -367,6 +398,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private boolean malformed;
         /** Well-formed so far, but a value the scanner leaves to Nimbus. */
         private boolean unsure;
+        /** The denylist key of the id {@link #idValue} returned last (0 for none). */
+        private long lastKey;
 
         Scanner(byte[] b, int n) {
             this.b = b;
@@ -395,6 +428,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             String jti = null;
             String originJti = null;
             String sub = null;
+            long jtiKey = 0;
+            long originJtiKey = 0;
+            long subKey = 0;
             long iat = Long.MIN_VALUE;
             int seen = 0;
             ws();
@@ -416,12 +452,23 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     }
                     seen |= 1 << key;
                 }
-                switch (key) {
-                    case JTI -> jti = idValue();
-                    case ORIGIN_JTI -> originJti = idValue();
-                    case SUB -> sub = idValue();
-                    case IAT -> iat = issuedAt();
-                    default -> skipValue(0);
+                if (key == OTHER) {
+                    skipValue(0);
+                } else if (key == IAT) {
+                    iat = issuedAt();
+                } else {
+                    // One call site: the id's read and hash are compiled once, not once per claim.
+                    String id = idValue();
+                    if (key == JTI) {
+                        jti = id;
+                        jtiKey = lastKey;
+                    } else if (key == ORIGIN_JTI) {
+                        originJti = id;
+                        originJtiKey = lastKey;
+                    } else {
+                        sub = id;
+                        subKey = lastKey;
+                    }
                 }
                 if (malformed) {
                     return null;
@@ -432,12 +479,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 if (seen == ALL) {
                     // The rest cannot change the answer where Nimbus reads the payload: with a
                     // duplicate or a defect further on, Nimbus refuses it, and then any answer is safe.
-                    return new TokenIds(jti, originJti, sub, iat);
+                    return new TokenIds(jti, originJti, sub, iat, jtiKey, originJtiKey, subKey);
                 }
                 ws();
                 int next = at(i++);
                 if (next == '}') {
-                    return atEnd() ? new TokenIds(jti, originJti, sub, iat) : null;
+                    return atEnd() ? new TokenIds(jti, originJti, sub, iat, jtiKey, originJtiKey, subKey) : null;
                 }
                 if (next != ',') {
                     return null;
@@ -469,8 +516,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             i = n; // every later read gives -1
         }
 
-        /** A string or JSON null (null); any other type is left to Nimbus (it refuses some, converts others). */
+        /**
+         * A string or JSON null (null); any other type is left to Nimbus (it refuses some, converts
+         * others). Sets {@link #lastKey} to the string's denylist key.
+         */
         private String idValue() {
+            lastKey = 0;
             int c = at(i);
             if (c == '"') {
                 return string();
@@ -497,20 +548,32 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             int start = i;
             int end = plainStringEnd();
             if (end == -2) {
-                return escapedString();
+                String escaped = escapedString();
+                lastKey = escaped == null ? 0 : CaffeineDenylist.hash(escaped);
+                return escaped;
             }
             if (end < 0) {
                 fail();
                 return null;
             }
             i = end + 1;
+            int high = 0;
             for (int k = start; k < end; k++) {
-                if ((b[k] & 0xff) < 0x20) {
+                int c = b[k] & 0xff;
+                if (c < 0x20) {
                     fail();
                     return null;
                 }
+                high |= c;
             }
-            return new String(b, start, end - start, StandardCharsets.UTF_8);
+            if (high < 0x80) {
+                // ASCII (every issued id): one character a byte, so the key is read from the bytes.
+                lastKey = CaffeineDenylist.hashAscii(b, start, end - start);
+                return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+            }
+            String id = new String(b, start, end - start, StandardCharsets.UTF_8);
+            lastKey = CaffeineDenylist.hash(id);
+            return id;
         }
 
         /** Reads a key: which of the four claims it names, if any. */

@@ -260,4 +260,70 @@ class CaffeineDenylistTest {
         clock.advance(Duration.ofSeconds(99));
         assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
     }
+
+    @Test
+    void cutOffs_acrossSubjectFilterRebuilds_everyOneFound_andTheTokenIdsLookupAgrees() {
+        int subjects = 3 * IdFilter.MIN_CAPACITY; // the subject filter is rebuilt on the way
+        for (int i = 0; i < subjects; i++) {
+            denylist.cutOff("sub-" + i, Instant.ofEpochSecond(1000 + i), T0.plusSeconds(100));
+        }
+        for (int i = 0; i < subjects; i++) {
+            assertThat(denylist.notBeforeEpochSecond("sub-" + i)).as("sub-%d", i).isEqualTo(1000 + i);
+            assertThat(denylist.revoked(new TokenIds(null, null, "sub-" + i, 999 + i))).isEqualTo(Denylist.SIGNED_OUT);
+            assertThat(denylist.revoked(new TokenIds(null, null, "sub-" + i, 1000 + i))).isZero();
+        }
+        assertThat(denylist.notBeforeEpochSecond("sub-x")).isEqualTo(Long.MIN_VALUE);
+        assertThat(denylist.revoked(new TokenIds("sub-1", "sub-1", null, 0))).isZero();
+        assertThat(denylist.revoked(new TokenIds(null, null, "sub-1", Long.MIN_VALUE))).as("no iat").isZero();
+    }
+
+    @Test
+    void revoked_ofTokenIds_answersAsContainsAndTheCutOffDo() {
+        denylist.add("jti-1", T0.plusSeconds(60));
+        denylist.add("origin-\u0142", T0.plusSeconds(60));
+        denylist.cutOff("sub-1", Instant.ofEpochSecond(1000), T0.plusSeconds(60));
+        assertThat(denylist.revoked(new TokenIds("jti-1", null, null, 0))).isEqualTo(Denylist.JTI);
+        assertThat(denylist.revoked(new TokenIds(null, "jti-1", null, 0))).isEqualTo(Denylist.ORIGIN_JTI);
+        assertThat(denylist.revoked(new TokenIds("x", "origin-\u0142", "jti-1", 0))).isEqualTo(Denylist.ORIGIN_JTI);
+        assertThat(denylist.revoked(new TokenIds("jti-1", "origin-\u0142", "sub-1", 999)))
+                .isEqualTo(Denylist.JTI | Denylist.ORIGIN_JTI | Denylist.SIGNED_OUT);
+        assertThat(denylist.revoked(new TokenIds("x", "origin-l", "jti-1", 0))).isZero();
+        assertThat(denylist.revoked(new TokenIds(null, null, null, 0))).isZero();
+        // The default (what another implementation answers) agrees.
+        Denylist plain = new Denylist() {
+            public java.util.concurrent.CompletableFuture<Void> add(String id, Instant until) {
+                throw new UnsupportedOperationException();
+            }
+
+            public boolean contains(String id) {
+                return denylist.contains(id);
+            }
+
+            public java.util.concurrent.CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
+                throw new UnsupportedOperationException();
+            }
+
+            public long notBeforeEpochSecond(String subject) {
+                return denylist.notBeforeEpochSecond(subject);
+            }
+        };
+        for (TokenIds t : List.of(new TokenIds("jti-1", null, null, 0), new TokenIds("x", "origin-\u0142", "sub-1", 1000),
+                new TokenIds("a", "b", "sub-1", 999), new TokenIds(null, null, "sub-1", Long.MIN_VALUE))) {
+            assertThat(plain.revoked(t)).as(t.toString()).isEqualTo(denylist.revoked(t));
+        }
+    }
+
+    @Test
+    void hashAscii_ofAnIdsBytes_isTheHashOfItsString() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n <= 80; n++) {
+            byte[] b = new byte[n + 5];
+            random.nextBytes(b);
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) (b[k] & 0x7f);
+            }
+            String id = new String(b, 3, n, java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(CaffeineDenylist.hashAscii(b, 3, n)).as("length %d", n).isEqualTo(CaffeineDenylist.hash(id));
+        }
+    }
 }

@@ -297,4 +297,26 @@ class TokenIdsTest {
         assertThat(budget.fastDecode()).isFalse();
         assertThat(budget.refused()).isFalse();
     }
+
+    @Test
+    void peek_keysReadFromTheBytes_areTheDenylistKeysOfTheIds() {
+        // ASCII ids take their key from the decoded bytes; others from the string: both must be
+        // the key the denylist stores for the id, or a revoked token would pass.
+        for (String json : new String[] {
+                "{\"sub\":\"u-1\",\"origin_jti\":\"12345678-1234-4234-8234-123456789012\",\"iat\":1,\"jti\":\"j\"}",
+                "{\"sub\":\"\u0142ukasz\",\"origin_jti\":\"caf\u00e9\",\"iat\":1,\"jti\":\"\u20ac-8-bytes\"}",
+                "{\"sub\":\"a\\u0062c\",\"origin_jti\":\"x\\/y\",\"iat\":1,\"jti\":\"\\u00e9t\u00e9\"}",
+                "{\"jti\":null,\"sub\":\"exactly8\",\"origin_jti\":\"sixteen-chars-ok\"}"}) {
+            TokenIds ids = TokenIds.peek(jwt(json));
+            assertThat(ids).as(json).isNotNull();
+            assertThat(ids.subKey()).as(json).isEqualTo(CaffeineDenylist.hash(ids.sub()));
+            assertThat(ids.originJtiKey()).as(json).isEqualTo(CaffeineDenylist.hash(ids.originJti()));
+            if (ids.jti() != null) {
+                assertThat(ids.jtiKey()).as(json).isEqualTo(CaffeineDenylist.hash(ids.jti()));
+            }
+            CaffeineDenylist denylist = new CaffeineDenylist(java.time.Clock.systemUTC());
+            denylist.add(ids.jti() != null ? ids.jti() : ids.originJti(), java.time.Instant.now().plusSeconds(60));
+            assertThat(denylist.revoked(ids)).as(json).isNotZero();
+        }
+    }
 }

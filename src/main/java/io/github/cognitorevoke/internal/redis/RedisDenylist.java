@@ -4,6 +4,7 @@ import io.github.cognitorevoke.RevocationConfigurationException;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.Denylist;
+import io.github.cognitorevoke.internal.TokenIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,6 +144,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     @Override
     public boolean containsEither(String first, String second) {
         return local.containsEither(first, second);
+    }
+
+    @Override
+    public int revoked(TokenIds token) {
+        return local.revoked(token);
     }
 
     @Override
