@@ -53,13 +53,75 @@ public final class CaffeineDenylist implements Denylist {
     private final Policy<Long, Boolean> idPolicy;
     private final Policy.VarExpiration<Long, Boolean> idEnds;
     /** Keyed as the ids are, by the subject's hash: a lookup then costs no {@code String.hashCode}. */
-    private final Cache<Long, CutOff> subjects;
-    private final Policy<Long, CutOff> subjectPolicy;
+    private final Cache<Long, Subject> subjects;
+    private final Policy<Long, Subject> subjectPolicy;
     private final Object writeLock = new Object();
     /** Replaced, never changed in place, by a rebuild under the write lock. */
     private volatile IdFilter filter = new IdFilter(IdFilter.MIN_CAPACITY);
 
-    private record CutOff(long notBefore, Instant until) {
+    /** No sign-in ended: shared by every subject entry that holds only a cut-off. */
+    private static final long[] NO_SIGN_INS = new long[0];
+
+    /**
+     * What is kept of one subject: its cut-off ({@link Long#MIN_VALUE} for none) and the sign-ins
+     * ended ({@code auth_time}, end in epoch ms, in pairs), until the latest of their ends. Replaced,
+     * never changed in place.
+     */
+    private record Subject(long notBefore, Instant until, long[] signIns) {
+
+        /** @return whether the sign-in is ended at {@code nowMs} */
+        boolean ended(long authTime, long nowMs) {
+            long[] s = signIns;
+            for (int i = 0; i < s.length; i += 2) {
+                if (s[i] == authTime) {
+                    return s[i + 1] > nowMs;
+                }
+            }
+            return false;
+        }
+
+        /** Keep-later merge of two entries of one subject, dropping sign-ins that ended by {@code nowMs}. */
+        Subject merge(Subject next, long nowMs) {
+            long nb = Math.max(notBefore, next.notBefore);
+            Instant end = until.isAfter(next.until) ? until : next.until;
+            long[] merged = signIns;
+            for (int j = 0; j < next.signIns.length; j += 2) {
+                merged = with(merged, next.signIns[j], next.signIns[j + 1]);
+            }
+            int live = 0;
+            for (int i = 0; i < merged.length; i += 2) {
+                live += merged[i + 1] > nowMs ? 2 : 0;
+            }
+            if (live < merged.length) {
+                long[] kept = new long[live];
+                for (int i = 0, k = 0; i < merged.length; i += 2) {
+                    if (merged[i + 1] > nowMs) {
+                        kept[k++] = merged[i];
+                        kept[k++] = merged[i + 1];
+                    }
+                }
+                merged = kept;
+            }
+            return new Subject(nb, end, merged);
+        }
+
+        /** The pairs with one sign-in's end set to the later of the two; a copy when anything changes. */
+        private static long[] with(long[] pairs, long authTime, long endMs) {
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i] == authTime) {
+                    if (pairs[i + 1] >= endMs) {
+                        return pairs;
+                    }
+                    long[] copy = pairs.clone();
+                    copy[i + 1] = endMs;
+                    return copy;
+                }
+            }
+            long[] grown = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+            grown[pairs.length] = authTime;
+            grown[pairs.length + 1] = endMs;
+            return grown;
+        }
     }
 
     /**
@@ -96,7 +158,7 @@ public final class CaffeineDenylist implements Denylist {
         this.idEnds = idPolicy.expireVariably().orElseThrow();
         this.subjects = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(Expiry.writing((Long sub, CutOff c) -> remaining(c.until())))
+                .expireAfter(Expiry.writing((Long sub, Subject c) -> remaining(c.until())))
                 .executor(Runnable::run)
                 .build();
         this.subjectPolicy = subjects.policy();
@@ -111,8 +173,20 @@ public final class CaffeineDenylist implements Denylist {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An id of the sign-in form ({@link SignIn#id}, as the shared tier carries sign-ins) goes to
+     * {@link #endSignIn}.
+     */
     @Override
     public CompletableFuture<Void> add(String id, Instant until) {
+        if (SignIn.isSignIn(id)) {
+            SignIn.Parsed signIn = SignIn.parse(id);
+            if (signIn != null) {
+                return endSignIn(signIn.subject(), signIn.authTime(), until);
+            }
+        }
         Long key = hash(id);
         synchronized (writeLock) {
             Duration wanted = remaining(until);
@@ -165,16 +239,48 @@ public final class CaffeineDenylist implements Denylist {
 
     @Override
     public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
-        CutOff next = new CutOff(notBefore.getEpochSecond(), until);
-        subjects.asMap().merge(hash(subject), next, (old, now) -> new CutOff(
-                Math.max(old.notBefore(), now.notBefore()), old.until().isAfter(now.until()) ? old.until() : now.until()));
+        mergeSubject(subject, new Subject(notBefore.getEpochSecond(), until, NO_SIGN_INS));
         return LOCAL;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Kept with the subject's cut-off, so that the per-request check finds both with the one
+     * lookup it already made for the cut-off; a subject with no entries costs nothing more.
+     */
+    @Override
+    public CompletableFuture<Void> endSignIn(String subject, long authTime, Instant until) {
+        if (remaining(until).isZero()) {
+            return LOCAL;
+        }
+        mergeSubject(subject, new Subject(Long.MIN_VALUE, until, new long[] {authTime, until.toEpochMilli()}));
+        return LOCAL;
+    }
+
+    private void mergeSubject(String subject, Subject next) {
+        long now = clock.millis();
+        subjects.asMap().merge(hash(subject), next, (old, added) -> old.merge(added, now));
     }
 
     @Override
     public long notBeforeEpochSecond(String subject) {
-        CutOff c = subjectPolicy.getIfPresentQuietly(hash(subject));
+        Subject c = subjectPolicy.getIfPresentQuietly(hash(subject));
         return c == null ? Long.MIN_VALUE : c.notBefore();
+    }
+
+    /** One lookup by the subject's hash, as the cut-off alone took; the sign-ins are read only when there is an entry. */
+    @Override
+    public int subjectMatch(String subject, long iat, long authTime) {
+        Subject c = subjectPolicy.getIfPresentQuietly(hash(subject));
+        if (c == null) {
+            return NO_MATCH;
+        }
+        if (iat != Long.MIN_VALUE && iat < c.notBefore()) {
+            return SIGNED_OUT;
+        }
+        return authTime != Long.MIN_VALUE && c.signIns().length != 0 && c.ended(authTime, clock.millis())
+                ? SIGN_IN_ENDED : NO_MATCH;
     }
 
     /** @return the number of denylisted ids, for tests and metrics (approximate) */

@@ -70,6 +70,44 @@ public interface Denylist {
      */
     long notBeforeEpochSecond(String subject);
 
+    /** {@link #subjectMatch}: the token is not revoked by its subject's entries. */
+    int NO_MATCH = 0;
+    /** {@link #subjectMatch}: the token was issued before its subject's cut-off. */
+    int SIGNED_OUT = 1;
+    /** {@link #subjectMatch}: the token belongs to a sign-in ({@code sub} + {@code auth_time}) that was ended. */
+    int SIGN_IN_ENDED = 2;
+
+    /**
+     * Ends one sign-in: rejects every token that carries this {@code sub} and {@code auth_time}
+     * until the given instant, keeping a later end already there. The entry is shared as a token id
+     * of the form {@link SignIn#id} (so a shared tier carries it as every other id).
+     *
+     * @param subject  the {@code sub} of a verified token
+     * @param authTime its {@code auth_time} in epoch seconds
+     * @param until    when the entry may go
+     * @return completes when every node can know the entry
+     */
+    default CompletableFuture<Void> endSignIn(String subject, long authTime, Instant until) {
+        return add(SignIn.id(subject, authTime), until);
+    }
+
+    /**
+     * Tells whether a token is revoked by its subject's entries: issued ({@code iat}) before the
+     * subject's cut-off, or of a sign-in ({@code auth_time}) that was ended. One lookup by the
+     * subject where an implementation keeps both together.
+     *
+     * @param subject  the {@code sub} claim
+     * @param iat      the {@code iat} in epoch seconds, or {@link Long#MIN_VALUE}
+     * @param authTime the {@code auth_time} in epoch seconds, or {@link Long#MIN_VALUE}
+     * @return {@link #NO_MATCH}, {@link #SIGNED_OUT} or {@link #SIGN_IN_ENDED}
+     */
+    default int subjectMatch(String subject, long iat, long authTime) {
+        if (iat != Long.MIN_VALUE && iat < notBeforeEpochSecond(subject)) {
+            return SIGNED_OUT;
+        }
+        return authTime != Long.MIN_VALUE && contains(SignIn.id(subject, authTime)) ? SIGN_IN_ENDED : NO_MATCH;
+    }
+
     /**
      * Returns how many token ids are denylisted, for metrics; may be approximate.
      *

@@ -218,7 +218,7 @@ public final class RevocationEngine implements AutoCloseable {
             throw new IllegalArgumentException("a logout needs an access token, a refresh token or both");
         }
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
-        LogoutResult result = logout(token, refreshToken);
+        LogoutResult result = signIn(logout(token, refreshToken), token);
         if (token == null && result.status() != LogoutResult.Status.COMPLETED) {
             // Anyone can send a refresh token: an audit line or event each would be a flood for the asking.
             observers.loggedOutUnconfirmed(result);
@@ -226,6 +226,20 @@ public final class RevocationEngine implements AutoCloseable {
             observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
         }
         return result;
+    }
+
+    /**
+     * Says in the result that the token's sign-in was ended (every logout with a verified token that
+     * carries {@code auth_time} ends it); a refusal's description says it too, since Cognito's
+     * refusal (of a refresh token already rotated away, say) did not keep the sign-in alive here.
+     */
+    private static LogoutResult signIn(LogoutResult result, AccessTokenVerifier.Verified token) {
+        if (token == null || token.authTime() == Long.MIN_VALUE || token.sub() == null || token.sub().isEmpty()) {
+            return result;
+        }
+        Optional<Refusal> refusal = result.refusal().map(r -> new Refusal(r.reason(), r.cognitoError(),
+                r.description() + "; every token of this sign-in is rejected here all the same"));
+        return new LogoutResult(result.status(), result.accessTokenDenylisted(), refusal, true);
     }
 
     private LogoutResult logout(AccessTokenVerifier.Verified token, String refreshToken) {
@@ -246,6 +260,7 @@ public final class RevocationEngine implements AutoCloseable {
         List<CompletableFuture<Void>> writes = new ArrayList<>(3);
         if (token != null) {
             denylisted = denylistJti(token, writes);
+            endSignIn(token, lifetimes.signIn(now, token.issuedAt(), token.expiresAt()), writes);
             if (token.originJti() != null) {
                 writes.add(denylist.add(token.originJti(), lifetimes.family(now, token.issuedAt(), token.expiresAt())));
             } else if (denylisted) {
@@ -325,6 +340,28 @@ public final class RevocationEngine implements AutoCloseable {
         if (token != null && token.originJti() != null) {
             writes.add(denylist.add(token.originJti(), lifetimes.pendingFamily(entry.deadline())));
         }
+        if (token != null) {
+            endSignIn(token, lifetimes.pendingSignIn(entry.deadline()), writes);
+        }
+    }
+
+    /**
+     * Ends the verified token's sign-in ({@code sub} + {@code auth_time}): every token of it, however
+     * its refresh token rotated and whatever became of {@code origin_jti}, is rejected until
+     * {@code until}. Only a verified token writes this entry, and only for its own sign-in.
+     *
+     * @return whether the entry was written (false for a token without {@code auth_time})
+     */
+    private boolean endSignIn(AccessTokenVerifier.Verified token, Instant until, List<CompletableFuture<Void>> writes) {
+        if (token.authTime() == Long.MIN_VALUE || token.sub() == null || token.sub().isEmpty()) {
+            warnings.warn("no-auth-time", "cognito-revoke: access tokens of app client " + settings.clientId()
+                    + " carry no auth_time, so a logout ends only the presented token's family (origin_jti), not"
+                    + " every token of its sign-in; with refresh-token rotation, tokens refreshed before the"
+                    + " logout may stay accepted until they expire (an emulator, or not a Cognito token)");
+            return false;
+        }
+        writes.add(denylist.endSignIn(token.sub(), token.authTime(), until));
+        return true;
     }
 
     /**
@@ -455,7 +492,8 @@ public final class RevocationEngine implements AutoCloseable {
 
     /**
      * Tells whether a bearer JWT (access or ID token) is revoked: its {@code jti} or
-     * {@code origin_jti} is denylisted, or its subject was signed out after it was issued. No
+     * {@code origin_jti} is denylisted, its sign-in ({@code sub} + {@code auth_time}) was logged
+     * out, or its subject was signed out after it was issued. No
      * signature check and no network: this runs on every request. The token may be padded or
      * surrounded by anything: every JWS payload in the text counts ({@link TokenIds#anyMatch}).
      *
@@ -552,8 +590,15 @@ public final class RevocationEngine implements AutoCloseable {
         if ((ids.jti() != null || ids.originJti() != null) && denylist.containsEither(ids.jti(), ids.originJti())) {
             return ids.jti() != null && denylist.contains(ids.jti()) ? Match.JTI : Match.ORIGIN_JTI;
         }
-        return ids.sub() != null && ids.iat() != Long.MIN_VALUE && ids.iat() < denylist.notBeforeEpochSecond(ids.sub())
-                ? Match.SIGNED_OUT : null;
+        // The cut-off and the ended sign-ins: one lookup by the subject, as the cut-off alone took.
+        if (ids.sub() == null || ids.iat() == Long.MIN_VALUE && ids.authTime() == Long.MIN_VALUE) {
+            return null;
+        }
+        return switch (denylist.subjectMatch(ids.sub(), ids.iat(), ids.authTime())) {
+            case Denylist.SIGNED_OUT -> Match.SIGNED_OUT;
+            case Denylist.SIGN_IN_ENDED -> Match.SIGN_IN;
+            default -> null;
+        };
     }
 
     /**

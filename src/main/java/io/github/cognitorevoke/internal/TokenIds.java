@@ -14,12 +14,12 @@ import java.util.function.Predicate;
  * The claims the per-request denylist check needs, read from a compact JWT without verifying it.
  *
  * <p>This is the hot path of every request, so it decodes only the payload and scans the top level
- * of its JSON for four claims instead of building a full claims map. The scanner reads JSON as
+ * of its JSON for five claims instead of building a full claims map. The scanner reads JSON as
  * strictly as Nimbus does (Nimbus's JSON reader refuses comments, unquoted names, trailing commas,
  * control characters in strings and duplicate names), so a payload the scanner finds malformed is
  * one Nimbus refuses too, and the answer costs no exception. Only what the scanner leaves to Nimbus
  * on purpose goes there: a payload that opens with {@code [} (Nimbus reads an array of name/value
- * pairs as an object), an {@code iat} that is not a plain integer, a claim of the four with a value
+ * pairs as an object), an {@code iat} or {@code auth_time} that is not a plain integer, a claim of the five with a value
  * of an unexpected type, nesting deeper than 64 levels. No issued token has any of
  * these, and the searches that read untrusted text bound how often it happens ({@link ReadBudget}).
  * Skipping the signature is safe because the answer can only make a request fail: a forged token
@@ -29,8 +29,22 @@ import java.util.function.Predicate;
  * @param originJti the token family's {@code origin_jti}, or null
  * @param sub       the subject, or null
  * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+ * @param authTime  the sign-in time ({@code auth_time}) in epoch seconds, or {@link Long#MIN_VALUE} if
+ *                  absent: every token of one sign-in carries the same, whatever rotations happened
  */
-public record TokenIds(String jti, String originJti, String sub, long iat) {
+public record TokenIds(String jti, String originJti, String sub, long iat, long authTime) {
+
+    /**
+     * The ids of a payload without {@code auth_time}.
+     *
+     * @param jti       the token's {@code jti}, or null
+     * @param originJti the token family's {@code origin_jti}, or null
+     * @param sub       the subject, or null
+     * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+     */
+    public TokenIds(String jti, String originJti, String sub, long iat) {
+        this(jti, originJti, sub, iat, Long.MIN_VALUE);
+    }
 
     /** What the scanner gives when Nimbus must decide. */
     private static final TokenIds UNSURE = new TokenIds(null, null, null, 0);
@@ -338,9 +352,26 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             }
             Date iat = claims.getIssueTime();
             return new TokenIds(claims.getJWTID(), originJti, claims.getSubject(),
-                    iat == null ? Long.MIN_VALUE : Math.floorDiv(iat.getTime(), 1000));
+                    iat == null ? Long.MIN_VALUE : Math.floorDiv(iat.getTime(), 1000), authTime(claims));
         } catch (java.text.ParseException | RuntimeException | StackOverflowError e) {
             return null;
+        }
+    }
+
+    /**
+     * A verified or parsed token's {@code auth_time} in epoch seconds, as Nimbus reads a date claim
+     * (a fraction rounded down, as the fast path's {@code iat}); {@link Long#MIN_VALUE} if absent or
+     * not a number.
+     *
+     * @param claims the claims
+     * @return the sign-in time, or {@link Long#MIN_VALUE}
+     */
+    public static long authTime(JWTClaimsSet claims) {
+        try {
+            Date t = claims.getDateClaim("auth_time");
+            return t == null ? Long.MIN_VALUE : Math.floorDiv(t.getTime(), 1000);
+        } catch (java.text.ParseException notADate) {
+            return Long.MIN_VALUE;
         }
     }
 
@@ -357,7 +388,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
         private static final int ORIGIN_JTI = 2;
         private static final int SUB = 3;
         private static final int IAT = 4;
-        private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT;
+        private static final int AUTH_TIME = 5;
+        private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT | 1 << AUTH_TIME;
 
         private final byte[] b;
         /** The payload's length: {@code b} may be a longer buffer. */
@@ -396,11 +428,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             String originJti = null;
             String sub = null;
             long iat = Long.MIN_VALUE;
+            long authTime = Long.MIN_VALUE;
             int seen = 0;
             ws();
             if (at(i) == '}') {
                 i++;
-                return atEnd() ? new TokenIds(null, null, null, iat) : null;
+                return atEnd() ? new TokenIds(null, null, null, iat, authTime) : null;
             }
             while (true) {
                 ws();
@@ -421,6 +454,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     case ORIGIN_JTI -> originJti = idValue();
                     case SUB -> sub = idValue();
                     case IAT -> iat = issuedAt();
+                    case AUTH_TIME -> authTime = issuedAt();
                     default -> skipValue(0);
                 }
                 if (malformed) {
@@ -432,12 +466,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                 if (seen == ALL) {
                     // The rest cannot change the answer where Nimbus reads the payload: with a
                     // duplicate or a defect further on, Nimbus refuses it, and then any answer is safe.
-                    return new TokenIds(jti, originJti, sub, iat);
+                    return new TokenIds(jti, originJti, sub, iat, authTime);
                 }
                 ws();
                 int next = at(i++);
                 if (next == '}') {
-                    return atEnd() ? new TokenIds(jti, originJti, sub, iat) : null;
+                    return atEnd() ? new TokenIds(jti, originJti, sub, iat, authTime) : null;
                 }
                 if (next != ',') {
                     return null;
@@ -513,7 +547,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             return new String(b, start, end - start, StandardCharsets.UTF_8);
         }
 
-        /** Reads a key: which of the four claims it names, if any. */
+        /** Reads a key: which of the five claims it names, if any. */
         private int key() {
             if (at(i) != '"') {
                 fail();
@@ -529,6 +563,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
                     case "origin_jti" -> ORIGIN_JTI;
                     case "sub" -> SUB;
                     case "iat" -> IAT;
+                    case "auth_time" -> AUTH_TIME;
                     default -> OTHER;
                 };
             }
@@ -540,6 +575,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat) {
             int length = end - start;
             if (length == 3) {
                 return is(start, "jti") ? JTI : is(start, "sub") ? SUB : is(start, "iat") ? IAT : OTHER;
+            }
+            if (length == 9) {
+                return is(start, "auth_time") ? AUTH_TIME : OTHER;
             }
             return length == 10 && is(start, "origin_jti") ? ORIGIN_JTI : OTHER;
         }

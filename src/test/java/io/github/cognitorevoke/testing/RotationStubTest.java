@@ -3,6 +3,7 @@ package io.github.cognitorevoke.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cognitorevoke.support.RotatingClient;
 import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
@@ -29,14 +28,8 @@ class RotationStubTest {
     @BeforeEach
     void start() {
         stub = CognitoStub.start(clock);
-        stub.addClient(CLIENT, null, true);
-        stub.configureAppClient(CLIENT, c -> {
-            c.rotation = true;
-            c.gracePeriodSeconds = 10;
-            c.refreshTokenValidity = Duration.ofDays(1);
-        });
-        sdk = CognitoIdentityProviderClient.builder().region(Region.of(stub.region()))
-                .endpointOverride(stub.endpoint()).credentialsProvider(AnonymousCredentialsProvider.create()).build();
+        RotatingClient.register(stub, CLIENT, Duration.ofSeconds(10), Duration.ofDays(1));
+        sdk = RotatingClient.sdk(stub);
     }
 
     @AfterEach
