@@ -25,7 +25,7 @@ class TokenIdsTest {
                 + "\"client_id\":\"c\",\"origin_jti\":\"o-1\",\"event_id\":\"e\",\"token_use\":\"access\","
                 + "\"scope\":\"aws.cognito.signin.user.admin\",\"auth_time\":1700000000,\"exp\":1700003600,"
                 + "\"iat\":1700000000,\"jti\":\"j-1\",\"username\":\"bob\",\"nested\":{\"jti\":\"inner\",\"x\":[1,{\"y\":null}]}}"));
-        assertThat(ids).isEqualTo(new TokenIds("j-1", "o-1", "u-1", 1700000000L));
+        assertThat(ids).isEqualTo(new TokenIds("j-1", "o-1", "u-1", 1700000000L, 1700000000L));
     }
 
     @Test
