@@ -260,4 +260,56 @@ class CaffeineDenylistTest {
         clock.advance(Duration.ofSeconds(99));
         assertThat(denylist.notBeforeEpochSecond("sub-1")).isEqualTo(1000);
     }
+
+    // ------------------------------------------------------------------ sign-ins
+
+    @Test
+    void signIn_endedUntilItsEnd_onlyForItsSubjectAndAuthTime() {
+        denylist.endSignIn("alice", 1000, T0.plusSeconds(60));
+
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 2000, 1001)).as("another sign-in").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 2000, Long.MIN_VALUE)).as("no auth_time").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("bob", 2000, 1000)).as("another user").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.notBeforeEpochSecond("alice")).as("no cut-off").isEqualTo(Long.MIN_VALUE);
+        assertThat(denylist.size()).as("not a token id").isZero();
+
+        clock.advance(Duration.ofSeconds(60).minusMillis(1));
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.NO_MATCH);
+    }
+
+    @Test
+    void signIns_keepTheLaterEnd_eachOnItsOwn_besideACutOff() {
+        denylist.endSignIn("alice", 1000, T0.plusSeconds(600));
+        denylist.endSignIn("alice", 1000, T0.plusSeconds(10));
+        denylist.endSignIn("alice", 3000, T0.plusSeconds(30));
+        denylist.cutOff("alice", Instant.ofEpochSecond(500), T0.plusSeconds(20));
+
+        assertThat(denylist.subjectMatch("alice", 400, 3000)).as("issued before the cut-off").isEqualTo(Denylist.SIGNED_OUT);
+        assertThat(denylist.subjectMatch("alice", 4000, 3000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(denylist.notBeforeEpochSecond("alice")).as("the subject's entry lives as long as its latest part")
+                .isEqualTo(500);
+        assertThat(denylist.subjectMatch("alice", 4000, 3000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).as("the earlier end was ignored").isEqualTo(Denylist.SIGN_IN_ENDED);
+        denylist.endSignIn("alice", 5000, T0.plusSeconds(700)); // a write drops what has ended
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofSeconds(570));
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 4000, 5000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+    }
+
+    @Test
+    void anIdOfTheSignInForm_asTheSharedTierCarriesIt_endsTheSignIn_andMalformedOnesAreIds() {
+        denylist.add(SignIn.id("alice", 1000), T0.plusSeconds(60));
+        denylist.add("sign-in x alice", T0.plusSeconds(60));
+        denylist.add("sign-in 1000", T0.plusSeconds(60));
+
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.contains(SignIn.id("alice", 1000))).as("not kept as an id").isFalse();
+        assertThat(denylist.contains("sign-in x alice")).isTrue();
+        assertThat(denylist.contains("sign-in 1000")).isTrue();
+    }
 }

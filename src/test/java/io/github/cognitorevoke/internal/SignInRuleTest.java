@@ -206,4 +206,36 @@ class SignInRuleTest {
         assertThat(result.signInEnded()).isFalse();
         assertThat(engine.isRevoked(second.access())).as("nothing verified, nothing of the sign-in written").isFalse();
     }
+
+    // ------------------------------------------------------------------ as an attacker
+
+    @Test
+    void aForgedAccessToken_namingSomeoneElsesSignIn_writesNothing() {
+        Link victim = signIn("alice");
+        var claims = stub.login(CLIENT, "mallory").accessClaims();
+        // Mallory's token with alice's sub and auth_time, under the same signature: no longer verifiable.
+        String[] parts = stub.login(CLIENT, "mallory").accessToken().split("\\.");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new com.nimbusds.jwt.JWTClaimsSet.Builder(claims).subject(stub.login(CLIENT, "alice").accessClaims()
+                        .getSubject()).build().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+
+        assertThatThrownBy(() -> engine.logout(forged, null)).isInstanceOf(io.github.cognitorevoke.InvalidTokenException.class);
+        assertThat(engine.isRevoked(victim.access())).isFalse();
+    }
+
+    @Test
+    void anIssuedTokenWhoseIdsHaveTheSignInForm_endsOnlyItsOwnSignIn() throws Exception {
+        Link victim = signIn("alice");
+        var alice = com.nimbusds.jwt.SignedJWT.parse(victim.access()).getJWTClaimsSet();
+        var mallory = stub.login(CLIENT, "mallory").accessClaims();
+        String odd = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(mallory)
+                .jwtID(SignIn.id(alice.getSubject(), TokenIds.authTime(alice)))
+                .claim("origin_jti", SignIn.id(alice.getSubject(), TokenIds.authTime(alice))).build());
+
+        LogoutResult result = engine.logout(odd, null);
+
+        assertThat(result.signInEnded()).isTrue();
+        assertThat(engine.isRevoked(odd)).as("mallory's own sign-in").isTrue();
+        assertThat(engine.isRevoked(victim.access())).as("alice's untouched").isFalse();
+    }
 }

@@ -29,6 +29,18 @@ class TokenIdsTest {
     }
 
     @Test
+    void peek_authTime_readAsIatIs_plainIntegersFast_restAsNimbusReadsThem() {
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":1700000000}")).authTime()).isEqualTo(1700000000L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":1700000000.9}")).authTime()).isEqualTo(1700000000L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth\\u005ftime\":5}")).authTime()).as("escaped name").isEqualTo(5L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":null}")).authTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":\"soon\"}")).authTime()).as("not a date")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\"}")).authTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"auth_time\":1,\"auth_time\":2}"))).as("a duplicate, as Nimbus").isNull();
+    }
+
+    @Test
     void peek_keysInsideStringsOrNestedObjects_areNotClaims() {
         TokenIds ids = TokenIds.peek(jwt("{\"username\":\"\\\"jti\\\":\\\"evil\\\"\",\"obj\":{\"jti\":\"evil\"},\"jti\":\"real\"}"));
         assertThat(ids.jti()).isEqualTo("real");
