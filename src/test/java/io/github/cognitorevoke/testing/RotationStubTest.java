@@ -104,4 +104,28 @@ class RotationStubTest {
         assertThat(stub.isRevoked(login.refreshToken()))
                 .isEqualTo(behaviour == CognitoStub.ChainRevocation.WHOLE_CHAIN);
     }
+
+    @ParameterizedTest
+    @EnumSource(CognitoStub.StaleRevocation.class)
+    void revokeOfATokenRotatedAwayPastItsGrace_acceptedOrRefusedAsChosen(CognitoStub.StaleRevocation answer) {
+        stub.setRotationBehaviour(CognitoStub.OriginJti.KEPT, CognitoStub.ChainRevocation.OWN_TOKENS);
+        stub.setStaleRevocation(answer);
+        StubTokens login = stub.login(CLIENT, "alice");
+        StubTokens rotated = stub.rotate(CLIENT, login.refreshToken());
+        clock.advance(Duration.ofSeconds(10));
+        sdk.revokeToken(r -> r.clientId(CLIENT).token(login.refreshToken())); // within the grace: accepted
+
+        StubTokens again = stub.rotate(CLIENT, rotated.refreshToken());
+        clock.advance(Duration.ofSeconds(11));
+
+        if (answer == CognitoStub.StaleRevocation.REFUSED) {
+            assertThatThrownBy(() -> sdk.revokeToken(r -> r.clientId(CLIENT).token(rotated.refreshToken())))
+                    .isInstanceOf(NotAuthorizedException.class).hasMessageContaining("Invalid Refresh Token");
+            assertThat(stub.isRevoked(rotated.refreshToken())).isFalse();
+        } else {
+            sdk.revokeToken(r -> r.clientId(CLIENT).token(rotated.refreshToken()));
+            assertThat(stub.isRevoked(rotated.refreshToken())).isTrue();
+        }
+        assertThat(stub.isRevoked(again.refreshToken())).as("own tokens only").isFalse();
+    }
 }
