@@ -15,6 +15,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
 import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.internal.Denylist;
 import io.github.cognitorevoke.internal.EventPublisher;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
 import io.github.cognitorevoke.internal.TokenIds;
@@ -302,11 +303,16 @@ public class RevocationCheckBenchmark {
         return TokenIds.anyMatch(distinctHeaders[c.nextDistinct()], ids -> ids.jti() == null);
     }
 
-    /** The denylist's three lookups for the ids of the same distinct tokens, already read: what the check adds to the peek. */
+    /**
+     * The denylist's lookups for the ids of the same distinct tokens, already read, as the check makes
+     * them (the {@code jti}/{@code origin_jti} pair, then the subject: its cut-off and ended sign-ins):
+     * what the check adds to the peek.
+     */
     @Benchmark
     public boolean lookups_firstSeen(Client c) {
         TokenIds ids = distinctIds[c.nextDistinct()];
-        return denylist.containsEither(ids.jti(), ids.originJti()) || ids.iat() < denylist.notBeforeEpochSecond(ids.sub());
+        return denylist.containsEither(ids.jti(), ids.originJti())
+                || denylist.subjectMatch(ids.sub(), ids.iat(), ids.authTime()) != Denylist.NO_MATCH;
     }
 
     /**

@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * Caffeine's per-entry expiry. Writes (logouts) are rare and serialized, so that keeping the later
  * end is atomic; lookups take no lock.
  *
+ * <p>A subject's cut-off and its ended sign-ins share one entry of the second cache, keyed by the
+ * subject's hash: the check finds both with one lookup, and a subject with neither costs nothing more.
+ *
  * <p>Lookups read quietly ({@link Policy#getIfPresentQuietly}): they check the entry's end but record
  * no access, so that a hit does not make Caffeine move the entry in its timer wheel (per-entry expiry
  * reschedules on every recorded read: about 2 µs a hit at a million entries). Expired entries are
@@ -64,17 +67,18 @@ public final class CaffeineDenylist implements Denylist {
 
     /**
      * What is kept of one subject: its cut-off ({@link Long#MIN_VALUE} for none) and the sign-ins
-     * ended ({@code auth_time}, end in epoch ms, in pairs), until the latest of their ends. Replaced,
-     * never changed in place.
+     * ended, in triples ({@code auth_time}, the last {@code iat} rejected, end in epoch ms), until the
+     * latest of their ends. Replaced, never changed in place.
      */
     private record Subject(long notBefore, Instant until, long[] signIns) {
 
-        /** @return whether the sign-in is ended at {@code nowMs} */
-        boolean ended(long authTime, long nowMs) {
+        /** @return whether a token of this sign-in issued at {@code iat} is rejected at {@code nowMs} */
+        boolean ended(long authTime, long iat, long nowMs) {
             long[] s = signIns;
-            for (int i = 0; i < s.length; i += 2) {
+            for (int i = 0; i < s.length; i += 3) {
                 if (s[i] == authTime) {
-                    return s[i + 1] > nowMs;
+                    // A token without iat (none is issued so) is taken as of the sign-in.
+                    return (iat == Long.MIN_VALUE || iat <= s[i + 1]) && s[i + 2] > nowMs;
                 }
             }
             return false;
@@ -85,19 +89,19 @@ public final class CaffeineDenylist implements Denylist {
             long nb = Math.max(notBefore, next.notBefore);
             Instant end = until.isAfter(next.until) ? until : next.until;
             long[] merged = signIns;
-            for (int j = 0; j < next.signIns.length; j += 2) {
-                merged = with(merged, next.signIns[j], next.signIns[j + 1]);
+            for (int j = 0; j < next.signIns.length; j += 3) {
+                merged = with(merged, next.signIns[j], next.signIns[j + 1], next.signIns[j + 2]);
             }
             int live = 0;
-            for (int i = 0; i < merged.length; i += 2) {
-                live += merged[i + 1] > nowMs ? 2 : 0;
+            for (int i = 0; i < merged.length; i += 3) {
+                live += merged[i + 2] > nowMs ? 3 : 0;
             }
             if (live < merged.length) {
                 long[] kept = new long[live];
-                for (int i = 0, k = 0; i < merged.length; i += 2) {
-                    if (merged[i + 1] > nowMs) {
-                        kept[k++] = merged[i];
-                        kept[k++] = merged[i + 1];
+                for (int i = 0, k = 0; i < merged.length; i += 3) {
+                    if (merged[i + 2] > nowMs) {
+                        System.arraycopy(merged, i, kept, k, 3);
+                        k += 3;
                     }
                 }
                 merged = kept;
@@ -105,21 +109,23 @@ public final class CaffeineDenylist implements Denylist {
             return new Subject(nb, end, merged);
         }
 
-        /** The pairs with one sign-in's end set to the later of the two; a copy when anything changes. */
-        private static long[] with(long[] pairs, long authTime, long endMs) {
-            for (int i = 0; i < pairs.length; i += 2) {
-                if (pairs[i] == authTime) {
-                    if (pairs[i + 1] >= endMs) {
-                        return pairs;
+        /** The triples with one sign-in's bound and end each the later of the two; a copy when anything changes. */
+        private static long[] with(long[] triples, long authTime, long issuedUntil, long endMs) {
+            for (int i = 0; i < triples.length; i += 3) {
+                if (triples[i] == authTime) {
+                    if (triples[i + 1] >= issuedUntil && triples[i + 2] >= endMs) {
+                        return triples;
                     }
-                    long[] copy = pairs.clone();
-                    copy[i + 1] = endMs;
+                    long[] copy = triples.clone();
+                    copy[i + 1] = Math.max(copy[i + 1], issuedUntil);
+                    copy[i + 2] = Math.max(copy[i + 2], endMs);
                     return copy;
                 }
             }
-            long[] grown = java.util.Arrays.copyOf(pairs, pairs.length + 2);
-            grown[pairs.length] = authTime;
-            grown[pairs.length + 1] = endMs;
+            long[] grown = java.util.Arrays.copyOf(triples, triples.length + 3);
+            grown[triples.length] = authTime;
+            grown[triples.length + 1] = issuedUntil;
+            grown[triples.length + 2] = endMs;
             return grown;
         }
     }
@@ -184,7 +190,7 @@ public final class CaffeineDenylist implements Denylist {
         if (SignIn.isSignIn(id)) {
             SignIn.Parsed signIn = SignIn.parse(id);
             if (signIn != null) {
-                return endSignIn(signIn.subject(), signIn.authTime(), until);
+                return endSignIn(signIn.subject(), signIn.authTime(), signIn.issuedUntil(), until);
             }
         }
         Long key = hash(id);
@@ -250,11 +256,11 @@ public final class CaffeineDenylist implements Denylist {
      * lookup it already made for the cut-off; a subject with no entries costs nothing more.
      */
     @Override
-    public CompletableFuture<Void> endSignIn(String subject, long authTime, Instant until) {
+    public CompletableFuture<Void> endSignIn(String subject, long authTime, long issuedUntil, Instant until) {
         if (remaining(until).isZero()) {
             return LOCAL;
         }
-        mergeSubject(subject, new Subject(Long.MIN_VALUE, until, new long[] {authTime, until.toEpochMilli()}));
+        mergeSubject(subject, new Subject(Long.MIN_VALUE, until, new long[] {authTime, issuedUntil, until.toEpochMilli()}));
         return LOCAL;
     }
 
@@ -279,7 +285,7 @@ public final class CaffeineDenylist implements Denylist {
         if (iat != Long.MIN_VALUE && iat < c.notBefore()) {
             return SIGNED_OUT;
         }
-        return authTime != Long.MIN_VALUE && c.signIns().length != 0 && c.ended(authTime, clock.millis())
+        return authTime != Long.MIN_VALUE && c.signIns().length != 0 && c.ended(authTime, iat, clock.millis())
                 ? SIGN_IN_ENDED : NO_MATCH;
     }
 

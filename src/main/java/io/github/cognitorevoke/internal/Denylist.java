@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where revoked token ids and per-user sign-out cut-offs are kept.
+ * Where revoked token ids, per-user sign-out cut-offs and ended sign-ins ({@code sub} +
+ * {@code auth_time}) are kept.
  *
  * <p>The seam for a shared tier: the in-memory {@link CaffeineDenylist} serves one server; an
  * implementation on a shared engine (Redis/Valkey) serves many, and nothing above this interface
@@ -78,35 +79,32 @@ public interface Denylist {
     int SIGN_IN_ENDED = 2;
 
     /**
-     * Ends one sign-in: rejects every token that carries this {@code sub} and {@code auth_time}
-     * until the given instant, keeping a later end already there. The entry is shared as a token id
-     * of the form {@link SignIn#id} (so a shared tier carries it as every other id).
+     * Ends one sign-in: rejects every token that carries this {@code sub} and {@code auth_time} and
+     * was issued ({@code iat}) until {@code issuedUntil}, until the given instant, keeping a later end
+     * and a later bound already there. The entry is shared as a token id of the form {@link SignIn#id}
+     * (so a shared tier carries it as every other id).
      *
-     * @param subject  the {@code sub} of a verified token
-     * @param authTime its {@code auth_time} in epoch seconds
-     * @param until    when the entry may go
+     * @param subject     the {@code sub} of a verified token
+     * @param authTime    its {@code auth_time} in epoch seconds
+     * @param issuedUntil the last {@code iat} (epoch seconds) rejected
+     * @param until       when the entry may go
      * @return completes when every node can know the entry
      */
-    default CompletableFuture<Void> endSignIn(String subject, long authTime, Instant until) {
-        return add(SignIn.id(subject, authTime), until);
+    default CompletableFuture<Void> endSignIn(String subject, long authTime, long issuedUntil, Instant until) {
+        return add(SignIn.id(subject, authTime, issuedUntil), until);
     }
 
     /**
      * Tells whether a token is revoked by its subject's entries: issued ({@code iat}) before the
-     * subject's cut-off, or of a sign-in ({@code auth_time}) that was ended. One lookup by the
-     * subject where an implementation keeps both together.
+     * subject's cut-off, or of a sign-in ({@code auth_time}) that was ended and issued until the
+     * entry's bound. One lookup by the subject where an implementation keeps both together.
      *
      * @param subject  the {@code sub} claim
      * @param iat      the {@code iat} in epoch seconds, or {@link Long#MIN_VALUE}
      * @param authTime the {@code auth_time} in epoch seconds, or {@link Long#MIN_VALUE}
      * @return {@link #NO_MATCH}, {@link #SIGNED_OUT} or {@link #SIGN_IN_ENDED}
      */
-    default int subjectMatch(String subject, long iat, long authTime) {
-        if (iat != Long.MIN_VALUE && iat < notBeforeEpochSecond(subject)) {
-            return SIGNED_OUT;
-        }
-        return authTime != Long.MIN_VALUE && contains(SignIn.id(subject, authTime)) ? SIGN_IN_ENDED : NO_MATCH;
-    }
+    int subjectMatch(String subject, long iat, long authTime);
 
     /**
      * Returns how many token ids are denylisted, for metrics; may be approximate.

@@ -158,6 +158,30 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
     }
 
     /**
+     * The last {@code iat} a sign-in entry made now rejects: the end of the second G from now. A token
+     * of the sign-in is minted before the logout, or from an earlier refresh token within its grace
+     * period; one issued later with the same {@code auth_time} is a new issue (a managed-login session
+     * reissuing tokens, a sign-in in the same second as the one ended) and is not rejected.
+     *
+     * @param now the logout's time
+     * @return the bound in epoch seconds
+     */
+    long signInIssuedUntil(Instant now) {
+        return now.plus(grace()).getEpochSecond();
+    }
+
+    /**
+     * The last {@code iat} a pending sign-in entry rejects: until the deadline the refresh token may
+     * mint tokens, and an earlier one for G more.
+     *
+     * @param deadline the pending entry's deadline
+     * @return the bound in epoch seconds
+     */
+    long pendingSignInIssuedUntil(Instant deadline) {
+        return deadline.plus(grace()).getEpochSecond();
+    }
+
+    /**
      * A sign-in whose revocation goes pending: the held family ({@link #pendingFamily}) and G longer.
      *
      * @param deadline the pending entry's deadline

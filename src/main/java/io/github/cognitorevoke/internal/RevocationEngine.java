@@ -260,7 +260,8 @@ public final class RevocationEngine implements AutoCloseable {
         List<CompletableFuture<Void>> writes = new ArrayList<>(3);
         if (token != null) {
             denylisted = denylistJti(token, writes);
-            endSignIn(token, lifetimes.signIn(now, token.issuedAt(), token.expiresAt()), writes);
+            endSignIn(token, lifetimes.signInIssuedUntil(now), lifetimes.signIn(now, token.issuedAt(), token.expiresAt()),
+                    writes);
             if (token.originJti() != null) {
                 writes.add(denylist.add(token.originJti(), lifetimes.family(now, token.issuedAt(), token.expiresAt())));
             } else if (denylisted) {
@@ -341,18 +342,21 @@ public final class RevocationEngine implements AutoCloseable {
             writes.add(denylist.add(token.originJti(), lifetimes.pendingFamily(entry.deadline())));
         }
         if (token != null) {
-            endSignIn(token, lifetimes.pendingSignIn(entry.deadline()), writes);
+            endSignIn(token, lifetimes.pendingSignInIssuedUntil(entry.deadline()), lifetimes.pendingSignIn(entry.deadline()),
+                    writes);
         }
     }
 
     /**
-     * Ends the verified token's sign-in ({@code sub} + {@code auth_time}): every token of it, however
-     * its refresh token rotated and whatever became of {@code origin_jti}, is rejected until
-     * {@code until}. Only a verified token writes this entry, and only for its own sign-in.
+     * Ends the verified token's sign-in ({@code sub} + {@code auth_time}): every token of it issued
+     * until {@code issuedUntil}, however its refresh token rotated and whatever became of
+     * {@code origin_jti}, is rejected until {@code until}. Only a verified token writes this entry,
+     * and only for its own sign-in.
      *
      * @return whether the entry was written (false for a token without {@code auth_time})
      */
-    private boolean endSignIn(AccessTokenVerifier.Verified token, Instant until, List<CompletableFuture<Void>> writes) {
+    private boolean endSignIn(AccessTokenVerifier.Verified token, long issuedUntil, Instant until,
+                              List<CompletableFuture<Void>> writes) {
         if (token.authTime() == Long.MIN_VALUE || token.sub() == null || token.sub().isEmpty()) {
             warnings.warn("no-auth-time", "cognito-revoke: access tokens of app client " + settings.clientId()
                     + " carry no auth_time, so a logout ends only the presented token's family (origin_jti), not"
@@ -360,7 +364,7 @@ public final class RevocationEngine implements AutoCloseable {
                     + " logout may stay accepted until they expire (an emulator, or not a Cognito token)");
             return false;
         }
-        writes.add(denylist.endSignIn(token.sub(), token.authTime(), until));
+        writes.add(denylist.endSignIn(token.sub(), token.authTime(), issuedUntil, until));
         return true;
     }
 

@@ -6,7 +6,13 @@ package io.github.cognitorevoke.internal;
  * the same {@code sub} and {@code auth_time}, so this pair names the sign-in whatever becomes of
  * {@code origin_jti} on rotation.
  *
- * <p>The entry travels as a token id of a reserved form, {@code "sign-in <auth_time> <sub>"}, so that
+ * <p>An entry rejects the sign-in's tokens issued ({@code iat}) until a bound: those minted before the
+ * logout and within the rotation grace period after it. A later token that carries the same
+ * {@code auth_time} (a new sign-in in the same second; a managed-login session that reissues tokens
+ * with the time of its first authentication) is not rejected.
+ *
+ * <p>The entry travels as a token id of a reserved form,
+ * {@code "sign-in <auth_time> <issued until> <sub>"}, so that
  * the shared tier writes, publishes, replays and loads it exactly as every other id (same keys, same
  * scripts, same caps); a denylist that keeps sign-ins apart ({@link CaffeineDenylist}) recognises the
  * form when such an id is added. A Cognito {@code jti} or {@code origin_jti} is a UUID and never has
@@ -23,14 +29,15 @@ final class SignIn {
     }
 
     /**
-     * The id of a sign-in.
+     * The id of a sign-in's entry.
      *
-     * @param subject  the {@code sub}
-     * @param authTime the {@code auth_time} in epoch seconds
+     * @param subject     the {@code sub}
+     * @param authTime    the {@code auth_time} in epoch seconds
+     * @param issuedUntil the last {@code iat} (epoch seconds) the entry rejects
      * @return its id
      */
-    static String id(String subject, long authTime) {
-        return PREFIX + authTime + " " + subject;
+    static String id(String subject, long authTime, long issuedUntil) {
+        return PREFIX + authTime + " " + issuedUntil + " " + subject;
     }
 
     /**
@@ -53,12 +60,14 @@ final class SignIn {
         if (!isSignIn(id)) {
             return null;
         }
-        int space = id.indexOf(' ', PREFIX.length());
-        if (space < 0 || space == id.length() - 1) {
+        int first = id.indexOf(' ', PREFIX.length());
+        int second = first < 0 ? -1 : id.indexOf(' ', first + 1);
+        if (second < 0 || second == id.length() - 1) {
             return null;
         }
         try {
-            return new Parsed(id.substring(space + 1), Long.parseLong(id, PREFIX.length(), space, 10));
+            return new Parsed(id.substring(second + 1), Long.parseLong(id, PREFIX.length(), first, 10),
+                    Long.parseLong(id, first + 1, second, 10));
         } catch (NumberFormatException malformed) {
             return null;
         }
@@ -67,9 +76,10 @@ final class SignIn {
     /**
      * A sign-in read from its id.
      *
-     * @param subject  the {@code sub}
-     * @param authTime the {@code auth_time} in epoch seconds
+     * @param subject     the {@code sub}
+     * @param authTime    the {@code auth_time} in epoch seconds
+     * @param issuedUntil the last {@code iat} the entry rejects
      */
-    record Parsed(String subject, long authTime) {
+    record Parsed(String subject, long authTime, long issuedUntil) {
     }
 }

@@ -265,9 +265,12 @@ class CaffeineDenylistTest {
 
     @Test
     void signIn_endedUntilItsEnd_onlyForItsSubjectAndAuthTime() {
-        denylist.endSignIn("alice", 1000, T0.plusSeconds(60));
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(60));
 
         assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 9000, 1000)).as("issued at the bound").isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 9001, 1000)).as("issued after the bound: a new issue")
+                .isEqualTo(Denylist.NO_MATCH);
         assertThat(denylist.subjectMatch("alice", 2000, 1001)).as("another sign-in").isEqualTo(Denylist.NO_MATCH);
         assertThat(denylist.subjectMatch("alice", 2000, Long.MIN_VALUE)).as("no auth_time").isEqualTo(Denylist.NO_MATCH);
         assertThat(denylist.subjectMatch("bob", 2000, 1000)).as("another user").isEqualTo(Denylist.NO_MATCH);
@@ -282,9 +285,9 @@ class CaffeineDenylistTest {
 
     @Test
     void signIns_keepTheLaterEnd_eachOnItsOwn_besideACutOff() {
-        denylist.endSignIn("alice", 1000, T0.plusSeconds(600));
-        denylist.endSignIn("alice", 1000, T0.plusSeconds(10));
-        denylist.endSignIn("alice", 3000, T0.plusSeconds(30));
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(600));
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(10));
+        denylist.endSignIn("alice", 3000, 9000, T0.plusSeconds(30));
         denylist.cutOff("alice", Instant.ofEpochSecond(500), T0.plusSeconds(20));
 
         assertThat(denylist.subjectMatch("alice", 400, 3000)).as("issued before the cut-off").isEqualTo(Denylist.SIGNED_OUT);
@@ -294,7 +297,7 @@ class CaffeineDenylistTest {
                 .isEqualTo(500);
         assertThat(denylist.subjectMatch("alice", 4000, 3000)).isEqualTo(Denylist.NO_MATCH);
         assertThat(denylist.subjectMatch("alice", 4000, 1000)).as("the earlier end was ignored").isEqualTo(Denylist.SIGN_IN_ENDED);
-        denylist.endSignIn("alice", 5000, T0.plusSeconds(700)); // a write drops what has ended
+        denylist.endSignIn("alice", 5000, 9000, T0.plusSeconds(700)); // a write drops what has ended
         assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
         clock.advance(Duration.ofSeconds(570));
         assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.NO_MATCH);
@@ -302,14 +305,25 @@ class CaffeineDenylistTest {
     }
 
     @Test
+    void signIn_aLaterBoundIsKept_anEarlierOneChangesNothing() {
+        denylist.endSignIn("alice", 1000, 5000, T0.plusSeconds(60));
+        denylist.endSignIn("alice", 1000, 3000, T0.plusSeconds(600));
+        assertThat(denylist.subjectMatch("alice", 5000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        denylist.endSignIn("alice", 1000, 7000, T0.plusSeconds(30));
+        clock.advance(Duration.ofSeconds(300));
+        assertThat(denylist.subjectMatch("alice", 7000, 1000)).as("the later bound, the later end")
+                .isEqualTo(Denylist.SIGN_IN_ENDED);
+    }
+
+    @Test
     void anIdOfTheSignInForm_asTheSharedTierCarriesIt_endsTheSignIn_andMalformedOnesAreIds() {
-        denylist.add(SignIn.id("alice", 1000), T0.plusSeconds(60));
-        denylist.add("sign-in x alice", T0.plusSeconds(60));
-        denylist.add("sign-in 1000", T0.plusSeconds(60));
+        denylist.add(SignIn.id("alice", 1000, 9000), T0.plusSeconds(60));
+        denylist.add("sign-in x 9000 alice", T0.plusSeconds(60));
+        denylist.add("sign-in 1000 alice", T0.plusSeconds(60));
 
         assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
-        assertThat(denylist.contains(SignIn.id("alice", 1000))).as("not kept as an id").isFalse();
-        assertThat(denylist.contains("sign-in x alice")).isTrue();
-        assertThat(denylist.contains("sign-in 1000")).isTrue();
+        assertThat(denylist.contains(SignIn.id("alice", 1000, 9000))).as("not kept as an id").isFalse();
+        assertThat(denylist.contains("sign-in x 9000 alice")).isTrue();
+        assertThat(denylist.contains("sign-in 1000 alice")).isTrue();
     }
 }

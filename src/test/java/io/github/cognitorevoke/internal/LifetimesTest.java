@@ -124,5 +124,7 @@ class LifetimesTest {
 
         assertThat(rules.signIn(NOW, iat, exp)).isEqualTo(rules.family(NOW, iat, exp).plus(after));
         assertThat(rules.pendingSignIn(deadline)).isEqualTo(rules.pendingFamily(deadline).plus(after));
+        assertThat(rules.signInIssuedUntil(NOW)).as("the last iat rejected").isEqualTo(NOW.plus(after).getEpochSecond());
+        assertThat(rules.pendingSignInIssuedUntil(deadline)).isEqualTo(deadline.plus(after).getEpochSecond());
     }
 }

@@ -196,6 +196,25 @@ class SignInRuleTest {
     }
 
     @Test
+    void tokensOfTheSameAuthTimeIssuedAfterTheGracePeriod_areANewIssue_andAccepted() throws Exception {
+        stub.setRotationBehaviour(OriginJti.RENEWED, ChainRevocation.OWN_TOKENS);
+        Link link = signIn("alice");
+        engine.logout(link.access(), link.refresh());
+        var claims = com.nimbusds.jwt.SignedJWT.parse(link.access()).getJWTClaimsSet();
+
+        // As a managed-login session might reissue: the first authentication's auth_time, a new iat.
+        clock.advance(Lifetimes.LONGEST_GRACE);
+        String within = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(claims)
+                .issueTime(java.util.Date.from(clock.instant())).jwtID("j-within").claim("origin_jti", "o-within").build());
+        clock.advance(Duration.ofSeconds(1));
+        String after = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(claims)
+                .issueTime(java.util.Date.from(clock.instant())).jwtID("j-after").claim("origin_jti", "o-after").build());
+
+        assertThat(engine.isRevoked(within)).as("issued within the grace period after the logout").isTrue();
+        assertThat(engine.isRevoked(after)).as("issued later: not a token of the sign-in that was ended").isFalse();
+    }
+
+    @Test
     void aRefreshTokenAlone_endsNoSignIn() {
         stub.setRotationBehaviour(OriginJti.RENEWED, ChainRevocation.OWN_TOKENS);
         Link first = signIn("alice");
@@ -229,8 +248,8 @@ class SignInRuleTest {
         var alice = com.nimbusds.jwt.SignedJWT.parse(victim.access()).getJWTClaimsSet();
         var mallory = stub.login(CLIENT, "mallory").accessClaims();
         String odd = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(mallory)
-                .jwtID(SignIn.id(alice.getSubject(), TokenIds.authTime(alice)))
-                .claim("origin_jti", SignIn.id(alice.getSubject(), TokenIds.authTime(alice))).build());
+                .jwtID(SignIn.id(alice.getSubject(), TokenIds.authTime(alice), Long.MAX_VALUE))
+                .claim("origin_jti", SignIn.id(alice.getSubject(), TokenIds.authTime(alice), Long.MAX_VALUE)).build());
 
         LogoutResult result = engine.logout(odd, null);
 

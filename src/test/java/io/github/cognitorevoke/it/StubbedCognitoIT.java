@@ -148,6 +148,7 @@ class StubbedCognitoIT {
     void logoutWithOneTokenOfAFamily_rejectsSiblingsMintedBeforeAndRefreshedAfter_andIdTokens() {
         StubTokens first = login("carol");
         StubTokens siblingBefore = stub.refresh(CLIENT, first.refreshToken());
+        nextSecond(); // another sign-in: another auth_time (sign-ins of one user in one second end together)
         StubTokens otherDevice = login("carol");
         RunSecrets.remember(siblingBefore.accessToken());
         RunSecrets.remember(siblingBefore.idToken());
@@ -270,5 +271,13 @@ class StubbedCognitoIT {
         // the stub records a call before it answers: give the revocation a moment to land
         await().atMost(SETTLE).untilAsserted(() ->
                 assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue());
+    }
+
+    private static void nextSecond() {
+        try {
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
