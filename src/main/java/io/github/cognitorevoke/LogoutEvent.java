@@ -18,9 +18,26 @@ import java.util.Objects;
  * @param accessTokenDenylisted whether an access token was verified and denylisted
  * @param sub                   the verified access token's {@code sub}, or null (refresh token alone)
  * @param jti                   the verified access token's {@code jti}, or null
+ * @param signInEnded           whether the token's sign-in ({@code sub} + {@code auth_time}) was ended
+ *                              (see {@link LogoutResult#signInEnded()})
  */
 public record LogoutEvent(Instant at, LogoutResult.Status status, LogoutResult.Refusal.Reason refusalReason,
-                          boolean accessTokenDenylisted, String sub, String jti) {
+                          boolean accessTokenDenylisted, String sub, String jti, boolean signInEnded) {
+
+    /**
+     * An event without a sign-in ended.
+     *
+     * @param at                    when the logout ended
+     * @param status                what became of the revocation at Cognito
+     * @param refusalReason         why Cognito refused; non-null exactly for {@code REFUSED}
+     * @param accessTokenDenylisted whether an access token was denylisted
+     * @param sub                   the {@code sub}, or null
+     * @param jti                   the {@code jti}, or null
+     */
+    public LogoutEvent(Instant at, LogoutResult.Status status, LogoutResult.Refusal.Reason refusalReason,
+                       boolean accessTokenDenylisted, String sub, String jti) {
+        this(at, status, refusalReason, accessTokenDenylisted, sub, jti, false);
+    }
 
     /**
      * Checks the components.
@@ -31,6 +48,8 @@ public record LogoutEvent(Instant at, LogoutResult.Status status, LogoutResult.R
      * @param accessTokenDenylisted whether an access token was denylisted
      * @param sub                   the {@code sub}, or null
      * @param jti                   the {@code jti}, or null
+     * @param signInEnded           whether the token's sign-in ({@code sub} + {@code auth_time}) was
+     *                              ended (see {@link LogoutResult#signInEnded()})
      */
     public LogoutEvent {
         Objects.requireNonNull(at, "at");

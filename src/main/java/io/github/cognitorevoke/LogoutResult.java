@@ -13,8 +13,25 @@ import java.util.Optional;
  * @param status                what became of the revocation at Cognito
  * @param accessTokenDenylisted whether an access token was verified and denylisted
  * @param refusal               why Cognito refused, present only for {@link Status#REFUSED}
+ * @param signInEnded           whether the verified access token's sign-in ({@code sub} +
+ *                              {@code auth_time}) was ended here: every token of that sign-in, those
+ *                              refreshed before the logout and within the rotation grace period after
+ *                              it included, is rejected whatever Cognito did with the refresh token
+ *                              (also when it refused it, e.g. one already rotated away)
  */
-public record LogoutResult(Status status, boolean accessTokenDenylisted, Optional<Refusal> refusal) {
+public record LogoutResult(Status status, boolean accessTokenDenylisted, Optional<Refusal> refusal,
+                           boolean signInEnded) {
+
+    /**
+     * A result without a sign-in ended (no verified access token, or one without {@code auth_time}).
+     *
+     * @param status                what became of the revocation at Cognito
+     * @param accessTokenDenylisted whether an access token was verified and denylisted
+     * @param refusal               why Cognito refused; present exactly for {@link Status#REFUSED}
+     */
+    public LogoutResult(Status status, boolean accessTokenDenylisted, Optional<Refusal> refusal) {
+        this(status, accessTokenDenylisted, refusal, false);
+    }
 
     /** What became of the revocation at Cognito. */
     public enum Status {
@@ -96,6 +113,7 @@ public record LogoutResult(Status status, boolean accessTokenDenylisted, Optiona
      * @param status                what became of the revocation at Cognito
      * @param accessTokenDenylisted whether an access token was verified and denylisted
      * @param refusal               why Cognito refused; present exactly for {@link Status#REFUSED}
+     * @param signInEnded           whether the access token's sign-in was ended here
      */
     public LogoutResult {
         Objects.requireNonNull(status, "status");

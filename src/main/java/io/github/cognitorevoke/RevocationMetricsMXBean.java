@@ -45,6 +45,9 @@ public interface RevocationMetricsMXBean {
     /** @return requests rejected because the user was signed out everywhere after the token was issued */
     long getRejectionsSignedOut();
 
+    /** @return requests rejected because the token's sign-in ({@code sub} + {@code auth_time}) was logged out */
+    long getRejectionsSignIn();
+
     /** @return calls to Cognito (RevokeToken and GlobalSignOut) that succeeded */
     long getCognitoCallsDone();
 

@@ -31,7 +31,10 @@ public record TokenRejectedEvent(Instant at, String path, String sub, Match matc
          *  out; ID tokens are matched this way). */
         ORIGIN_JTI,
         /** Its user was signed out everywhere after the token was issued. */
-        SIGNED_OUT
+        SIGNED_OUT,
+        /** Its sign-in ({@code sub} + {@code auth_time}) was logged out: any token of that sign-in,
+         *  whatever became of its {@code origin_jti} when the refresh token rotated. */
+        SIGN_IN
     }
 
     /**

@@ -72,6 +72,16 @@ class RevocationFilterTest {
 
     // ------------------------------------------------------------------ requests
 
+    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A user of this test alone: the tests share the stub, and a logout ends its token's sign-in
+     * (sub + auth_time), which another test's sign-in of the same user in the same second shares.
+     */
+    private static String someone() {
+        return "alice-" + USERS.incrementAndGet();
+    }
+
     private static HttpResponse<String> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
         for (int i = 0; i < headers.length; i += 2) {
@@ -114,7 +124,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_withBothTokens_204_thenTokenAndSiblingsRejectedWithRfc6750Header() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         StubTokens sibling = stub.refresh(CLIENT, t.refreshToken());
         StubTokens bob = stub.login(CLIENT, "bob");
         assertThat(get("/app/api/data", "Authorization", bearer(t.accessToken())).statusCode()).isEqualTo(200);
@@ -134,7 +144,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_invalidatesExistingSession() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         HttpResponse<String> login = get("/app/api/data?session=1", "Authorization", bearer(t.accessToken()));
         String sessionCookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         assertThat(get("/app/api/data", "Cookie", sessionCookie).body()).isEqualTo("ok session");
@@ -147,7 +157,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_withCookies_303ToContextRelativeRedirect_andCookiesExpired() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         String cookies = "AT=" + t.accessToken() + "; RT=" + t.refreshToken();
 
         HttpResponse<String> logout = post("/cookies/auth/signout", "", "Cookie", cookies);
@@ -166,7 +176,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_accessTokenOnly_204_noCognitoCall() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertThat(post("/app/logout", "", "Authorization", bearer(t.accessToken())).statusCode()).isEqualTo(204);
         assertThat(stub.revokeCallCount()).isZero();
         assertThat(get("/app/x", "Authorization", bearer(t.accessToken())).statusCode()).isEqualTo(401);
@@ -174,14 +184,14 @@ class RevocationFilterTest {
 
     @Test
     void logout_refreshTokenOnly_204_revokedAtCognito() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertThat(post("/app/logout", refreshForm(t.refreshToken())).statusCode()).isEqualTo(204);
         assertThat(stub.isRevoked(t.refreshToken())).isTrue();
     }
 
     @Test
     void logout_customResolver_readsItsHeaders() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertThat(post("/custom/logout", "", "X-Access-Token", t.accessToken(), "X-Refresh-Token", t.refreshToken())
                 .statusCode()).isEqualTo(204);
         assertThat(stub.isRevoked(t.refreshToken())).isTrue();
@@ -204,7 +214,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_forgedAccessToken_401_nothingRevoked_realTokenStillWorks() throws Exception {
-        StubTokens victim = stub.login(CLIENT, "alice");
+        StubTokens victim = stub.login(CLIENT, someone());
         String forged = stub.jwt().signWithUnknownKey(victim.accessClaims());
 
         HttpResponse<String> r = post("/app/logout", refreshForm(victim.refreshToken()), "Authorization", bearer(forged));
@@ -218,7 +228,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_cognitoThrottling_202_thenRevokedInBackground() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         stub.failNext(1, "TooManyRequestsException");
 
         HttpResponse<String> r = post("/app/logout", refreshForm(t.refreshToken()), "Authorization", bearer(t.accessToken()));
@@ -233,7 +243,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_revocationNotEnabled_502ServerError_localLogoutStands() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         stub.failNext(1, "UnsupportedOperationException");
 
         HttpResponse<String> r = post("/app/logout", refreshForm(t.refreshToken()), "Authorization", bearer(t.accessToken()));
@@ -244,7 +254,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_accessTokenAsRefreshToken_400UnsupportedTokenType() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertError(post("/app/logout", refreshForm(t.accessToken())), 400, "unsupported_token_type");
     }
 
@@ -280,7 +290,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_twoAuthorizationHeaders_400() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertError(post("/app/logout", "", "Authorization", bearer(t.accessToken()),
                 "Authorization", bearer(t.accessToken())), 400, "invalid_request");
         assertThat(get("/app/x", "Authorization", bearer(t.accessToken())).statusCode()).isEqualTo(200);
@@ -288,7 +298,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_twoRefreshTokens_400() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertError(post("/app/logout", refreshForm(t.refreshToken()) + "&" + refreshForm(t.refreshToken())),
                 400, "invalid_request");
         assertThat(stub.revokeCallCount()).isZero();
@@ -296,7 +306,7 @@ class RevocationFilterTest {
 
     @Test
     void logout_refreshTokenInQueryString_400() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         assertError(post("/app/logout?" + refreshForm(t.refreshToken()), ""), 400, "invalid_request");
         assertThat(stub.revokeCallCount()).isZero();
     }
@@ -332,7 +342,7 @@ class RevocationFilterTest {
 
     @Test
     void request_revokedTokenWithDifferentSchemeCase_stillRejected() throws Exception {
-        StubTokens t = stub.login(CLIENT, "alice");
+        StubTokens t = stub.login(CLIENT, someone());
         post("/app/logout", "", "Authorization", bearer(t.accessToken()));
         assertThat(get("/app/x", "Authorization", "bEaReR " + t.accessToken()).statusCode()).isEqualTo(401);
     }

@@ -15,6 +15,7 @@ import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.AccessTokenVerifier;
 import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.internal.Denylist;
 import io.github.cognitorevoke.internal.EventPublisher;
 import io.github.cognitorevoke.internal.SdkCognitoGateway;
 import io.github.cognitorevoke.internal.TokenIds;
@@ -330,8 +331,10 @@ public class RevocationCheckBenchmark {
     }
 
     /**
-     * The denylist's three lookups for the ids of the same distinct tokens, already read (their keys
-     * too, which the scanner computes as it reads them): what the check adds to the peek.
+     * The denylist's lookups for the ids of the same distinct tokens, already read (their keys too,
+     * which the scanner computes as it reads them), as the check makes them: every rule at once (the
+     * {@code jti}/{@code origin_jti} pair, the subject's cut-off and ended sign-ins). What the check
+     * adds to the peek.
      */
     @Benchmark
     public boolean lookups_firstSeen(Client c) {

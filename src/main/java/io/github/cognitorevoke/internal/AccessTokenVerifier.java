@@ -71,8 +71,24 @@ public final class AccessTokenVerifier implements AutoCloseable {
     /**
      * The verified claims this library needs. {@code jti} and {@code origin_jti} are null when the
      * app client has token revocation disabled: Cognito then puts neither into its tokens.
+     * {@code authTime} is the sign-in's {@code auth_time} in epoch seconds, {@link Long#MIN_VALUE} if
+     * the token has none.
      */
-    public record Verified(String jti, String originJti, String sub, Instant issuedAt, Instant expiresAt) {
+    public record Verified(String jti, String originJti, String sub, Instant issuedAt, Instant expiresAt,
+                           long authTime) {
+
+        /**
+         * The verified claims of a token without {@code auth_time}.
+         *
+         * @param jti       the {@code jti}, or null
+         * @param originJti the {@code origin_jti}, or null
+         * @param sub       the {@code sub}
+         * @param issuedAt  the {@code iat}
+         * @param expiresAt the {@code exp}
+         */
+        public Verified(String jti, String originJti, String sub, Instant issuedAt, Instant expiresAt) {
+            this(jti, originJti, sub, issuedAt, expiresAt, Long.MIN_VALUE);
+        }
     }
 
     /**
@@ -308,8 +324,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
         }
         try {
             // An empty id names no token: never denylisted (the per-request search skips payloads too short for any other).
-            return new Verified(nonEmpty(claims.getJWTID()), nonEmpty(claims.getStringClaim("origin_jti")),
-                    claims.getSubject(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+            return new Verified(tokenId(claims.getJWTID()), tokenId(claims.getStringClaim("origin_jti")),
+                    claims.getSubject(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant(),
+                    TokenIds.authTime(claims));
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token's origin_jti claim is not a string");
         }
@@ -330,7 +347,8 @@ public final class AccessTokenVerifier implements AutoCloseable {
         }
     }
 
-    private static String nonEmpty(String id) {
-        return id == null || id.isEmpty() ? null : id;
+    /** A token id as the denylist may take it: not empty, and not of the reserved sign-in form ({@link SignIn}). */
+    private static String tokenId(String id) {
+        return id == null || id.isEmpty() || SignIn.isSignIn(id) ? null : id;
     }
 }

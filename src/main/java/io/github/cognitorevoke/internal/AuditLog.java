@@ -28,6 +28,7 @@ final class AuditLog implements RevocationObserver {
         if (log.isLoggable(System.Logger.Level.INFO)) {
             log.log(System.Logger.Level.INFO, "cognito-revoke audit: logout " + outcome(result)
                     + " accessTokenDenylisted=" + result.accessTokenDenylisted()
+                    + " signInEnded=" + result.signInEnded()
                     + " sub=" + id(sub) + " jti=" + id(jti));
         }
     }

@@ -27,6 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * Caffeine's per-entry expiry. Writes (logouts) are rare and serialized, so that keeping the later
  * end is atomic; lookups take no lock.
  *
+ * <p>A subject's cut-off and its ended sign-ins share one entry of the second cache, keyed by the
+ * subject's hash: the check finds both with one lookup, and a subject with neither costs nothing more.
+ *
  * <p>Lookups read quietly ({@link Policy#getIfPresentQuietly}): they check the entry's end but record
  * no access, so that a hit does not make Caffeine move the entry in its timer wheel (per-entry expiry
  * reschedules on every recorded read: about 2 µs a hit at a million entries). Expired entries are
@@ -56,15 +59,80 @@ public final class CaffeineDenylist implements Denylist {
     private final Policy<Long, Boolean> idPolicy;
     private final Policy.VarExpiration<Long, Boolean> idEnds;
     /** Keyed as the ids are, by the subject's hash: a lookup then costs no {@code String.hashCode}. */
-    private final Cache<Long, CutOff> subjects;
-    private final Policy<Long, CutOff> subjectPolicy;
+    private final Cache<Long, Subject> subjects;
+    private final Policy<Long, Subject> subjectPolicy;
     private final Object writeLock = new Object();
     /** Replaced, never changed in place, by a rebuild under the write lock. */
     private volatile IdFilter filter = new IdFilter(IdFilter.MIN_CAPACITY);
     /** The same over the subjects' keys: a subject without a cut-off (almost every one) costs no table lookup. */
     private volatile IdFilter subjectFilter = new IdFilter(IdFilter.MIN_CAPACITY);
 
-    private record CutOff(long notBefore, Instant until) {
+    /** No sign-in ended: shared by every subject entry that holds only a cut-off. */
+    private static final long[] NO_SIGN_INS = new long[0];
+
+    /**
+     * What is kept of one subject: its cut-off ({@link Long#MIN_VALUE} for none) and the sign-ins
+     * ended, in triples ({@code auth_time}, the last {@code iat} rejected, end in epoch ms), until the
+     * latest of their ends. Replaced, never changed in place.
+     */
+    private record Subject(long notBefore, Instant until, long[] signIns) {
+
+        /** @return whether a token of this sign-in issued at {@code iat} is rejected at {@code nowMs} */
+        boolean ended(long authTime, long iat, long nowMs) {
+            long[] s = signIns;
+            for (int i = 0; i < s.length; i += 3) {
+                if (s[i] == authTime) {
+                    // A token without iat (none is issued so) is taken as of the sign-in.
+                    return (iat == Long.MIN_VALUE || iat <= s[i + 1]) && s[i + 2] > nowMs;
+                }
+            }
+            return false;
+        }
+
+        /** Keep-later merge of two entries of one subject, dropping sign-ins that ended by {@code nowMs}. */
+        Subject merge(Subject next, long nowMs) {
+            long nb = Math.max(notBefore, next.notBefore);
+            Instant end = until.isAfter(next.until) ? until : next.until;
+            long[] merged = signIns;
+            for (int j = 0; j < next.signIns.length; j += 3) {
+                merged = with(merged, next.signIns[j], next.signIns[j + 1], next.signIns[j + 2]);
+            }
+            int live = 0;
+            for (int i = 0; i < merged.length; i += 3) {
+                live += merged[i + 2] > nowMs ? 3 : 0;
+            }
+            if (live < merged.length) {
+                long[] kept = new long[live];
+                for (int i = 0, k = 0; i < merged.length; i += 3) {
+                    if (merged[i + 2] > nowMs) {
+                        System.arraycopy(merged, i, kept, k, 3);
+                        k += 3;
+                    }
+                }
+                merged = kept;
+            }
+            return new Subject(nb, end, merged);
+        }
+
+        /** The triples with one sign-in's bound and end each the later of the two; a copy when anything changes. */
+        private static long[] with(long[] triples, long authTime, long issuedUntil, long endMs) {
+            for (int i = 0; i < triples.length; i += 3) {
+                if (triples[i] == authTime) {
+                    if (triples[i + 1] >= issuedUntil && triples[i + 2] >= endMs) {
+                        return triples;
+                    }
+                    long[] copy = triples.clone();
+                    copy[i + 1] = Math.max(copy[i + 1], issuedUntil);
+                    copy[i + 2] = Math.max(copy[i + 2], endMs);
+                    return copy;
+                }
+            }
+            long[] grown = java.util.Arrays.copyOf(triples, triples.length + 3);
+            grown[triples.length] = authTime;
+            grown[triples.length + 1] = issuedUntil;
+            grown[triples.length + 2] = endMs;
+            return grown;
+        }
     }
 
     /**
@@ -101,7 +169,7 @@ public final class CaffeineDenylist implements Denylist {
         this.idEnds = idPolicy.expireVariably().orElseThrow();
         this.subjects = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(Expiry.writing((Long sub, CutOff c) -> remaining(c.until())))
+                .expireAfter(Expiry.writing((Long sub, Subject c) -> remaining(c.until())))
                 .executor(Runnable::run)
                 .build();
         this.subjectPolicy = subjects.policy();
@@ -116,8 +184,20 @@ public final class CaffeineDenylist implements Denylist {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An id of the sign-in form ({@link SignIn#id}, as the shared tier carries sign-ins) goes to
+     * {@link #endSignIn}.
+     */
     @Override
     public CompletableFuture<Void> add(String id, Instant until) {
+        if (SignIn.isSignIn(id)) {
+            SignIn.Parsed signIn = SignIn.parse(id);
+            if (signIn != null) {
+                return endSignIn(signIn.subject(), signIn.authTime(), signIn.issuedUntil(), until);
+            }
+        }
         Long key = hash(id);
         synchronized (writeLock) {
             Duration wanted = remaining(until);
@@ -192,24 +272,42 @@ public final class CaffeineDenylist implements Denylist {
                 && idPolicy.getIfPresentQuietly(token.originJtiKey()) != null) {
             out |= ORIGIN_JTI;
         }
-        if (IdFilter.holds(sub, token.subKey()) && token.sub() != null && token.iat() != Long.MIN_VALUE
-                && token.iat() < notBeforeInTable(token.subKey())) {
-            out |= SIGNED_OUT;
+        if (IdFilter.holds(sub, token.subKey()) && token.sub() != null
+                && (token.iat() != Long.MIN_VALUE || token.authTime() != Long.MIN_VALUE)) {
+            out |= subjectMatch(token.subKey(), token.iat(), token.authTime());
         }
         return out;
     }
 
     @Override
     public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
-        CutOff next = new CutOff(notBefore.getEpochSecond(), until);
+        mergeSubject(subject, new Subject(notBefore.getEpochSecond(), until, NO_SIGN_INS));
+        return LOCAL;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Kept with the subject's cut-off, so that the per-request check finds both with the one
+     * lookup it already made for the cut-off; a subject with no entries costs nothing more.
+     */
+    @Override
+    public CompletableFuture<Void> endSignIn(String subject, long authTime, long issuedUntil, Instant until) {
+        if (remaining(until).isZero()) {
+            return LOCAL;
+        }
+        mergeSubject(subject, new Subject(Long.MIN_VALUE, until, new long[] {authTime, issuedUntil, until.toEpochMilli()}));
+        return LOCAL;
+    }
+
+    private void mergeSubject(String subject, Subject next) {
+        long now = clock.millis();
         long key = hash(subject);
         synchronized (writeLock) {
             // Into the filter before the table, as the ids: a reader that finds the entry passed the filter.
             subjectFilter = added(subjectFilter, subjects, key);
-            subjects.asMap().merge(key, next, (old, now) -> new CutOff(Math.max(old.notBefore(), now.notBefore()),
-                    old.until().isAfter(now.until()) ? old.until() : now.until()));
+            subjects.asMap().merge(key, next, (old, added) -> old.merge(added, now));
         }
-        return LOCAL;
     }
 
     @Override
@@ -222,8 +320,27 @@ public final class CaffeineDenylist implements Denylist {
     }
 
     private long notBeforeInTable(long key) {
-        CutOff c = subjectPolicy.getIfPresentQuietly(key);
+        Subject c = subjectPolicy.getIfPresentQuietly(key);
         return c == null ? Long.MIN_VALUE : c.notBefore();
+    }
+
+    /** One lookup by the subject's hash, as the cut-off alone took; the sign-ins are read only when there is an entry. */
+    @Override
+    public int subjectMatch(String subject, long iat, long authTime) {
+        long key = hash(subject);
+        return subjectFilter.mightContain(key) ? subjectMatch(key, iat, authTime) : NO_MATCH;
+    }
+
+    private int subjectMatch(long key, long iat, long authTime) {
+        Subject c = subjectPolicy.getIfPresentQuietly(key);
+        if (c == null) {
+            return NO_MATCH;
+        }
+        if (iat != Long.MIN_VALUE && iat < c.notBefore()) {
+            return SIGNED_OUT;
+        }
+        return authTime != Long.MIN_VALUE && c.signIns().length != 0 && c.ended(authTime, iat, clock.millis())
+                ? SIGN_IN_ENDED : NO_MATCH;
     }
 
     /** @return the number of denylisted ids, for tests and metrics (approximate) */

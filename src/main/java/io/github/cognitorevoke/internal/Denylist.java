@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where revoked token ids and per-user sign-out cut-offs are kept.
+ * Where revoked token ids, per-user sign-out cut-offs and ended sign-ins ({@code sub} +
+ * {@code auth_time}) are kept.
  *
  * <p>The seam for a shared tier: the in-memory {@link CaffeineDenylist} serves one server; an
  * implementation on a shared engine (Redis/Valkey) serves many, and nothing above this interface
@@ -56,23 +57,30 @@ public interface Denylist {
     int JTI = 1;
     /** {@link #revoked}: the token's {@code origin_jti} is denylisted. */
     int ORIGIN_JTI = 2;
-    /** {@link #revoked}: the token was issued before its subject's cut-off. */
+    /** {@link #revoked}, {@link #subjectMatch}: the token was issued before its subject's cut-off. */
     int SIGNED_OUT = 4;
+    /**
+     * {@link #revoked}, {@link #subjectMatch}: the token belongs to a sign-in ({@code sub} +
+     * {@code auth_time}) that was ended.
+     */
+    int SIGN_IN_ENDED = 8;
+    /** {@link #subjectMatch}: the token is not revoked by its subject's entries. */
+    int NO_MATCH = 0;
 
     /**
      * Every rule at once for one token's ids: the answers of {@link #contains} for its {@code jti} and
-     * {@code origin_jti}, and whether it was issued ({@code iat}) before its subject's cut-off. An
-     * implementation may use the keys the scanner computed with the ids and overlap the lookups'
-     * memory reads.
+     * {@code origin_jti}, and of {@link #subjectMatch} for its subject. An implementation may use the
+     * keys the scanner computed with the ids and overlap the lookups' memory reads.
      *
      * @param token the token's ids
-     * @return a mask of {@link #JTI}, {@link #ORIGIN_JTI} and {@link #SIGNED_OUT}; 0 if not revoked
+     * @return a mask of {@link #JTI}, {@link #ORIGIN_JTI}, {@link #SIGNED_OUT} and {@link #SIGN_IN_ENDED};
+     *         0 if not revoked
      */
     default int revoked(TokenIds token) {
         return (token.jti() != null && contains(token.jti()) ? JTI : 0)
                 | (token.originJti() != null && contains(token.originJti()) ? ORIGIN_JTI : 0)
-                | (token.sub() != null && token.iat() != Long.MIN_VALUE
-                        && token.iat() < notBeforeEpochSecond(token.sub()) ? SIGNED_OUT : 0);
+                | (token.sub() != null && (token.iat() != Long.MIN_VALUE || token.authTime() != Long.MIN_VALUE)
+                        ? subjectMatch(token.sub(), token.iat(), token.authTime()) : NO_MATCH);
     }
 
     /**
@@ -92,6 +100,34 @@ public interface Denylist {
      * @return the cut-off, or {@link Long#MIN_VALUE} if there is none
      */
     long notBeforeEpochSecond(String subject);
+
+    /**
+     * Ends one sign-in: rejects every token that carries this {@code sub} and {@code auth_time} and
+     * was issued ({@code iat}) until {@code issuedUntil}, until the given instant, keeping a later end
+     * and a later bound already there. The entry is shared as a token id of the form {@link SignIn#id}
+     * (so a shared tier carries it as every other id).
+     *
+     * @param subject     the {@code sub} of a verified token
+     * @param authTime    its {@code auth_time} in epoch seconds
+     * @param issuedUntil the last {@code iat} (epoch seconds) rejected
+     * @param until       when the entry may go
+     * @return completes when every node can know the entry
+     */
+    default CompletableFuture<Void> endSignIn(String subject, long authTime, long issuedUntil, Instant until) {
+        return add(SignIn.id(subject, authTime, issuedUntil), until);
+    }
+
+    /**
+     * Tells whether a token is revoked by its subject's entries: issued ({@code iat}) before the
+     * subject's cut-off, or of a sign-in ({@code auth_time}) that was ended and issued until the
+     * entry's bound. One lookup by the subject where an implementation keeps both together.
+     *
+     * @param subject  the {@code sub} claim
+     * @param iat      the {@code iat} in epoch seconds, or {@link Long#MIN_VALUE}
+     * @param authTime the {@code auth_time} in epoch seconds, or {@link Long#MIN_VALUE}
+     * @return {@link #NO_MATCH}, {@link #SIGNED_OUT} or {@link #SIGN_IN_ENDED}
+     */
+    int subjectMatch(String subject, long iat, long authTime);
 
     /**
      * Returns how many token ids are denylisted, for metrics; may be approximate.

@@ -56,7 +56,7 @@ public final class EventPublisher implements RevocationObserver {
     public void loggedOut(LogoutResult result, String sub, String jti) {
         if (logout != null) {
             logout.accept(new LogoutEvent(clock.instant(), result.status(), reason(result),
-                    result.accessTokenDenylisted(), sub, jti));
+                    result.accessTokenDenylisted(), sub, jti, result.signInEnded()));
         }
     }
 

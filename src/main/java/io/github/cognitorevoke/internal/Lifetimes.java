@@ -19,8 +19,14 @@ import java.time.Instant;
  * @param clockSkew          S, the skew a verifier allows
  * @param appClientLifetime  the app client's longest access/ID-token validity, or null while unknown
  * @param appClientFrom      from when {@code appClientLifetime} alone is L (ignored while it is null)
+ * @param retryGrace         G, the app client's refresh-token rotation grace period, or null while
+ *                           unknown (then Cognito's longest, 60 s)
  */
-record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClientLifetime, Instant appClientFrom) {
+record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClientLifetime, Instant appClientFrom,
+                 Duration retryGrace) {
+
+    /** Cognito's longest {@code RetryGracePeriodSeconds}: G while the app client is not read. */
+    static final Duration LONGEST_GRACE = Duration.ofSeconds(60);
 
     /**
      * The rules before the app client is read.
@@ -29,7 +35,19 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
      * @param clockSkew        the skew a verifier allows
      */
     Lifetimes(Duration maxTokenLifetime, Duration clockSkew) {
-        this(maxTokenLifetime, clockSkew, null, null);
+        this(maxTokenLifetime, clockSkew, null, null, null);
+    }
+
+    /**
+     * The rules with the app client's validity but no grace period read (G = 60 s).
+     *
+     * @param maxTokenLifetime  the configured longest lifetime of a token of the pool
+     * @param clockSkew         the skew a verifier allows
+     * @param appClientLifetime the app client's longest access/ID-token validity, or null while unknown
+     * @param appClientFrom     from when {@code appClientLifetime} alone is L
+     */
+    Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClientLifetime, Instant appClientFrom) {
+        this(maxTokenLifetime, clockSkew, appClientLifetime, appClientFrom, null);
     }
 
     /**
@@ -54,8 +72,14 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
     Lifetimes with(AppClient client, Instant readAt) {
         Instant modified = client.lastModified() != null && client.lastModified().isBefore(readAt)
                 ? client.lastModified() : readAt;
+        // Zero for a client that does not rotate (AppClient reads it so).
         return new Lifetimes(maxTokenLifetime, clockSkew, client.longestTokenValidity(),
-                modified.plus(maxTokenLifetime));
+                modified.plus(maxTokenLifetime), client.retryGracePeriod());
+    }
+
+    /** @return G: the grace period read, or Cognito's longest while the app client is not read */
+    Duration grace() {
+        return retryGrace == null ? LONGEST_GRACE : retryGrace;
     }
 
     /**
@@ -115,6 +139,56 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
         Duration longest = appClientLifetime != null && appClientLifetime.compareTo(maxTokenLifetime) > 0
                 ? appClientLifetime : maxTokenLifetime;
         return deadline.plus(longest).plus(clockSkew);
+    }
+
+    /**
+     * A sign-in ({@code sub} + {@code auth_time}) ended by a logout: as long as the family entry
+     * ({@link #family}), and G longer. Every token of the sign-in minted before the logout has
+     * expired by the family's end; an earlier refresh token of a rotating chain may still be used
+     * for G after it was replaced, so tokens minted from it during the grace period die by the
+     * sign-in's end too, whether or not Cognito's revocation reached them.
+     *
+     * @param now       the logout's time
+     * @param issuedAt  the presented token's {@code iat}
+     * @param expiresAt the presented token's {@code exp}
+     * @return when the entry ends
+     */
+    Instant signIn(Instant now, Instant issuedAt, Instant expiresAt) {
+        return family(now, issuedAt, expiresAt).plus(grace());
+    }
+
+    /**
+     * The last {@code iat} a sign-in entry made now rejects: the end of the second G from now. A token
+     * of the sign-in is minted before the logout, or from an earlier refresh token within its grace
+     * period; one issued later with the same {@code auth_time} is a new issue (a managed-login session
+     * reissuing tokens, a sign-in in the same second as the one ended) and is not rejected.
+     *
+     * @param now the logout's time
+     * @return the bound in epoch seconds
+     */
+    long signInIssuedUntil(Instant now) {
+        return now.plus(grace()).getEpochSecond();
+    }
+
+    /**
+     * The last {@code iat} a pending sign-in entry rejects: until the deadline the refresh token may
+     * mint tokens, and an earlier one for G more.
+     *
+     * @param deadline the pending entry's deadline
+     * @return the bound in epoch seconds
+     */
+    long pendingSignInIssuedUntil(Instant deadline) {
+        return deadline.plus(grace()).getEpochSecond();
+    }
+
+    /**
+     * A sign-in whose revocation goes pending: the held family ({@link #pendingFamily}) and G longer.
+     *
+     * @param deadline the pending entry's deadline
+     * @return when the entry ends
+     */
+    Instant pendingSignIn(Instant deadline) {
+        return pendingFamily(deadline).plus(grace());
     }
 
     /**

@@ -71,6 +71,7 @@ final class MicrometerExport implements MetricsExport.Binding {
         c.add("rejections", "match", "jti", RevocationMetrics::getRejectionsJti);
         c.add("rejections", "match", "origin_jti", RevocationMetrics::getRejectionsOriginJti);
         c.add("rejections", "match", "signed_out", RevocationMetrics::getRejectionsSignedOut);
+        c.add("rejections", "match", "sign_in", RevocationMetrics::getRejectionsSignIn);
         c.add("cognito.calls", "outcome", "done", RevocationMetrics::getCognitoCallsDone);
         c.add("cognito.calls", "outcome", "retry", RevocationMetrics::getCognitoCallsRetry);
         c.add("cognito.calls", "outcome", "refused", RevocationMetrics::getCognitoCallsRefused);

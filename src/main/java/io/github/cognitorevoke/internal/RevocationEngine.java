@@ -220,7 +220,7 @@ public final class RevocationEngine implements AutoCloseable {
             throw new IllegalArgumentException("a logout needs an access token, a refresh token or both");
         }
         AccessTokenVerifier.Verified token = accessToken == null ? null : verifier.verify(accessToken);
-        LogoutResult result = logout(token, refreshToken);
+        LogoutResult result = signIn(logout(token, refreshToken), token);
         if (token == null && result.status() != LogoutResult.Status.COMPLETED) {
             // Anyone can send a refresh token: an audit line or event each would be a flood for the asking.
             observers.loggedOutUnconfirmed(result);
@@ -228,6 +228,20 @@ public final class RevocationEngine implements AutoCloseable {
             observers.loggedOut(result, token == null ? null : token.sub(), token == null ? null : token.jti());
         }
         return result;
+    }
+
+    /**
+     * Says in the result that the token's sign-in was ended (every logout with a verified token that
+     * carries {@code auth_time} ends it); a refusal's description says it too, since Cognito's
+     * refusal (of a refresh token already rotated away, say) did not keep the sign-in alive here.
+     */
+    private static LogoutResult signIn(LogoutResult result, AccessTokenVerifier.Verified token) {
+        if (token == null || token.authTime() == Long.MIN_VALUE || token.sub() == null || token.sub().isEmpty()) {
+            return result;
+        }
+        Optional<Refusal> refusal = result.refusal().map(r -> new Refusal(r.reason(), r.cognitoError(),
+                r.description() + "; every token of this sign-in is rejected here all the same"));
+        return new LogoutResult(result.status(), result.accessTokenDenylisted(), refusal, true);
     }
 
     private LogoutResult logout(AccessTokenVerifier.Verified token, String refreshToken) {
@@ -248,6 +262,8 @@ public final class RevocationEngine implements AutoCloseable {
         List<CompletableFuture<Void>> writes = new ArrayList<>(3);
         if (token != null) {
             denylisted = denylistJti(token, writes);
+            endSignIn(token, lifetimes.signInIssuedUntil(now), lifetimes.signIn(now, token.issuedAt(), token.expiresAt()),
+                    writes);
             if (token.originJti() != null) {
                 writes.add(denylist.add(token.originJti(), lifetimes.family(now, token.issuedAt(), token.expiresAt())));
             } else if (denylisted) {
@@ -327,6 +343,31 @@ public final class RevocationEngine implements AutoCloseable {
         if (token != null && token.originJti() != null) {
             writes.add(denylist.add(token.originJti(), lifetimes.pendingFamily(entry.deadline())));
         }
+        if (token != null) {
+            endSignIn(token, lifetimes.pendingSignInIssuedUntil(entry.deadline()), lifetimes.pendingSignIn(entry.deadline()),
+                    writes);
+        }
+    }
+
+    /**
+     * Ends the verified token's sign-in ({@code sub} + {@code auth_time}): every token of it issued
+     * until {@code issuedUntil}, however its refresh token rotated and whatever became of
+     * {@code origin_jti}, is rejected until {@code until}. Only a verified token writes this entry,
+     * and only for its own sign-in.
+     *
+     * @return whether the entry was written (false for a token without {@code auth_time})
+     */
+    private boolean endSignIn(AccessTokenVerifier.Verified token, long issuedUntil, Instant until,
+                              List<CompletableFuture<Void>> writes) {
+        if (token.authTime() == Long.MIN_VALUE || token.sub() == null || token.sub().isEmpty()) {
+            warnings.warn("no-auth-time", "cognito-revoke: access tokens of app client " + settings.clientId()
+                    + " carry no auth_time, so a logout ends only the presented token's family (origin_jti), not"
+                    + " every token of its sign-in; with refresh-token rotation, tokens refreshed before the"
+                    + " logout may stay accepted until they expire (an emulator, or not a Cognito token)");
+            return false;
+        }
+        writes.add(denylist.endSignIn(token.sub(), token.authTime(), issuedUntil, until));
+        return true;
     }
 
     /**
@@ -473,7 +514,8 @@ public final class RevocationEngine implements AutoCloseable {
 
     /**
      * Tells whether a bearer JWT (access or ID token) is revoked: its {@code jti} or
-     * {@code origin_jti} is denylisted, or its subject was signed out after it was issued. No
+     * {@code origin_jti} is denylisted, its sign-in ({@code sub} + {@code auth_time}) was logged
+     * out, or its subject was signed out after it was issued. No
      * signature check and no network: this runs on every request. The token may be padded or
      * surrounded by anything: every JWS payload in the text counts ({@link TokenIds#anyMatch}).
      *
@@ -571,7 +613,8 @@ public final class RevocationEngine implements AutoCloseable {
         // Every rule asked at once (the denylist overlaps the lookups); which one, only for a revoked token.
         int revoked = denylist.revoked(ids);
         return revoked == 0 ? null : (revoked & Denylist.JTI) != 0 ? Match.JTI
-                : (revoked & Denylist.ORIGIN_JTI) != 0 ? Match.ORIGIN_JTI : Match.SIGNED_OUT;
+                : (revoked & Denylist.ORIGIN_JTI) != 0 ? Match.ORIGIN_JTI
+                : (revoked & Denylist.SIGNED_OUT) != 0 ? Match.SIGNED_OUT : Match.SIGN_IN;
     }
 
     /**

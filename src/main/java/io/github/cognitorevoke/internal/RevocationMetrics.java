@@ -174,6 +174,11 @@ public final class RevocationMetrics implements RevocationObserver, RevocationMe
     }
 
     @Override
+    public long getRejectionsSignIn() {
+        return rejections[Match.SIGN_IN.ordinal()].sum();
+    }
+
+    @Override
     public long getCognitoCallsDone() {
         return cognitoDone.sum();
     }

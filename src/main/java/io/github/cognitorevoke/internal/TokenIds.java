@@ -14,12 +14,12 @@ import java.util.function.Predicate;
  * The claims the per-request denylist check needs, read from a compact JWT without verifying it.
  *
  * <p>This is the hot path of every request, so it decodes only the payload and scans the top level
- * of its JSON for four claims instead of building a full claims map. The scanner reads JSON as
+ * of its JSON for five claims instead of building a full claims map. The scanner reads JSON as
  * strictly as Nimbus does (Nimbus's JSON reader refuses comments, unquoted names, trailing commas,
  * control characters in strings and duplicate names), so a payload the scanner finds malformed is
  * one Nimbus refuses too, and the answer costs no exception. Only what the scanner leaves to Nimbus
  * on purpose goes there: a payload that opens with {@code [} (Nimbus reads an array of name/value
- * pairs as an object), an {@code iat} that is not a plain integer, a claim of the four with a value
+ * pairs as an object), an {@code iat} or {@code auth_time} that is not a plain integer, a claim of the five with a value
  * of an unexpected type, nesting deeper than 64 levels. No issued token has any of
  * these, and the searches that read untrusted text bound how often it happens ({@link ReadBudget}).
  * Skipping the signature is safe because the answer can only make a request fail: a forged token
@@ -34,12 +34,14 @@ import java.util.function.Predicate;
  * @param originJti    the token family's {@code origin_jti}, or null
  * @param sub          the subject, or null
  * @param iat          the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+ * @param authTime     the sign-in time ({@code auth_time}) in epoch seconds, or {@link Long#MIN_VALUE} if
+ *                     absent: every token of one sign-in carries the same, whatever rotations happened
  * @param jtiKey       {@code CaffeineDenylist.hash(jti)}, 0 if it is null
  * @param originJtiKey {@code CaffeineDenylist.hash(originJti)}, 0 if it is null
  * @param subKey       {@code CaffeineDenylist.hash(sub)}, 0 if it is null
  */
-public record TokenIds(String jti, String originJti, String sub, long iat, long jtiKey, long originJtiKey,
-                       long subKey) {
+public record TokenIds(String jti, String originJti, String sub, long iat, long authTime, long jtiKey,
+                       long originJtiKey, long subKey) {
 
     /**
      * The ids of one payload, with their keys computed from them.
@@ -48,9 +50,22 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      * @param originJti the token family's {@code origin_jti}, or null
      * @param sub       the subject, or null
      * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+     * @param authTime  the sign-in time in epoch seconds, or {@link Long#MIN_VALUE} if absent
+     */
+    public TokenIds(String jti, String originJti, String sub, long iat, long authTime) {
+        this(jti, originJti, sub, iat, authTime, key(jti), key(originJti), key(sub));
+    }
+
+    /**
+     * The ids of a payload without {@code auth_time}, with their keys computed from them.
+     *
+     * @param jti       the token's {@code jti}, or null
+     * @param originJti the token family's {@code origin_jti}, or null
+     * @param sub       the subject, or null
+     * @param iat       the issue time in epoch seconds, or {@link Long#MIN_VALUE} if absent
      */
     public TokenIds(String jti, String originJti, String sub, long iat) {
-        this(jti, originJti, sub, iat, key(jti), key(originJti), key(sub));
+        this(jti, originJti, sub, iat, Long.MIN_VALUE);
     }
 
     private static long key(String id) {
@@ -60,7 +75,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     /** The claims without the keys, which follow from them. */
     @Override
     public String toString() {
-        return "TokenIds[jti=" + jti + ", originJti=" + originJti + ", sub=" + sub + ", iat=" + iat + "]";
+        return "TokenIds[jti=" + jti + ", originJti=" + originJti + ", sub=" + sub + ", iat=" + iat
+                + ", authTime=" + authTime + "]";
     }
 
     /** What the scanner gives when Nimbus must decide. */
@@ -369,9 +385,26 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             }
             Date iat = claims.getIssueTime();
             return new TokenIds(claims.getJWTID(), originJti, claims.getSubject(),
-                    iat == null ? Long.MIN_VALUE : Math.floorDiv(iat.getTime(), 1000));
+                    iat == null ? Long.MIN_VALUE : Math.floorDiv(iat.getTime(), 1000), authTime(claims));
         } catch (java.text.ParseException | RuntimeException | StackOverflowError e) {
             return null;
+        }
+    }
+
+    /**
+     * A verified or parsed token's {@code auth_time} in epoch seconds, as Nimbus reads a date claim
+     * (a fraction rounded down, as the fast path's {@code iat}); {@link Long#MIN_VALUE} if absent or
+     * not a number.
+     *
+     * @param claims the claims
+     * @return the sign-in time, or {@link Long#MIN_VALUE}
+     */
+    public static long authTime(JWTClaimsSet claims) {
+        try {
+            Date t = claims.getDateClaim("auth_time");
+            return t == null ? Long.MIN_VALUE : Math.floorDiv(t.getTime(), 1000);
+        } catch (java.text.ParseException notADate) {
+            return Long.MIN_VALUE;
         }
     }
 
@@ -388,7 +421,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         private static final int ORIGIN_JTI = 2;
         private static final int SUB = 3;
         private static final int IAT = 4;
-        private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT;
+        private static final int AUTH_TIME = 5;
+        private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT | 1 << AUTH_TIME;
 
         private final byte[] b;
         /** The payload's length: {@code b} may be a longer buffer. */
@@ -432,11 +466,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             long originJtiKey = 0;
             long subKey = 0;
             long iat = Long.MIN_VALUE;
+            long authTime = Long.MIN_VALUE;
             int seen = 0;
             ws();
             if (at(i) == '}') {
                 i++;
-                return atEnd() ? new TokenIds(null, null, null, iat) : null;
+                return atEnd() ? new TokenIds(null, null, null, iat, authTime) : null;
             }
             while (true) {
                 ws();
@@ -456,6 +491,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     skipValue(0);
                 } else if (key == IAT) {
                     iat = issuedAt();
+                } else if (key == AUTH_TIME) {
+                    authTime = issuedAt();
                 } else {
                     // One call site: the id's read and hash are compiled once, not once per claim.
                     String id = idValue();
@@ -479,12 +516,12 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 if (seen == ALL) {
                     // The rest cannot change the answer where Nimbus reads the payload: with a
                     // duplicate or a defect further on, Nimbus refuses it, and then any answer is safe.
-                    return new TokenIds(jti, originJti, sub, iat, jtiKey, originJtiKey, subKey);
+                    return new TokenIds(jti, originJti, sub, iat, authTime, jtiKey, originJtiKey, subKey);
                 }
                 ws();
                 int next = at(i++);
                 if (next == '}') {
-                    return atEnd() ? new TokenIds(jti, originJti, sub, iat, jtiKey, originJtiKey, subKey) : null;
+                    return atEnd() ? new TokenIds(jti, originJti, sub, iat, authTime, jtiKey, originJtiKey, subKey) : null;
                 }
                 if (next != ',') {
                     return null;
@@ -576,7 +613,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             return id;
         }
 
-        /** Reads a key: which of the four claims it names, if any. */
+        /** Reads a key: which of the five claims it names, if any. */
         private int key() {
             if (at(i) != '"') {
                 fail();
@@ -592,6 +629,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     case "origin_jti" -> ORIGIN_JTI;
                     case "sub" -> SUB;
                     case "iat" -> IAT;
+                    case "auth_time" -> AUTH_TIME;
                     default -> OTHER;
                 };
             }
@@ -603,6 +641,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             int length = end - start;
             if (length == 3) {
                 return is(start, "jti") ? JTI : is(start, "sub") ? SUB : is(start, "iat") ? IAT : OTHER;
+            }
+            if (length == 9) {
+                return is(start, "auth_time") ? AUTH_TIME : OTHER;
             }
             return length == 10 && is(start, "origin_jti") ? ORIGIN_JTI : OTHER;
         }

@@ -58,7 +58,7 @@ class AuditLogTest {
         assertThat(log.lines).singleElement().satisfies(l -> {
             assertThat(l.level()).isEqualTo(System.Logger.Level.INFO);
             assertThat(l.message()).isEqualTo("cognito-revoke audit: logout status=COMPLETED reason=-"
-                    + " accessTokenDenylisted=true sub=" + alice.accessClaims().getSubject()
+                    + " accessTokenDenylisted=true signInEnded=true sub=" + alice.accessClaims().getSubject()
                     + " jti=" + alice.accessJti());
             assertThat(l.message()).doesNotContain(alice.accessToken(), alice.refreshToken());
         });
@@ -71,7 +71,7 @@ class AuditLogTest {
         engine.logout(null, bob.refreshToken());
 
         assertThat(log.lines).singleElement().satisfies(l -> assertThat(l.message())
-                .isEqualTo("cognito-revoke audit: logout status=COMPLETED reason=- accessTokenDenylisted=false sub=- jti=-"));
+                .isEqualTo("cognito-revoke audit: logout status=COMPLETED reason=- accessTokenDenylisted=false signInEnded=false sub=- jti=-"));
     }
 
     @Test
@@ -93,7 +93,7 @@ class AuditLogTest {
         engine.logout(bob.accessToken(), bob.refreshToken());
 
         assertThat(log.lines).singleElement().satisfies(l -> assertThat(l.message())
-                .contains("logout status=REFUSED reason=TOKEN_NOT_ACCEPTED accessTokenDenylisted=true sub="
+                .contains("logout status=REFUSED reason=TOKEN_NOT_ACCEPTED accessTokenDenylisted=true signInEnded=true sub="
                         + bob.accessClaims().getSubject())
                 .doesNotContain(bob.refreshToken()));
     }

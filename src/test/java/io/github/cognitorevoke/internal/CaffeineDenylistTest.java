@@ -306,6 +306,10 @@ class CaffeineDenylistTest {
             public long notBeforeEpochSecond(String subject) {
                 return denylist.notBeforeEpochSecond(subject);
             }
+
+            public int subjectMatch(String subject, long iat, long authTime) {
+                return denylist.subjectMatch(subject, iat, authTime);
+            }
         };
         for (TokenIds t : List.of(new TokenIds("jti-1", null, null, 0), new TokenIds("x", "origin-\u0142", "sub-1", 1000),
                 new TokenIds("a", "b", "sub-1", 999), new TokenIds(null, null, "sub-1", Long.MIN_VALUE))) {
@@ -325,5 +329,85 @@ class CaffeineDenylistTest {
             String id = new String(b, 3, n, java.nio.charset.StandardCharsets.US_ASCII);
             assertThat(CaffeineDenylist.hashAscii(b, 3, n)).as("length %d", n).isEqualTo(CaffeineDenylist.hash(id));
         }
+    }
+
+    // ------------------------------------------------------------------ sign-ins
+
+    @Test
+    void signIns_withoutACutOff_acrossSubjectFilterRebuilds_areFoundByTheTokenIdsLookup() {
+        int subjects = 3 * IdFilter.MIN_CAPACITY; // the subject filter is rebuilt on the way
+        for (int i = 0; i < subjects; i++) {
+            denylist.endSignIn("sub-" + i, 1000 + i, 9000, T0.plusSeconds(60));
+        }
+        for (int i = 0; i < subjects; i++) {
+            assertThat(denylist.revoked(new TokenIds("j", "o", "sub-" + i, 2000, 1000 + i)))
+                    .as("sub-%d", i).isEqualTo(Denylist.SIGN_IN_ENDED);
+            assertThat(denylist.revoked(new TokenIds("j", "o", "sub-" + i, 2000, 999 + i))).as("another sign-in").isZero();
+        }
+        assertThat(denylist.revoked(new TokenIds("j", "o", "sub-x", 2000, 1000))).isZero();
+    }
+
+    @Test
+    void signIn_endedUntilItsEnd_onlyForItsSubjectAndAuthTime() {
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(60));
+
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 9000, 1000)).as("issued at the bound").isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 9001, 1000)).as("issued after the bound: a new issue")
+                .isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 2000, 1001)).as("another sign-in").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 2000, Long.MIN_VALUE)).as("no auth_time").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("bob", 2000, 1000)).as("another user").isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.notBeforeEpochSecond("alice")).as("no cut-off").isEqualTo(Long.MIN_VALUE);
+        assertThat(denylist.size()).as("not a token id").isZero();
+
+        clock.advance(Duration.ofSeconds(60).minusMillis(1));
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.NO_MATCH);
+    }
+
+    @Test
+    void signIns_keepTheLaterEnd_eachOnItsOwn_besideACutOff() {
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(600));
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(10));
+        denylist.endSignIn("alice", 3000, 9000, T0.plusSeconds(30));
+        denylist.cutOff("alice", Instant.ofEpochSecond(500), T0.plusSeconds(20));
+
+        assertThat(denylist.subjectMatch("alice", 400, 3000)).as("issued before the cut-off").isEqualTo(Denylist.SIGNED_OUT);
+        assertThat(denylist.subjectMatch("alice", 4000, 3000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(denylist.notBeforeEpochSecond("alice")).as("the subject's entry lives as long as its latest part")
+                .isEqualTo(500);
+        assertThat(denylist.subjectMatch("alice", 4000, 3000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).as("the earlier end was ignored").isEqualTo(Denylist.SIGN_IN_ENDED);
+        denylist.endSignIn("alice", 5000, 9000, T0.plusSeconds(700)); // a write drops what has ended
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofSeconds(570));
+        assertThat(denylist.subjectMatch("alice", 4000, 1000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 4000, 5000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+    }
+
+    @Test
+    void signIn_aLaterBoundIsKept_anEarlierOneChangesNothing() {
+        denylist.endSignIn("alice", 1000, 5000, T0.plusSeconds(60));
+        denylist.endSignIn("alice", 1000, 3000, T0.plusSeconds(600));
+        assertThat(denylist.subjectMatch("alice", 5000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        denylist.endSignIn("alice", 1000, 7000, T0.plusSeconds(30));
+        clock.advance(Duration.ofSeconds(300));
+        assertThat(denylist.subjectMatch("alice", 7000, 1000)).as("the later bound, the later end")
+                .isEqualTo(Denylist.SIGN_IN_ENDED);
+    }
+
+    @Test
+    void anIdOfTheSignInForm_asTheSharedTierCarriesIt_endsTheSignIn_andMalformedOnesAreIds() {
+        denylist.add(SignIn.id("alice", 1000, 9000), T0.plusSeconds(60));
+        denylist.add("sign-in x 9000 alice", T0.plusSeconds(60));
+        denylist.add("sign-in 1000 alice", T0.plusSeconds(60));
+
+        assertThat(denylist.subjectMatch("alice", 2000, 1000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.contains(SignIn.id("alice", 1000, 9000))).as("not kept as an id").isFalse();
+        assertThat(denylist.contains("sign-in x 9000 alice")).isTrue();
+        assertThat(denylist.contains("sign-in 1000 alice")).isTrue();
     }
 }

@@ -72,7 +72,7 @@ class EventPublisherTest {
         engine.logout(alice.accessToken(), alice.refreshToken());
 
         assertThat(events).containsExactly(new LogoutEvent(clock.instant(), Status.COMPLETED, null, true,
-                alice.accessClaims().getSubject(), alice.accessJti()));
+                alice.accessClaims().getSubject(), alice.accessJti(), true));
     }
 
     @Test

@@ -104,4 +104,27 @@ class LifetimesTest {
         assertThat(rules.pendingFamily(Instant.parse("2026-12-02T12:00:00Z"))).isEqualTo(pendingFamily);
         assertThat(rules.cutOff(NOW).until()).isEqualTo(cutOffEnd);
     }
+
+    @ParameterizedTest(name = "rotation {0}, grace {1}: the sign-in ends {2} after the family")
+    @CsvSource({
+            // Not read: Cognito's longest grace period.
+            ",      , PT60S",
+            "true,  PT10S, PT10S",
+            "true,  PT0S, PT0S",
+            "false, PT0S, PT0S"})
+    void signIn_livesTheFamilyAndTheGracePeriod(Boolean rotation, Duration grace, Duration after) {
+        Lifetimes rules = rules("PT24H", "PT1M");
+        if (rotation != null) {
+            rules = rules.with(new AppClient(Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(30), true, rotation,
+                    grace, java.util.List.of(), java.util.List.of(), Instant.parse("2026-11-01T00:00:00Z")), NOW);
+        }
+        Instant iat = NOW.minusSeconds(600);
+        Instant exp = iat.plus(Duration.ofHours(1));
+        Instant deadline = Instant.parse("2026-12-02T12:00:00Z");
+
+        assertThat(rules.signIn(NOW, iat, exp)).isEqualTo(rules.family(NOW, iat, exp).plus(after));
+        assertThat(rules.pendingSignIn(deadline)).isEqualTo(rules.pendingFamily(deadline).plus(after));
+        assertThat(rules.signInIssuedUntil(NOW)).as("the last iat rejected").isEqualTo(NOW.plus(after).getEpochSecond());
+        assertThat(rules.pendingSignInIssuedUntil(deadline)).isEqualTo(deadline.plus(after).getEpochSecond());
+    }
 }

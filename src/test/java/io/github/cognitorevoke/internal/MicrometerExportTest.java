@@ -48,7 +48,7 @@ class MicrometerExportTest {
     @Test
     void close_removesEveryMeter() throws Exception {
         AutoCloseable binding = MicrometerExport.bind(metrics, "/shop", registry);
-        assertThat(registry.getMeters()).hasSize(22);
+        assertThat(registry.getMeters()).hasSize(23);
 
         binding.close();
 

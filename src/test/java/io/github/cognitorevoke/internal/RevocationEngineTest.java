@@ -75,11 +75,12 @@ class RevocationEngineTest {
     void logout_withBothTokens_denylistsWholeFamily_andRevokesAtCognito() {
         StubTokens first = stub.login(CLIENT, "alice");
         StubTokens sibling = stub.refresh(CLIENT, first.refreshToken());
+        clock.advance(Duration.ofSeconds(1)); // another sign-in: another auth_time (one second ends both: SignInRuleTest)
         StubTokens otherDevice = stub.login(CLIENT, "alice");
 
         LogoutResult result = engine.logout(sibling.accessToken(), sibling.refreshToken());
 
-        assertThat(result).isEqualTo(new LogoutResult(Status.COMPLETED, true, java.util.Optional.empty()));
+        assertThat(result).isEqualTo(new LogoutResult(Status.COMPLETED, true, java.util.Optional.empty(), true));
         assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
         assertThat(engine.isRevoked(first.accessToken())).as("earlier sibling").isTrue();
         assertThat(engine.isRevoked(first.idToken())).as("ID token of the family").isTrue();
@@ -197,7 +198,8 @@ class RevocationEngineTest {
 
         assertThat(engine.logout(token, null).accessTokenDenylisted()).isTrue();
         assertThat(engine.isRevoked(token)).isTrue();
-        assertThat(engine.isRevoked(t.accessToken())).as("no family link without origin_jti").isFalse();
+        assertThat(engine.isRevoked(t.accessToken())).as("no family link without origin_jti, but the same sign-in")
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -267,7 +269,7 @@ class RevocationEngineTest {
         assertThat(engine.pendingCount()).isZero();
         assertThat(stub.isRevoked(t.refreshToken())).isTrue();
         // The confirmation changes nothing in the denylist: the end set at logout stands.
-        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW);
+        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW).plus(Lifetimes.LONGEST_GRACE); // the sign-in's entry
         clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(later.accessToken())).isTrue();
         clock.advance(Duration.ofSeconds(1));
@@ -308,7 +310,7 @@ class RevocationEngineTest {
 
         assertThat(engine.pendingCount()).isZero();
         assertThat(stub.revokeCallCount()).isEqualTo(2);
-        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW);
+        Instant end = logout.plus(Duration.ofDays(2)).plus(SKEW).plus(Lifetimes.LONGEST_GRACE); // the sign-in's entry
         clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(t.idToken())).as("the refusal does not shorten the family entry").isTrue();
         clock.advance(Duration.ofSeconds(1));
@@ -479,7 +481,8 @@ class RevocationEngineTest {
     @Test
     void jtiEntry_endsAtExpPlusSkew() {
         StubTokens t = stub.login(CLIENT, "alice");
-        String noFamily = stub.jwt().sign(new JWTClaimsSet.Builder(t.accessClaims()).claim("origin_jti", null).build());
+        String noFamily = stub.jwt().sign(new JWTClaimsSet.Builder(t.accessClaims()).claim("origin_jti", null)
+                .claim("auth_time", null).build()); // no family, no sign-in: the jti alone
         engine.logout(noFamily, null);
 
         clock.advance(Duration.ofHours(1).plus(SKEW).minusSeconds(1));
@@ -497,7 +500,8 @@ class RevocationEngineTest {
         StubTokens sibling = stub.refresh(CLIENT, t.refreshToken());
 
         // ID tokens of the family can live a day, whatever the access tokens' validity.
-        clock.advance(Duration.ofDays(1).plus(SKEW).minusSeconds(1));
+        // And the sign-in's entry the rotation grace period longer.
+        clock.advance(Duration.ofDays(1).plus(SKEW).plus(Lifetimes.LONGEST_GRACE).minusSeconds(1));
         assertThat(engine.isRevoked(sibling.accessToken())).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.isRevoked(sibling.accessToken())).isFalse();

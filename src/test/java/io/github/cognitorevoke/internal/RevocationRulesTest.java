@@ -126,7 +126,8 @@ class RevocationRulesTest {
         clock.advance(Duration.ofMinutes(10));
         engine.retryDue();
 
-        Instant end = logout.plus(DEADLINE).plus(LIFETIME).plus(SKEW);
+        // The sign-in's entry (the family's and the rotation grace period) is the last to go.
+        Instant end = logout.plus(DEADLINE).plus(LIFETIME).plus(SKEW).plus(Lifetimes.LONGEST_GRACE);
         clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(t.idToken())).as("ID token of the family, 1 s before the end").isTrue();
         clock.advance(Duration.ofSeconds(1));
@@ -150,7 +151,7 @@ class RevocationRulesTest {
         engine.retryDue();
         assertThat(engine.pendingCount()).isZero();
 
-        Instant end = first.plus(DEADLINE).plus(LIFETIME).plus(SKEW);
+        Instant end = first.plus(DEADLINE).plus(LIFETIME).plus(SKEW).plus(Lifetimes.LONGEST_GRACE); // both of one sign-in: one second, one auth_time
         clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(a.idToken())).isTrue();
         assertThat(engine.isRevoked(b.idToken())).isTrue();
@@ -170,7 +171,7 @@ class RevocationRulesTest {
 
         engine.logout(t.accessToken(), t.refreshToken());
 
-        Instant end = (outcome == THROTTLED ? logout.plus(DEADLINE) : logout).plus(LIFETIME).plus(SKEW);
+        Instant end = (outcome == THROTTLED ? logout.plus(DEADLINE) : logout).plus(LIFETIME).plus(SKEW).plus(Lifetimes.LONGEST_GRACE);
         clock.advance(Duration.between(clock.instant(), end).minusSeconds(1));
         assertThat(engine.isRevoked(t.idToken())).as("the ID token may outlive the 10-minute access token").isTrue();
         clock.advance(Duration.ofSeconds(1));
@@ -181,7 +182,7 @@ class RevocationRulesTest {
     void jtiEntry_endsAtExpPlusSkew() {
         StubTokens t = stub.login(CLIENT, "alice");
         String noFamily = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(t.accessClaims())
-                .claim("origin_jti", null).build());
+                .claim("origin_jti", null).claim("auth_time", null).build()); // no family, no sign-in: the jti alone
         engine.logout(noFamily, null);
 
         clock.advance(Duration.ofHours(1).plus(SKEW).minusSeconds(1));

@@ -25,7 +25,19 @@ class TokenIdsTest {
                 + "\"client_id\":\"c\",\"origin_jti\":\"o-1\",\"event_id\":\"e\",\"token_use\":\"access\","
                 + "\"scope\":\"aws.cognito.signin.user.admin\",\"auth_time\":1700000000,\"exp\":1700003600,"
                 + "\"iat\":1700000000,\"jti\":\"j-1\",\"username\":\"bob\",\"nested\":{\"jti\":\"inner\",\"x\":[1,{\"y\":null}]}}"));
-        assertThat(ids).isEqualTo(new TokenIds("j-1", "o-1", "u-1", 1700000000L));
+        assertThat(ids).isEqualTo(new TokenIds("j-1", "o-1", "u-1", 1700000000L, 1700000000L));
+    }
+
+    @Test
+    void peek_authTime_readAsIatIs_plainIntegersFast_restAsNimbusReadsThem() {
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":1700000000}")).authTime()).isEqualTo(1700000000L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":1700000000.9}")).authTime()).isEqualTo(1700000000L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth\\u005ftime\":5}")).authTime()).as("escaped name").isEqualTo(5L);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":null}")).authTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\",\"auth_time\":\"soon\"}")).authTime()).as("not a date")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"sub\":\"u\"}")).authTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(TokenIds.peek(jwt("{\"auth_time\":1,\"auth_time\":2}"))).as("a duplicate, as Nimbus").isNull();
     }
 
     @Test

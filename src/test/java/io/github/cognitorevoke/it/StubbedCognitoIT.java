@@ -148,6 +148,7 @@ class StubbedCognitoIT {
     void logoutWithOneTokenOfAFamily_rejectsSiblingsMintedBeforeAndRefreshedAfter_andIdTokens() {
         StubTokens first = login("carol");
         StubTokens siblingBefore = stub.refresh(CLIENT, first.refreshToken());
+        nextSecond(); // another sign-in: another auth_time (sign-ins of one user in one second end together)
         StubTokens otherDevice = login("carol");
         RunSecrets.remember(siblingBefore.accessToken());
         RunSecrets.remember(siblingBefore.idToken());
@@ -270,5 +271,48 @@ class StubbedCognitoIT {
         // the stub records a call before it answers: give the revocation a moment to land
         await().atMost(SETTLE).untilAsserted(() ->
                 assertThat(stub.isRevoked(refreshToken)).as("revoked at Cognito after the background retry").isTrue());
+    }
+
+    /**
+     * Refresh-token rotation where it is hardest: each rotation renews {@code origin_jti} and a
+     * revocation ends only the presented token's own tokens. The logout with the newest tokens still
+     * rejects the first links' tokens (the sign-in, {@code sub} + {@code auth_time}) on this server.
+     */
+    @Test
+    void rotation_renewedOriginJti_ownTokensRevoked_logoutRejectsEveryLinkOfTheSignIn() {
+        stub.configureAppClient(CLIENT, c -> {
+            c.rotation = true;
+            c.gracePeriodSeconds = 5;
+        });
+        stub.setRotationBehaviour(CognitoStub.OriginJti.RENEWED, CognitoStub.ChainRevocation.OWN_TOKENS);
+        try {
+            StubTokens first = login("ruth");
+            StubTokens second = stub.rotate(CLIENT, first.refreshToken());
+            StubTokens third = stub.rotate(CLIENT, second.refreshToken());
+            for (StubTokens t : List.of(second, third)) {
+                RunSecrets.remember(t.accessToken());
+                RunSecrets.remember(t.idToken());
+                RunSecrets.remember(t.refreshToken());
+            }
+            assertAccepted(first.accessToken());
+
+            assertThat(app.logout(third.accessToken(), third.refreshToken()).statusCode()).isEqualTo(204);
+
+            assertThat(stub.isRevoked(second.refreshToken())).as("own tokens only").isFalse();
+            for (String token : List.of(first.accessToken(), first.idToken(), second.accessToken(), third.accessToken())) {
+                assertRejectedAsRevoked(token);
+            }
+        } finally {
+            stub.configureAppClient(CLIENT, c -> c.rotation = false);
+            stub.setRotationBehaviour(CognitoStub.OriginJti.KEPT, CognitoStub.ChainRevocation.WHOLE_CHAIN);
+        }
+    }
+
+    private static void nextSecond() {
+        try {
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

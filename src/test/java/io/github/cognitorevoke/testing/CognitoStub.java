@@ -247,6 +247,17 @@ public final class CognitoStub implements AutoCloseable {
         OWN_TOKENS
     }
 
+    /**
+     * What {@code RevokeToken} answers for a refresh token that a rotation replaced and whose grace
+     * period has passed (AWS does not say).
+     */
+    public enum StaleRevocation {
+        /** 200, and the token (or its chain, as {@link ChainRevocation} says) is revoked (the default). */
+        ACCEPTED,
+        /** {@code NotAuthorizedException} "Invalid Refresh Token", as the refresh does; nothing is revoked. */
+        REFUSED
+    }
+
     private static final String DEFAULT_REGION = "eu-west-1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -563,6 +574,15 @@ public final class CognitoStub implements AutoCloseable {
      */
     public void setRotationBehaviour(OriginJti originJti, ChainRevocation revocation) {
         pool.setRotationBehaviour(originJti, revocation);
+    }
+
+    /**
+     * Chooses what {@code RevokeToken} answers for a refresh token rotated away past its grace period.
+     *
+     * @param answer accepted (200) or refused ({@code NotAuthorizedException})
+     */
+    public void setStaleRevocation(StaleRevocation answer) {
+        pool.setStaleRevocation(answer);
     }
 
     /**

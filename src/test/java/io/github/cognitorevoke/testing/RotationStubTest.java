@@ -3,6 +3,7 @@ package io.github.cognitorevoke.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cognitorevoke.support.RotatingClient;
 import io.github.cognitorevoke.support.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
@@ -29,14 +28,8 @@ class RotationStubTest {
     @BeforeEach
     void start() {
         stub = CognitoStub.start(clock);
-        stub.addClient(CLIENT, null, true);
-        stub.configureAppClient(CLIENT, c -> {
-            c.rotation = true;
-            c.gracePeriodSeconds = 10;
-            c.refreshTokenValidity = Duration.ofDays(1);
-        });
-        sdk = CognitoIdentityProviderClient.builder().region(Region.of(stub.region()))
-                .endpointOverride(stub.endpoint()).credentialsProvider(AnonymousCredentialsProvider.create()).build();
+        RotatingClient.register(stub, CLIENT, Duration.ofSeconds(10), Duration.ofDays(1));
+        sdk = RotatingClient.sdk(stub);
     }
 
     @AfterEach
@@ -110,5 +103,29 @@ class RotationStubTest {
         assertThat(stub.isRevoked(rotated.refreshToken())).isTrue();
         assertThat(stub.isRevoked(login.refreshToken()))
                 .isEqualTo(behaviour == CognitoStub.ChainRevocation.WHOLE_CHAIN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CognitoStub.StaleRevocation.class)
+    void revokeOfATokenRotatedAwayPastItsGrace_acceptedOrRefusedAsChosen(CognitoStub.StaleRevocation answer) {
+        stub.setRotationBehaviour(CognitoStub.OriginJti.KEPT, CognitoStub.ChainRevocation.OWN_TOKENS);
+        stub.setStaleRevocation(answer);
+        StubTokens login = stub.login(CLIENT, "alice");
+        StubTokens rotated = stub.rotate(CLIENT, login.refreshToken());
+        clock.advance(Duration.ofSeconds(10));
+        sdk.revokeToken(r -> r.clientId(CLIENT).token(login.refreshToken())); // within the grace: accepted
+
+        StubTokens again = stub.rotate(CLIENT, rotated.refreshToken());
+        clock.advance(Duration.ofSeconds(11));
+
+        if (answer == CognitoStub.StaleRevocation.REFUSED) {
+            assertThatThrownBy(() -> sdk.revokeToken(r -> r.clientId(CLIENT).token(rotated.refreshToken())))
+                    .isInstanceOf(NotAuthorizedException.class).hasMessageContaining("Invalid Refresh Token");
+            assertThat(stub.isRevoked(rotated.refreshToken())).isFalse();
+        } else {
+            sdk.revokeToken(r -> r.clientId(CLIENT).token(rotated.refreshToken()));
+            assertThat(stub.isRevoked(rotated.refreshToken())).isTrue();
+        }
+        assertThat(stub.isRevoked(again.refreshToken())).as("own tokens only").isFalse();
     }
 }

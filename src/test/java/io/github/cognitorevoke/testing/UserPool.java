@@ -48,6 +48,7 @@ final class UserPool {
     // What AWS does not document about rotation: the test chooses.
     private CognitoStub.OriginJti originJtiOnRotation = CognitoStub.OriginJti.KEPT;
     private CognitoStub.ChainRevocation chainRevocation = CognitoStub.ChainRevocation.WHOLE_CHAIN;
+    private CognitoStub.StaleRevocation staleRevocation = CognitoStub.StaleRevocation.ACCEPTED;
 
     UserPool(TokenMinter minter, StubKeys keys, Clock clock) {
         this.minter = minter;
@@ -259,6 +260,10 @@ final class UserPool {
         if (!family.client.id.equals(clientId)) {
             throw new CognitoStubException("UnauthorizedException", "The refresh token was not issued to client " + clientId + ".");
         }
+        if (staleRevocation == CognitoStub.StaleRevocation.REFUSED && family.rotatedAt != null
+                && minter.now().isAfter(family.rotatedAt.plusSeconds(client.gracePeriodSeconds))) {
+            throw new CognitoStubException("NotAuthorizedException", "Invalid Refresh Token");
+        }
         // idempotent: revoking again changes nothing and succeeds
         if (chainRevocation == CognitoStub.ChainRevocation.WHOLE_CHAIN) {
             family.chain.forEach(f -> f.revoked = true);
@@ -314,6 +319,10 @@ final class UserPool {
             throw new IllegalArgumentException("client " + clientId + " does not rotate refresh tokens");
         }
         return getTokensFromRefreshToken(refreshToken, clientId, client.secret).tokens();
+    }
+
+    synchronized void setStaleRevocation(CognitoStub.StaleRevocation answer) {
+        this.staleRevocation = Objects.requireNonNull(answer, "answer");
     }
 
     synchronized void setRotationBehaviour(CognitoStub.OriginJti originJti, CognitoStub.ChainRevocation revocation) {

@@ -21,6 +21,12 @@ final class DenylistKeys {
     /** Cognito's longest access or ID token validity: a bound on entry ends even if maxTokenLifetime is set shorter. */
     private static final Duration COGNITO_LONGEST_TOKEN = Duration.ofDays(1);
 
+    /**
+     * Cognito's longest refresh-token rotation grace period: a sign-in entry outlives a held family
+     * by the grace period (an earlier refresh token of the chain may still be used meanwhile).
+     */
+    private static final Duration COGNITO_LONGEST_GRACE = Duration.ofSeconds(60);
+
     final String idPrefix;
     final String subjectPrefix;
     final String channel;
@@ -48,14 +54,15 @@ final class DenylistKeys {
     }
 
     /**
-     * The longest an entry written by a node can last: a held token family (pendingDeadline, then a
-     * token lifetime, then the clock skew), plus the skew once more for the writer's clock against
+     * The longest an entry written by a node can last: a held sign-in (pendingDeadline, then a
+     * token lifetime, the rotation grace period, then the clock skew), plus the skew once more for the writer's clock against
      * this one's, and a minute to spare.
      */
     static Duration longestEntry(RevocationSettings settings) {
         Duration lifetime = settings.maxTokenLifetime().compareTo(COGNITO_LONGEST_TOKEN) > 0
                 ? settings.maxTokenLifetime() : COGNITO_LONGEST_TOKEN;
-        return settings.pendingDeadline().plus(lifetime).plus(settings.clockSkew().multipliedBy(2)).plusMinutes(1);
+        return settings.pendingDeadline().plus(lifetime).plus(COGNITO_LONGEST_GRACE)
+                .plus(settings.clockSkew().multipliedBy(2)).plusMinutes(1);
     }
 
     /** @return now + the longest legitimate entry, in epoch ms as the scripts take it */

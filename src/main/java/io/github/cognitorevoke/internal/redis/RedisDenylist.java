@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * The shared denylist tier: this node's {@link CaffeineDenylist}, written through to Redis or Valkey
  * and kept up to date from it.
  *
- * <p>Every check ({@link #contains}, {@link #notBeforeEpochSecond}) reads only the local Caffeine
+ * <p>Every check ({@link #contains}, {@link #subjectMatch}) reads only the local Caffeine
  * cache: the request path never touches the network. A write applies locally at once, then goes to
  * Redis as one Lua script that keeps the later end (an entry's end never moves earlier), gives the key
  * that end as its expiry ({@code PXAT}) and publishes the change on the channel {@code P events}
@@ -165,6 +165,11 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
     @Override
     public long notBeforeEpochSecond(String subject) {
         return local.notBeforeEpochSecond(subject);
+    }
+
+    @Override
+    public int subjectMatch(String subject, long iat, long authTime) {
+        return local.subjectMatch(subject, iat, authTime);
     }
 
     @Override

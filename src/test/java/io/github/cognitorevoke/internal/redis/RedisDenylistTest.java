@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cognitorevoke.internal.Denylist;
 import io.github.cognitorevoke.support.RedisProcess;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -46,6 +47,26 @@ class RedisDenylistTest extends RedisTierTest {
 
         await().atMost(RedisProcess.patience()).until(() -> b.notBeforeEpochSecond("alice") == nb.getEpochSecond());
         assertThat(b.notBeforeEpochSecond("bob")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void signInEndedOnA_appliesOnB_andOnANodeStartedLater() throws Exception {
+        RedisDenylist a = node();
+        RedisDenylist b = node();
+
+        confirmed(a.endSignIn("alice", 1_700_000_000L, 1_700_000_500L, Instant.now().plusSeconds(60)));
+
+        assertThat(a.subjectMatch("alice", Long.MIN_VALUE, 1_700_000_000L)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        await().atMost(RedisProcess.patience())
+                .until(() -> b.subjectMatch("alice", 1_700_000_100L, 1_700_000_000L) == Denylist.SIGN_IN_ENDED);
+        assertThat(b.subjectMatch("alice", 1_700_000_100L, 1_700_000_001L)).as("another sign-in").isEqualTo(Denylist.NO_MATCH);
+        assertThat(b.subjectMatch("bob", 1_700_000_100L, 1_700_000_000L)).as("another user").isEqualTo(Denylist.NO_MATCH);
+        assertThat(b.subjectMatch("alice", 1_700_000_501L, 1_700_000_000L)).as("issued after the bound")
+                .isEqualTo(Denylist.NO_MATCH);
+        assertThat(b.contains("sign-in 1700000000 1700000500 alice")).as("not an id on the request path").isFalse();
+        RedisDenylist c = node();
+        assertThat(c.subjectMatch("alice", Long.MIN_VALUE, 1_700_000_000L)).as("loaded by the first sync")
+                .isEqualTo(Denylist.SIGN_IN_ENDED);
     }
 
     @Test
