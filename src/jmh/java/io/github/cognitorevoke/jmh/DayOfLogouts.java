@@ -13,7 +13,10 @@ import org.openjdk.jol.info.GraphLayout;
  *
  * <p>{@code n} logouts, evenly spread over 24 hours on a moved clock, each with a verified access
  * token of the given validity presented at a uniformly random point of its life. Each adds the
- * token's {@code jti} (until {@code exp} + skew) and its family's {@code origin_jti}: under the
+ * token's {@code jti} (until {@code exp} + skew), its family's {@code origin_jti} and its sign-in
+ * ({@code sub} + {@code auth_time}, one user per logout, the worst case; the family's end plus the
+ * rotation grace period: 60 s under the {@code day} rule, where the app client is not read, none
+ * under the {@code client} rule, a client that does not rotate): under the
  * {@code day} rule until logout + max(1 day, validity) + skew (the configured
  * {@code maxTokenLifetime}), under the {@code client} rule until logout + the app client's validity
  * + skew (the token's own lifetime is the validity, so the longer-of rule changes nothing). The
@@ -47,6 +50,7 @@ public final class DayOfLogouts {
         CaffeineDenylist denylist = new CaffeineDenylist(clock);
         Random random = new Random(1);
         Duration family = (dayRule ? (validity.compareTo(DAY) > 0 ? validity : DAY) : validity).plus(SKEW);
+        Duration grace = dayRule ? Duration.ofSeconds(60) : Duration.ZERO;
         long dayNanos = DAY.toNanos();
         for (int i = 0; i < n; i++) {
             Instant now = start.plusNanos(dayNanos / n * i);
@@ -54,6 +58,8 @@ public final class DayOfLogouts {
             Instant exp = now.plusMillis((long) (random.nextDouble() * validity.toMillis()));
             denylist.add(DenylistLookupBenchmark.uuid(random), exp.plus(SKEW));
             denylist.add(DenylistLookupBenchmark.uuid(random), now.plus(family));
+            denylist.endSignIn(DenylistLookupBenchmark.uuid(random), now.getEpochSecond() - 600, now.getEpochSecond(),
+                    now.plus(family).plus(grace));
         }
         clock.advance(Duration.between(clock.instant(), start.plus(DAY)));
         long entries = denylist.size();

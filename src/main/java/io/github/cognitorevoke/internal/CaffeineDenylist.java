@@ -347,6 +347,7 @@ public final class CaffeineDenylist implements Denylist {
     @Override
     public long size() {
         ids.cleanUp();
+        subjects.cleanUp(); // cut-offs and sign-ins: not counted, but ended ones go too
         return ids.estimatedSize();
     }
 
