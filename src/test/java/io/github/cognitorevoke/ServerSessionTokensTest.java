@@ -2,6 +2,7 @@ package io.github.cognitorevoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cognitorevoke.attack.RawHttp;
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.support.JettyFixture;
 import io.github.cognitorevoke.support.StubSettings;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -277,6 +279,35 @@ class ServerSessionTokensTest {
                     .doesNotContain("\r").doesNotContain("\n");
             assertThat(nav.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("a="));
             assertThat(location).doesNotContain(t.accessToken());
+        }
+    }
+
+    /**
+     * Raw request lines a browser would not send: UTF-8 bytes whose code points end in CR LF
+     * (U+010D U+010A), an absolute-form target naming another host. The 303 neither splits its
+     * header nor echoes the decoded junk (Jetty hands the query over decoded) nor leaves this server.
+     */
+    @Test
+    void revokedSession_rawRequestLines_noHeaderSplit_noOtherHost() throws Exception {
+        String crlf = "\u00c4\u008d\u00c4\u008aSet-Cookie:a=b";
+        for (String target : new String[] {"/app/x?" + crlf, "/app/" + crlf, "http://evil.example//app/x",
+                "http://evil.example/app/x?q=%0d%0aSet-Cookie:a=b"}) {
+            StubTokens t = stub.login(StubSettings.CLIENT, "kim");
+            String session = signIn(t);
+            http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                    .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            RawHttp.Response r = RawHttp.send(jetty.base().replaceAll("/+$", ""), "GET", target,
+                    List.of(Map.entry("Cookie", session), Map.entry("Sec-Fetch-Mode", "navigate")), null);
+            assertThat(r.head()).as(target).doesNotContainIgnoringCase("\r\nSet-Cookie: a=b")
+                    .doesNotContainIgnoringCase("\r\nSet-Cookie:a=b").doesNotContain("evil.example");
+            for (String line : r.head().split("\r\n")) {
+                if (line.regionMatches(true, 0, "Location:", 0, 9)) {
+                    String location = line.substring(9).trim();
+                    assertThat(location).as(target).startsWith("/").doesNotStartWith("//")
+                            .doesNotContainIgnoringCase("set-cookie");
+                }
+            }
         }
     }
 
