@@ -230,6 +230,44 @@ class ServerSessionTokensTest {
         logsOutThroughCognito(session, t);
     }
 
+    /**
+     * The same session after its refresh token was revoked elsewhere (another application, an
+     * administrator): nothing is left to revoke, and "Log out" still ends the session.
+     */
+    @Test
+    void logout_sessionWhoseTokensAreDeadAlready_stillEndsSession() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "lee");
+        String session = signIn(new StubTokens(expiredAccess(t, "lee"), t.idToken(), t.refreshToken(), t.originJti()));
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("refresh_token=" + t.refreshToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isIn(204, 303);
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
+
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+    }
+
+    /** A revoked session reaches the application by no method and no spelling of a path. */
+    @Test
+    void revokedSession_noMethodOrPathSpellingReachesTheApplication() throws Exception {
+        String[][] tries = {{"GET", "/app/LOGOUT"}, {"HEAD", "/app/page"}, {"OPTIONS", "/app/page"},
+                {"GET", "/app/logout/"}, {"PUT", "/app/page;jsessionid=x"}, {"GET", "/app/%70age"},
+                {"DELETE", "/app/./page"}};
+        for (String[] attempt : tries) {
+            StubTokens t = stub.login(StubSettings.CLIENT, "max");
+            String session = signIn(t);
+            http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                    .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = send(attempt[0], attempt[1], session, "Accept", "text/html");
+            assertThat(r.statusCode()).as(String.join(" ", attempt)).isIn(303, 401, 405);
+            assertThat(r.body()).as(String.join(" ", attempt)).doesNotContain("page of");
+            assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+        }
+    }
+
     /** The same with a forged session access token that claims to be expired: nothing is denylisted. */
     @Test
     void logout_forgedExpiredSessionAccessToken_denylistsNothing() throws Exception {
