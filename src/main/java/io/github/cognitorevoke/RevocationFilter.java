@@ -133,11 +133,11 @@ public final class RevocationFilter implements Filter {
             return;
         }
         if (isOneOf(request, logoutPaths)) {
-            logout(request, response, rules);
+            logout(request, response, rules, true);
             return;
         }
         if (signOutEverywherePaths.length > 0 && isOneOf(request, signOutEverywherePaths)) {
-            logout(request, response, signOutRules);
+            logout(request, response, signOutRules, false);
             return;
         }
         RevocationEngine.Search search = engine.search();
@@ -247,12 +247,24 @@ public final class RevocationFilter implements Filter {
         return false;
     }
 
-    private void logout(HttpServletRequest request, HttpServletResponse response, LogoutRules rules)
-            throws IOException {
+    /**
+     * @param withoutExpired whether a session's expired access token is left out (a logout, which
+     *                       then revokes the session's refresh token alone); a sign-out everywhere
+     *                       cannot do without it
+     */
+    private void logout(HttpServletRequest request, HttpServletResponse response, LogoutRules rules,
+                        boolean withoutExpired) throws IOException {
         LogoutRules.Request presented = LogoutRules.Request.of(request, resolver);
         LogoutAnswer answer = rules.decide(new LogoutRules.Request(presented.method(), presented.bearerHeader(),
                 presented.crossSite(), presented.contextPath(),
-                new SessionFallback(presented.tokens(), () -> sessionTokens.read(request))));
+                new SessionFallback(presented.tokens(), () -> {
+                    ServerSessionTokens.Tokens held = sessionTokens.read(request);
+                    // The server's login keeps an access token after it expired (Jakarta Security
+                    // without tokenAutoRefresh): it would fail verification and leave the user
+                    // signed in with a live refresh token.
+                    return withoutExpired && held != null && held.access() != null && engine.expired(held.access())
+                            ? new ServerSessionTokens.Tokens(null, held.id(), held.refresh()) : held;
+                })));
         if (answer.endsSession()) {
             endSession(request, response);
         }

@@ -2,6 +2,7 @@ package io.github.cognitorevoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cognitorevoke.attack.RawHttp;
 import io.github.cognitorevoke.internal.Bootstrap;
 import io.github.cognitorevoke.support.JettyFixture;
 import io.github.cognitorevoke.support.StubSettings;
@@ -23,7 +24,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -37,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * attribute name, same getters), put in place by a stand-in for the container's mechanism. A
  * logout with the session cookie alone revokes and denylists them; a session whose tokens were
  * revoked elsewhere ends on its next request (navigation: sent to sign in again; script: 401);
- * forged session content denylists nothing.
+ * forged session content denylists nothing. A session whose access token expired still logs out
+ * (with its refresh token); another user's bearer token next to a session is never mixed with the
+ * session's tokens; the 303 to sign in again stays on this server whatever the path.
  */
 class ServerSessionTokensTest {
 
@@ -148,14 +155,7 @@ class ServerSessionTokensTest {
     void logout_withTheSessionCookieAlone_revokesDenylistsEndsSession_andGoesToCognito() throws Exception {
         StubTokens t = stub.login(StubSettings.CLIENT, "alice");
         String session = signIn(t);
-        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
-
-        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
-        assertThat(out.statusCode()).isEqualTo(303);
-        assertThat(out.headers().firstValue("Location").orElseThrow())
-                .startsWith(stub.managedLoginDomain() + "/logout?client_id=" + StubSettings.CLIENT);
-        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
-        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+        logsOutThroughCognito(session, t);
         assertThat(bearer(t.accessToken()).statusCode()).isEqualTo(401);
         assertThat(bearer(t.idToken()).statusCode()).isEqualTo(401);
     }
@@ -218,7 +218,161 @@ class ServerSessionTokensTest {
         assertThat(stub.isRevoked(t.refreshToken())).isFalse();
     }
 
+    /**
+     * A session an hour old: its access token expired, its refresh token is alive. "Log out" must
+     * still log out: the refresh token revoked, the session ended, the browser sent on to Cognito;
+     * never a 401 that leaves the user signed in with a live refresh token.
+     */
+    @Test
+    void logout_sessionWhoseAccessTokenExpired_revokesRefreshToken_endsSession() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "frank");
+        String session = signIn(new StubTokens(expiredAccess(t, "frank"), t.idToken(), t.refreshToken(), t.originJti()));
+        logsOutThroughCognito(session, t);
+    }
+
+    /**
+     * The same session after its refresh token was revoked elsewhere (another application, an
+     * administrator): nothing is left to revoke, and "Log out" still ends the session.
+     */
+    @Test
+    void logout_sessionWhoseTokensAreDeadAlready_stillEndsSession() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "lee");
+        String session = signIn(new StubTokens(expiredAccess(t, "lee"), t.idToken(), t.refreshToken(), t.originJti()));
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("refresh_token=" + t.refreshToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isIn(204, 303);
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
+
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+    }
+
+    /** A revoked session reaches the application by no method and no spelling of a path. */
+    @Test
+    void revokedSession_noMethodOrPathSpellingReachesTheApplication() throws Exception {
+        String[][] tries = {{"GET", "/app/LOGOUT"}, {"HEAD", "/app/page"}, {"OPTIONS", "/app/page"},
+                {"GET", "/app/logout/"}, {"PUT", "/app/page;jsessionid=x"}, {"GET", "/app/%70age"},
+                {"DELETE", "/app/./page"}};
+        for (String[] attempt : tries) {
+            StubTokens t = stub.login(StubSettings.CLIENT, "max");
+            String session = signIn(t);
+            http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                    .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = send(attempt[0], attempt[1], session, "Accept", "text/html");
+            assertThat(r.statusCode()).as(String.join(" ", attempt)).isIn(303, 401, 405);
+            assertThat(r.body()).as(String.join(" ", attempt)).doesNotContain("page of");
+            assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+        }
+    }
+
+    /** The same with a forged session access token that claims to be expired: nothing is denylisted. */
+    @Test
+    void logout_forgedExpiredSessionAccessToken_denylistsNothing() throws Exception {
+        StubTokens victim = stub.login(StubSettings.CLIENT, "gina");
+        Instant past = Instant.now().minus(Duration.ofHours(2));
+        String forged = stub.jwt().signWithUnknownKey(stub.jwt().accessClaims(StubSettings.CLIENT, "gina")
+                .jwtID(victim.accessJti()).claim("origin_jti", victim.originJti())
+                .issueTime(Date.from(past)).expirationTime(Date.from(past.plus(Duration.ofHours(1)))).build());
+        String session = signIn(new StubTokens(forged, null, CognitoStub.unknownRefreshToken(), null));
+        send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(bearer(victim.accessToken()).statusCode()).isEqualTo(200);
+        assertThat(bearer(victim.idToken()).statusCode()).isEqualTo(200);
+        assertThat(stub.isRevoked(victim.refreshToken())).isFalse();
+    }
+
+    /**
+     * A logout with a session and another user's bearer token logs out the bearer token alone (its
+     * own tokens, never a mix with the session's refresh token).
+     */
+    @Test
+    void logout_sessionPlusAnotherUsersBearer_neverMixesTheSessionsRefreshToken() throws Exception {
+        StubTokens alice = stub.login(StubSettings.CLIENT, "hank");
+        StubTokens other = stub.login(StubSettings.CLIENT, "ivy");
+        String session = signIn(alice);
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Authorization", "Bearer " + other.accessToken());
+        assertThat(out.statusCode()).isEqualTo(204);
+        assertThat(stub.isRevoked(alice.refreshToken())).isFalse();
+        assertThat(stub.isRevoked(other.refreshToken())).isFalse();
+        assertThat(bearer(other.accessToken()).statusCode()).isEqualTo(401);
+        assertThat(bearer(alice.accessToken()).statusCode()).isEqualTo(200);
+    }
+
+    /** The 303 to sign in again stays on this server, whatever the path looks like. */
+    @Test
+    void revokedSession_navigation_locationStaysOnThisServer() throws Exception {
+        for (String path : new String[] {"/app//evil.example/x", "/app/%2F%2Fevil.example",
+                "/app/;jsessionid=x//evil.example", "/app/%5C%5Cevil.example", "/app/%0d%0aSet-Cookie:%20a=b"}) {
+            StubTokens t = stub.login(StubSettings.CLIENT, "jo");
+            String session = signIn(t);
+            http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                    .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> nav = page(path, session, "navigate");
+            assertThat(nav.statusCode()).as(path).isIn(303, 400, 404);
+            String location = nav.headers().firstValue("Location").orElse("/");
+            assertThat(location).as(path).startsWith("/").doesNotStartWith("//").doesNotContain("\\")
+                    .doesNotContain("\r").doesNotContain("\n");
+            assertThat(nav.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("a="));
+            assertThat(location).doesNotContain(t.accessToken());
+        }
+    }
+
+    /**
+     * Raw request lines a browser would not send: UTF-8 bytes whose code points end in CR LF
+     * (U+010D U+010A), an absolute-form target naming another host. The 303 neither splits its
+     * header nor echoes the decoded junk (Jetty hands the query over decoded) nor leaves this server.
+     */
+    @Test
+    void revokedSession_rawRequestLines_noHeaderSplit_noOtherHost() throws Exception {
+        String crlf = "\u00c4\u008d\u00c4\u008aSet-Cookie:a=b";
+        for (String target : new String[] {"/app/x?" + crlf, "/app/" + crlf, "http://evil.example//app/x",
+                "http://evil.example/app/x?q=%0d%0aSet-Cookie:a=b"}) {
+            StubTokens t = stub.login(StubSettings.CLIENT, "kim");
+            String session = signIn(t);
+            http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/app/logout"))
+                    .header("Authorization", "Bearer " + t.accessToken()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            RawHttp.Response r = RawHttp.send(jetty.base().replaceAll("/+$", ""), "GET", target,
+                    List.of(Map.entry("Cookie", session), Map.entry("Sec-Fetch-Mode", "navigate")), null);
+            assertThat(r.head()).as(target).doesNotContainIgnoringCase("\r\nSet-Cookie: a=b")
+                    .doesNotContainIgnoringCase("\r\nSet-Cookie:a=b").doesNotContain("evil.example");
+            for (String line : r.head().split("\r\n")) {
+                if (line.regionMatches(true, 0, "Location:", 0, 9)) {
+                    String location = line.substring(9).trim();
+                    assertThat(location).as(target).startsWith("/").doesNotStartWith("//")
+                            .doesNotContainIgnoringCase("set-cookie");
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The session's access token an hour later: same ids, signed by the pool, expired. */
+    private static String expiredAccess(StubTokens t, String username) {
+        Instant past = Instant.now().minus(Duration.ofHours(2));
+        return stub.jwt().sign(stub.jwt().accessClaims(StubSettings.CLIENT, username)
+                .jwtID(t.accessJti()).claim("origin_jti", t.originJti())
+                .issueTime(Date.from(past)).expirationTime(Date.from(past.plus(Duration.ofHours(1)))).build());
+    }
+
+    /**
+     * A signed-in session's logout from the application's own page: Cognito's /logout next, the
+     * refresh token revoked, the session ended.
+     */
+    private static void logsOutThroughCognito(String session, StubTokens t) throws Exception {
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("page of alice");
+
+        HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Location").orElseThrow())
+                .startsWith(stub.managedLoginDomain() + "/logout?client_id=" + StubSettings.CLIENT);
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+        assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+    }
 
     private static String signIn(StubTokens t) throws Exception {
         String form = "access=" + t.accessToken() + (t.idToken() == null ? "" : "&id=" + t.idToken())

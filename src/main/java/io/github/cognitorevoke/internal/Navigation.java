@@ -44,7 +44,8 @@ public final class Navigation {
      * Where a navigation goes to sign in again: the same address, which the server's own login
      * protects, so that it starts a new sign-in. Only the path is used (a relative reference, never
      * another host); a path the browser would read as another host ({@code //...}, a backslash)
-     * is replaced by the application's root. The query is kept for {@code GET} and {@code HEAD}.
+     * or that is not printable ASCII is replaced by the application's root. The query is kept for
+     * {@code GET} and {@code HEAD} when it is printable ASCII.
      *
      * @param request the request
      * @return the location, relative to the server
@@ -52,14 +53,23 @@ public final class Navigation {
     public static String again(HttpServletRequest request) {
         String uri = request.getRequestURI();
         if (uri == null || !uri.startsWith("/") || uri.startsWith("//") || uri.indexOf('\\') >= 0
-                || uri.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+                || !printableAscii(uri)) {
             return request.getContextPath() + "/";
         }
         String query = request.getQueryString();
         boolean safe = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-        if (!safe || query == null || query.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (!safe || query == null || !printableAscii(query)) {
             return uri;
         }
         return uri + "?" + query;
+    }
+
+    /**
+     * A request target is printable ASCII; anything else was decoded by the container (Jetty hands
+     * over a raw request line's UTF-8 in the query as characters), and a character such as U+010A
+     * is a line feed to a container that writes a header's characters as bytes.
+     */
+    private static boolean printableAscii(String s) {
+        return s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 }

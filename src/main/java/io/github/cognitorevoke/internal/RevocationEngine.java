@@ -1,5 +1,6 @@
 package io.github.cognitorevoke.internal;
 
+import com.nimbusds.jwt.JWTParser;
 import io.github.cognitorevoke.InvalidRequestException;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.LogoutResult.Refusal;
@@ -14,9 +15,11 @@ import io.github.cognitorevoke.internal.PendingRevocations.Admission;
 import io.github.cognitorevoke.internal.PendingRevocations.Digest;
 import io.github.cognitorevoke.internal.PendingRevocations.Entry;
 import io.github.cognitorevoke.TokenRejectedEvent.Match;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -526,6 +529,28 @@ public final class RevocationEngine implements AutoCloseable {
         ReadBudget budget = ReadBudget.perRequest();
         // A text that needs more slow reads than any issued token is not checked cheaply: refused.
         return anyRevoked(token, budget) || budget.refused();
+    }
+
+    /**
+     * Whether a token's {@code exp} lies further back than {@code clockSkew}, read without
+     * verifying anything: a logout leaves such an access token (a session's, which the server's
+     * OIDC login keeps after it expired) out and logs out with the refresh token alone, instead of
+     * refusing with 401. Leaving a token out never denylists more, so a forged {@code exp} gains
+     * nothing.
+     *
+     * @param token a compact JWT
+     * @return true if it has an {@code exp} that has passed; false for anything else
+     */
+    public boolean expired(String token) {
+        if (token.length() > AccessTokenVerifier.MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        try {
+            Date exp = JWTParser.parse(token).getJWTClaimsSet().getExpirationTime();
+            return exp != null && exp.toInstant().plus(settings.clockSkew()).isBefore(clock.instant());
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

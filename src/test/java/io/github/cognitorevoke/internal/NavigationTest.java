@@ -58,4 +58,20 @@ class NavigationTest {
         }
         assertThat(Navigation.again(request("GET", "/app/x", "a=1\r\nX: y", Map.of()))).isEqualTo("/app/x");
     }
+
+    /**
+     * A container may hand the filter a raw request line's UTF-8 bytes decoded (Jetty does, for the
+     * query): U+010D U+010A are CR LF to a container that writes a header's chars as bytes. Nothing
+     * but printable ASCII (which is all a request target can be) reaches the Location.
+     */
+    @Test
+    void again_onlyPrintableAscii() {
+        assertThat(Navigation.again(request("GET", "/app/x", "a=\u010d\u010aSet-Cookie:a=b", Map.of())))
+                .isEqualTo("/app/x");
+        assertThat(Navigation.again(request("GET", "/app/\u010d\u010aSet-Cookie:a=b", null, Map.of())))
+                .isEqualTo("/app/");
+        assertThat(Navigation.again(request("GET", "/app/caf\u00e9", "q=\u00e9", Map.of()))).isEqualTo("/app/");
+        assertThat(Navigation.again(request("GET", "/app/caf%C3%A9", "q=%C3%A9", Map.of())))
+                .isEqualTo("/app/caf%C3%A9?q=%C3%A9");
+    }
 }
