@@ -117,8 +117,10 @@ public final class RevocationSettings {
      */
     public static final String REDIS_URI = "redisUri";
     /**
-     * The prefix of every key the library writes to Redis; default {@code cognito-revoke:}. Nodes of
-     * one application use the same prefix; another application or pool on the same Redis uses another.
+     * The prefix of every key the library writes to Redis; default <code>{cognito-revoke}:</code>. Nodes
+     * of one application use the same prefix; another application or pool on the same Redis uses
+     * another. The part in braces is a Redis Cluster hash tag: every key of one prefix lives in one
+     * hash slot, as the scripts that write several of them at once need.
      */
     public static final String REDIS_KEY_PREFIX = "redisKeyPrefix";
     /**
@@ -365,6 +367,20 @@ public final class RevocationSettings {
     /** @return {@link Redis#lease()}, also when Redis is not set */
     public Duration redisLease() {
         return redis.lease();
+    }
+
+    /**
+     * The Redis Cluster hash tag of a key prefix: what lies between its first <code>{</code> and the
+     * first <code>}</code> after it, if that is not empty. Redis hashes only the tag of a key that has
+     * one, so every key that starts with a prefix holding a tag lies in one hash slot whatever follows.
+     *
+     * @param prefix a key prefix
+     * @return the tag, or empty if the prefix holds none (its keys spread over the slots)
+     */
+    public static Optional<String> hashTag(String prefix) {
+        int open = prefix.indexOf('{');
+        int close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+        return close > open + 1 ? Optional.of(prefix.substring(open + 1, close)) : Optional.empty();
     }
 
     private static String withoutPassword(URI uri) {
@@ -751,8 +767,10 @@ public final class RevocationSettings {
         }
 
         /**
-         * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters;
-         *               default {@code cognito-revoke:}
+         * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters
+         *               whose first <code>{</code>, if any, opens a hash tag that a <code>}</code> in
+         *               the prefix closes, e.g. <code>{shop}:</code>; default <code>{cognito-revoke}:</code>.
+         *               A Redis Cluster needs the tag (see {@link RevocationSettings#hashTag})
          * @return this builder
          */
         public Builder redisKeyPrefix(String prefix) {
@@ -760,6 +778,13 @@ public final class RevocationSettings {
             if (!KEY_PREFIX.matcher(value).matches()) {
                 throw new RevocationConfigurationException(REDIS_KEY_PREFIX,
                         "'" + value + "' must be 1 to 128 visible ASCII characters (no spaces)");
+            }
+            if (value.indexOf('{') >= 0 && hashTag(value).isEmpty()) {
+                // A '{' left open (or an empty tag) lets the rest of the key name, a token id sent by a client,
+                // choose the key's hash slot.
+                throw new RevocationConfigurationException(REDIS_KEY_PREFIX, "'" + value + "' opens a hash tag that"
+                        + " it does not close: the first '{' must be followed by at least one character and a '}',"
+                        + " e.g. {shop}:");
             }
             values.redisKeyPrefix = value;
             return this;
@@ -925,7 +950,7 @@ public final class RevocationSettings {
         long maxPendingBytes = 8L * 1024 * 1024;
         boolean auditLog = true;
         URI redisUri;
-        String redisKeyPrefix = "cognito-revoke:";
+        String redisKeyPrefix = "{cognito-revoke}:";
         byte[] redisEncryptionKey;
         Duration redisTimeout = Duration.ofMillis(500);
         Duration redisSyncTimeout = Duration.ofSeconds(10);

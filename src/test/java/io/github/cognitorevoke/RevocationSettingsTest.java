@@ -37,7 +37,16 @@ class RevocationSettingsTest {
         assertThat(s.redis()).isEmpty();
         assertThat(s.redisUri()).isEmpty();
         assertThat(s.redisTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.redisKeyPrefix()).isEqualTo("cognito-revoke:");
+        assertThat(s.redisKeyPrefix()).isEqualTo("{cognito-revoke}:");
+    }
+
+    @Test
+    void hashTag_isWhatTheFirstBraceOpensAndTheNextCloses_asRedisClusterHashesIt() {
+        assertThat(RevocationSettings.hashTag("{cognito-revoke}:")).contains("cognito-revoke");
+        assertThat(RevocationSettings.hashTag("shop:{eu}:x}")).contains("eu");
+        assertThat(RevocationSettings.hashTag("shop:")).isEmpty();
+        assertThat(RevocationSettings.hashTag("{}shop{eu}:")).as("an empty first tag: Redis hashes the whole key").isEmpty();
+        assertThat(RevocationSettings.hashTag("shop{eu:")).isEmpty();
     }
 
     @Test
@@ -72,7 +81,7 @@ class RevocationSettingsTest {
     void toString_showsTheRedisPartOnlyWhenSet_withoutPasswordOrKey() {
         assertThat(builder().build().toString()).doesNotContain("redis").endsWith("auditLog=true]");
         assertThat(builder().redisUri("rediss://:pw@cache:6380").redisEncryptionKey(KEY).build().toString())
-                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix=cognito-revoke:",
+                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix={cognito-revoke}:",
                         "redisEncryptionKey=(set)")
                 .doesNotContain("pw").doesNotContain(KEY);
     }

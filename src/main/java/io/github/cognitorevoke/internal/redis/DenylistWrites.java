@@ -2,8 +2,8 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,14 +47,14 @@ final class DenylistWrites {
      *
      * @return a future that completes once Redis confirmed the write, now or by a replay
      */
-    CompletableFuture<Void> send(StatefulRedisConnection<byte[], byte[]> c, DenylistWrite write) {
+    CompletableFuture<Void> send(StatefulConnection<byte[], byte[]> c, DenylistWrite write) {
         if (c == null) {
             return kept(write, "not connected yet");
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         RedisFuture<Long> sent;
         try {
-            sent = eval(c.async(), write);
+            sent = eval(RedisConnections.async(c), write);
         } catch (RuntimeException e) {
             return kept(write, connections.describe(e));
         }
@@ -68,7 +68,7 @@ final class DenylistWrites {
         return done;
     }
 
-    private RedisFuture<Long> eval(RedisAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
+    private RedisFuture<Long> eval(RedisClusterAsyncCommands<byte[], byte[]> c, DenylistWrite w) {
         byte[] end = bytes(Long.toString(w.endMs()));
         byte[] ended = keys.ended();
         if (w.subject()) {
@@ -92,7 +92,7 @@ final class DenylistWrites {
     }
 
     /** Sends every kept write again, in batches; a slot goes when Redis confirms its latest value. */
-    int replay(RedisAsyncCommands<byte[], byte[]> c) throws Exception {
+    int replay(RedisClusterAsyncCommands<byte[], byte[]> c) throws Exception {
         List<WriteBuffer.Slot> slots = buffer.snapshot();
         int replayed = 0;
         for (int from = 0; from < slots.size(); from += REPLAY_BATCH) {
