@@ -237,7 +237,7 @@ final class DenylistLink {
         if (!firstSync.isDone()) {
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                     + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            sync.warnIfEvicting(RedisConnections.async(commands));
+            sync.warnIfEvicting(RedisConnections.holding(commands, keys.idIndex));
             firstSync.complete(null);
         }
         return true;

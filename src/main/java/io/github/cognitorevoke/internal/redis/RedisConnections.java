@@ -230,6 +230,28 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
+     * The commands of the server that holds a key: on a cluster, the primary of the key's slot (for
+     * commands that name no key, such as {@code INFO}, which a cluster connection sends to any node);
+     * else the connection's own.
+     *
+     * @param c   a connection from {@link #connect}
+     * @param key a key
+     * @return that server's commands
+     */
+    @SuppressWarnings("unchecked")
+    static <K, V> RedisClusterAsyncCommands<K, V> holding(StatefulConnection<K, V> c, byte[] key) {
+        if (c instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            StatefulRedisClusterConnection<K, V> cc = (StatefulRedisClusterConnection<K, V>) cluster;
+            io.lettuce.core.cluster.models.partitions.RedisClusterNode primary =
+                    cc.getPartitions().getMasterBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            if (primary != null) {
+                return cc.async().getConnection(primary.getNodeId());
+            }
+        }
+        return async(c);
+    }
+
+    /**
      * Calls back on Lettuce's I/O thread whenever a connection of this client closes.
      *
      * @param lost gets the connection that closed; quick work only

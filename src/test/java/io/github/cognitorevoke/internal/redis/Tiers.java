@@ -2,6 +2,7 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.support.RedisCluster;
 import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +27,12 @@ final class Tiers {
     private Tiers() {
     }
 
-    /** @return a key prefix no other test uses */
+    /** The hash tag of every test prefix: on the test cluster, its keys lie on primary 1. */
+    static final String TAG = RedisCluster.tagServedBy(1);
+
+    /** @return a key prefix no other test uses, with the hash tag {@link #TAG}, e.g. <code>{t3}t1a2b3c4d:</code> */
     static String prefix() {
-        return "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        return "{" + TAG + "}t" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
     static RevocationSettings.Builder settings(String uri, String prefix) {
