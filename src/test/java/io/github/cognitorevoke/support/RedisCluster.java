@@ -87,7 +87,8 @@ public final class RedisCluster implements AutoCloseable {
 
     /**
      * @param tag a hash tag
-     * @return the server that serves the tag's slot now (after a failover, the replica that took over)
+     * @return the server that serves the tag's slot now (after a failover, the replica that took over);
+     *         null while none does (during a failover)
      */
     public RedisProcess primaryOf(String tag) {
         int slot = SlotHash.getSlot(tag);
@@ -109,7 +110,7 @@ public final class RedisCluster implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("no running primary serves slot " + slot);
+        return null;
     }
 
     /**

@@ -143,6 +143,7 @@ final class DenylistLink {
                 inSync = false;
             }
         }
+        writes.replayRecent();
         outage("connection lost");
     }
 
@@ -213,12 +214,14 @@ final class DenylistLink {
             // A cluster and a prefix without a hash tag: no connection will ever do. Fails the deployment
             // if it waits for the first sync, else says so once and keeps trying (the prefix cannot change).
             if (!firstSync.isDone()) {
-                LOG.log(System.Logger.Level.ERROR, "cognito-revoke: " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, e.getMessage());
                 firstSync.completeExceptionally(e);
             }
             backoff.failed();
         } catch (Exception e) {
             outage(connections.describe(e));
+            // On a cluster a failed command may mean a failover: learn the new primaries now, not at the next periodic refresh.
+            connections.refreshTopology();
             backoff.failed();
         }
     }
@@ -226,7 +229,7 @@ final class DenylistLink {
     /** Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then). */
     private boolean synced(long loss) throws Exception {
         long start = System.nanoTime();
-        int loaded = sync.sync(RedisConnections.async(commands));
+        int loaded = sync.sync(RedisConnections.async(commands), RedisConnections.holding(commands, keys.idIndex));
         synchronized (this) {
             // Under the lock that lost() takes: no loss can slip between this check and the flag.
             if (losses.get() != loss || !subscribed) {
@@ -286,6 +289,8 @@ final class DenylistLink {
         if (closed || !outage.begin()) {
             return;
         }
+        // Whatever ended the outage (a failover, a restart) may have lost what Redis confirmed just before.
+        writes.replayRecent();
         LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " cannot be reached or did not"
                 + " answer within redisTimeout (" + cause + "); this node keeps denylisting locally and keeps up to "
                 + maxBuffered + " writes to replay when Redis answers again, and resynchronizes then");

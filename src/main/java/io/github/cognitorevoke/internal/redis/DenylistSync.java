@@ -63,12 +63,16 @@ final class DenylistSync {
      * outlived its index (a hostile delete of the index) is not loaded; the next write of any entry
      * recreates the index, not the lost members.
      *
-     * @param c the commands connection
+     * @param c      the commands connection
+     * @param holder the commands of the server that holds the indexes ({@link RedisConnections#holding})
      * @return the number of entries loaded
      */
-    int sync(RedisClusterAsyncCommands<byte[], byte[]> c) throws Exception {
-        String sha = connections.await(c.scriptLoad(PAGE_SCRIPT));
-        String values = connections.await(c.scriptLoad(VALUES_SCRIPT));
+    int sync(RedisClusterAsyncCommands<byte[], byte[]> c, RedisClusterAsyncCommands<byte[], byte[]> holder)
+            throws Exception {
+        // Loaded on the server that holds the indexes only: a cluster connection's SCRIPT LOAD goes to every
+        // node, and fails while one of them is down (a failed primary stays listed until it is forgotten).
+        String sha = connections.await(holder.scriptLoad(PAGE_SCRIPT));
+        String values = connections.await(holder.scriptLoad(VALUES_SCRIPT));
         return syncIndex(c, sha, keys.subjectIndex, values) + syncIndex(c, sha, keys.idIndex, null);
     }
 

@@ -160,10 +160,16 @@ public final class RedisConnections implements AutoCloseable {
         }
         CompletableFuture<Boolean> asked = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
                 .thenCompose(c -> c.async().info("cluster").toCompletableFuture()
-                        .handle((info, refused) -> {
+                        .handle((info, failure) -> {
                             c.closeAsync();
+                            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause() : failure;
+                            if (cause != null && !(cause instanceof io.lettuce.core.RedisCommandExecutionException)) {
+                                // No answer (a timeout, a lost connection) says nothing: ask again later.
+                                throw new CompletionException(cause);
+                            }
                             // A server that refuses INFO (an ACL without it) is taken for a standalone one.
-                            return refused == null && "1".equals(infoField(info, "cluster_enabled"));
+                            return cause == null && "1".equals(infoField(info, "cluster_enabled"));
                         }))
                 .thenApply(this::checkedForCluster);
         cluster = asked;
@@ -180,16 +186,28 @@ public final class RedisConnections implements AutoCloseable {
         if (isCluster && clusterClient == null) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
             c.setOptions(ClusterClientOptions.builder(options)
-                    // Follow a failover or a resharding as soon as a command meets it, and at least every 30 s.
+                    // A cluster connection makes its node connections in the background, so a command may come
+                    // before its node's connection is up: rejecting it would fail every start-up. It waits
+                    // instead, bounded by redisTimeout like every command.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    // Follow a failover or a resharding as soon as a command meets it, and at least every 10 s.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers()
-                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .enablePeriodicRefresh(Duration.ofSeconds(10))
                             .build())
                     .build());
             c.addListener(new Disconnects());
             clusterClient = c;
         }
         return isCluster;
+    }
+
+    /** On a cluster, asks it for its nodes and slots again (in the background); elsewhere nothing. */
+    void refreshTopology() {
+        RedisClusterClient c = clusterClient;
+        if (c != null) {
+            c.refreshPartitionsAsync();
+        }
     }
 
     static String infoField(String info, String name) {

@@ -6,6 +6,7 @@ import io.github.cognitorevoke.support.RedisCluster;
 import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,23 @@ final class Tiers {
     /** Waits until Redis confirmed a write. */
     static void confirmed(CompletableFuture<Void> write) throws Exception {
         write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What a test opened (servers, nodes), closed after it, last opened first. */
+    static final class Opened {
+        private final List<AutoCloseable> open = new ArrayList<>();
+
+        <T extends AutoCloseable> T add(T resource) {
+            open.add(resource);
+            return resource;
+        }
+
+        void closeAll() throws Exception {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+            open.clear();
+        }
     }
 
     /** Records what the tier logs at INFO and above, until closed. */
