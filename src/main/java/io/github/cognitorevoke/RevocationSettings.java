@@ -112,7 +112,10 @@ public final class RevocationSettings {
     public static final String AUDIT_LOG = "auditLog";
     /**
      * The Redis or Valkey server that nodes of this application share their denylist through:
-     * {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS). Absent: the
+     * {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS); a Redis Cluster's
+     * configuration endpoint the same way; or Sentinel,
+     * {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?sentinelMasterId=NAME}
+     * ({@code rediss-sentinel://} for TLS). Absent: the
      * denylist is this node's alone. Needs {@code io.lettuce:lettuce-core} in the WAR.
      */
     public static final String REDIS_URI = "redisUri";
@@ -173,6 +176,9 @@ public final class RevocationSettings {
     private static final long MAX_PENDING_BYTES_LIMIT = 1024L * 1024 * 1024;
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern REDIS_PATH = Pattern.compile("(/\\d{0,5})?");
+    private static final Pattern SENTINEL_HOSTS =
+            Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?(,[A-Za-z0-9.-]{1,253}(:\\d{1,5})?){0,15}");
+    private static final Pattern SENTINEL_QUERY = Pattern.compile("sentinelMasterId=[A-Za-z0-9._-]{1,64}");
 
     // Never changed after the constructor: the settings are immutable, and safely published
     // through this final field.
@@ -384,14 +390,31 @@ public final class RevocationSettings {
     }
 
     private static String withoutPassword(URI uri) {
-        String info = uri.getRawUserInfo();
+        String info = userInfo(uri);
         if (info == null) {
             return uri.toString();
         }
         int colon = info.indexOf(':');
         String shown = colon < 0 ? "***" : info.substring(0, colon) + ":***";
         return uri.getScheme() + "://" + shown + "@" + uri.getRawAuthority().substring(info.length() + 1)
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+                + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /**
+     * The user info of a Redis URI ({@code user:password}), also of a Sentinel URI, whose list of
+     * hosts Java's URI does not parse as a server.
+     *
+     * @param uri a {@code redisUri}
+     * @return its raw user info, or null
+     */
+    public static String userInfo(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            return uri.getRawUserInfo();
+        }
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        return at < 0 ? null : authority.substring(0, at);
     }
 
     @Override
@@ -436,7 +459,7 @@ public final class RevocationSettings {
             this.values = values;
         }
 
-        /** @return the server, {@code redis://} or {@code rediss://} (it may carry a password) */
+        /** @return the server: {@code redis://}, {@code rediss://} or a Sentinel URI (it may carry a password) */
         public URI uri() {
             return values.redisUri;
         }
@@ -734,7 +757,8 @@ public final class RevocationSettings {
         }
 
         /**
-         * @param uri {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...}; the
+         * @param uri {@code redis://[user:password@]host[:port][/db]}, {@code rediss://...}, or a Sentinel URI
+         *            ({@code redis-sentinel://host:port,host:port[/db]?sentinelMasterId=NAME}); the
          *            password is never shown in a message
          * @return this builder
          */
@@ -748,8 +772,13 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(REDIS_URI, problem);
             }
             String scheme = parsed.getScheme();
+            if ("redis-sentinel".equalsIgnoreCase(scheme) || "rediss-sentinel".equalsIgnoreCase(scheme)) {
+                values.redisUri = sentinel(parsed);
+                return this;
+            }
             if (!("redis".equalsIgnoreCase(scheme) || "rediss".equalsIgnoreCase(scheme))) {
-                throw new RevocationConfigurationException(REDIS_URI, problem + " (the scheme must be redis or rediss)");
+                throw new RevocationConfigurationException(REDIS_URI, problem
+                        + " (the scheme must be redis, rediss, redis-sentinel or rediss-sentinel)");
             }
             if (parsed.getHost() == null) {
                 throw new RevocationConfigurationException(REDIS_URI, problem + " (no host, or a malformed one)");
@@ -764,6 +793,33 @@ public final class RevocationSettings {
             }
             values.redisUri = parsed;
             return this;
+        }
+
+        /** Checks a Sentinel URI: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?sentinelMasterId=NAME}. */
+        private static URI sentinel(URI parsed) {
+            String problem = "is not redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]"
+                    + "?sentinelMasterId=NAME";
+            String authority = parsed.getRawAuthority();
+            String info = userInfo(parsed);
+            String hosts = authority == null ? "" : info == null ? authority : authority.substring(info.length() + 1);
+            if (!SENTINEL_HOSTS.matcher(hosts).matches()) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (the sentinels must be host:port pairs"
+                        + " separated by commas)");
+            }
+            for (String host : hosts.split(",")) {
+                int colon = host.indexOf(':');
+                int port = colon < 0 ? 26379 : Integer.parseInt(host.substring(colon + 1));
+                if (port == 0 || port > 65535) {
+                    throw new RevocationConfigurationException(REDIS_URI, problem + " (a port must lie between 1 and 65535)");
+                }
+            }
+            if (parsed.getRawFragment() != null || parsed.getRawQuery() == null
+                    || !SENTINEL_QUERY.matcher(parsed.getRawQuery()).matches()
+                    || !REDIS_PATH.matcher(parsed.getRawPath() == null ? "" : parsed.getRawPath()).matches()) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (after the sentinels only a database"
+                        + " number such as /0 and the query sentinelMasterId=NAME may follow)");
+            }
+            return parsed;
         }
 
         /**

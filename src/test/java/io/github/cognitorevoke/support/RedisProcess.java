@@ -33,6 +33,8 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> options;
+    /** A configuration file given first on the command line (Sentinel's), or null. */
+    private Path config;
     private Process process;
 
     private RedisProcess(int port, Path dir, List<String> options) {
@@ -65,6 +67,34 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
+     * Starts a Sentinel (the same binary with {@code --sentinel}) on a free loopback port that
+     * monitors a primary with a quorum of 2, finds it down after 1 s and fails it over.
+     *
+     * @param name    a name for its working directory
+     * @param master  the name Sentinel gives the primary, as in {@code sentinelMasterId}
+     * @param primary the primary's port
+     * @return the running Sentinel
+     */
+    public static RedisProcess sentinel(String name, String master, int primary) {
+        Path dir = workDir(name);
+        try {
+            Files.createDirectories(dir);
+            // Sentinel rewrites its configuration file: it must be its own and writable.
+            Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
+                    "sentinel monitor " + master + " 127.0.0.1 " + primary + " 2",
+                    "sentinel down-after-milliseconds " + master + " 1000",
+                    "sentinel failover-timeout " + master + " 5000",
+                    "sentinel parallel-syncs " + master + " 1", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisProcess sentinel = new RedisProcess(freePort(), dir, List.of("--sentinel"));
+        sentinel.config = dir.resolve("sentinel.conf");
+        sentinel.start();
+        return sentinel;
+    }
+
+    /**
      * Starts a server on a given loopback port.
      *
      * @param name a name for its working directory under {@code target/redis}
@@ -84,8 +114,11 @@ public final class RedisProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
-            List<String> command = new java.util.ArrayList<>(List.of(binary().toString(),
-                    "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+            List<String> command = new java.util.ArrayList<>(List.of(binary().toString()));
+            if (config != null) {
+                command.add(config.toString());
+            }
+            command.addAll(List.of("--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
                     "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
             command.addAll(options);
             ProcessBuilder pb = new ProcessBuilder(command)

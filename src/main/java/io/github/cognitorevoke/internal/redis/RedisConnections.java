@@ -82,7 +82,9 @@ public final class RedisConnections implements AutoCloseable {
     private RedisConnections(RevocationSettings settings, RedisURI uri) {
         this.server = settings.redisServer().orElseThrow();
         this.keyPrefix = settings.redisKeyPrefix();
-        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
+        // Decoded where Java parses the URI as a server; a Sentinel URI's list of hosts it does not.
+        this.secret = settings.redisUri().map(u -> u.getUserInfo() != null ? u.getUserInfo()
+                : RevocationSettings.userInfo(u)).orElse(null);
         this.timeout = settings.redisTimeout();
         this.uri = uri;
         uri.setTimeout(timeout);
