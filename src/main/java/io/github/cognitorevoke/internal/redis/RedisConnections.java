@@ -223,9 +223,14 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     <K, V> CompletableFuture<StatefulConnection<K, V>> connectAsync(RedisCodec<K, V> codec) {
-        return cluster().thenCompose(isCluster -> isCluster
-                ? clusterClient.connectAsync(codec).<StatefulConnection<K, V>>thenApply(c -> c)
-                : client.connectAsync(codec, uri).toCompletableFuture().<StatefulConnection<K, V>>thenApply(c -> c));
+        // Off the I/O thread that answered INFO: the cluster client loads its topology before it connects.
+        return cluster().thenComposeAsync(isCluster -> isCluster
+                // connectAsync needs the topology loaded already (the blocking connect loads it itself).
+                ? clusterClient.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> clusterClient.connectAsync(codec))
+                        .<StatefulConnection<K, V>>thenApply(c -> c)
+                : client.connectAsync(codec, uri).toCompletableFuture().<StatefulConnection<K, V>>thenApply(c -> c),
+                resources.eventExecutorGroup());
     }
 
     /**
