@@ -112,13 +112,18 @@ public final class RevocationSettings {
     public static final String AUDIT_LOG = "auditLog";
     /**
      * The Redis or Valkey server that nodes of this application share their denylist through:
-     * {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS). Absent: the
+     * {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS); a Redis Cluster's
+     * configuration endpoint the same way; or Sentinel,
+     * {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?sentinelMasterId=NAME}
+     * ({@code rediss-sentinel://} for TLS). Absent: the
      * denylist is this node's alone. Needs {@code io.lettuce:lettuce-core} in the WAR.
      */
     public static final String REDIS_URI = "redisUri";
     /**
-     * The prefix of every key the library writes to Redis; default {@code cognito-revoke:}. Nodes of
-     * one application use the same prefix; another application or pool on the same Redis uses another.
+     * The prefix of every key the library writes to Redis; default <code>{cognito-revoke}:</code>. Nodes
+     * of one application use the same prefix; another application or pool on the same Redis uses
+     * another. The part in braces is a Redis Cluster hash tag: every key of one prefix lives in one
+     * hash slot, as the scripts that write several of them at once need.
      */
     public static final String REDIS_KEY_PREFIX = "redisKeyPrefix";
     /**
@@ -171,6 +176,9 @@ public final class RevocationSettings {
     private static final long MAX_PENDING_BYTES_LIMIT = 1024L * 1024 * 1024;
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern REDIS_PATH = Pattern.compile("(/\\d{0,5})?");
+    private static final Pattern SENTINEL_HOSTS =
+            Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?(,[A-Za-z0-9.-]{1,253}(:\\d{1,5})?){0,15}");
+    private static final Pattern SENTINEL_QUERY = Pattern.compile("sentinelMasterId=[A-Za-z0-9._-]{1,64}");
 
     // Never changed after the constructor: the settings are immutable, and safely published
     // through this final field.
@@ -367,15 +375,46 @@ public final class RevocationSettings {
         return redis.lease();
     }
 
+    /**
+     * The Redis Cluster hash tag of a key prefix: what lies between its first <code>{</code> and the
+     * first <code>}</code> after it, if that is not empty. Redis hashes only the tag of a key that has
+     * one, so every key that starts with a prefix holding a tag lies in one hash slot whatever follows.
+     *
+     * @param prefix a key prefix
+     * @return the tag, or empty if the prefix holds none (its keys spread over the slots)
+     */
+    public static Optional<String> hashTag(String prefix) {
+        int open = prefix.indexOf('{');
+        int close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+        return close > open + 1 ? Optional.of(prefix.substring(open + 1, close)) : Optional.empty();
+    }
+
     private static String withoutPassword(URI uri) {
-        String info = uri.getRawUserInfo();
+        String info = userInfo(uri);
         if (info == null) {
             return uri.toString();
         }
         int colon = info.indexOf(':');
         String shown = colon < 0 ? "***" : info.substring(0, colon) + ":***";
         return uri.getScheme() + "://" + shown + "@" + uri.getRawAuthority().substring(info.length() + 1)
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+                + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /**
+     * The user info of a Redis URI ({@code user:password}), also of a Sentinel URI, whose list of
+     * hosts Java's URI does not parse as a server.
+     *
+     * @param uri a {@code redisUri}
+     * @return its raw user info, or null
+     */
+    public static String userInfo(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            return uri.getRawUserInfo();
+        }
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        return at < 0 ? null : authority.substring(0, at);
     }
 
     @Override
@@ -420,7 +459,7 @@ public final class RevocationSettings {
             this.values = values;
         }
 
-        /** @return the server, {@code redis://} or {@code rediss://} (it may carry a password) */
+        /** @return the server: {@code redis://}, {@code rediss://} or a Sentinel URI (it may carry a password) */
         public URI uri() {
             return values.redisUri;
         }
@@ -718,7 +757,8 @@ public final class RevocationSettings {
         }
 
         /**
-         * @param uri {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...}; the
+         * @param uri {@code redis://[user:password@]host[:port][/db]}, {@code rediss://...}, or a Sentinel URI
+         *            ({@code redis-sentinel://host:port,host:port[/db]?sentinelMasterId=NAME}); the
          *            password is never shown in a message
          * @return this builder
          */
@@ -732,8 +772,13 @@ public final class RevocationSettings {
                 throw new RevocationConfigurationException(REDIS_URI, problem);
             }
             String scheme = parsed.getScheme();
+            if ("redis-sentinel".equalsIgnoreCase(scheme) || "rediss-sentinel".equalsIgnoreCase(scheme)) {
+                values.redisUri = sentinel(parsed);
+                return this;
+            }
             if (!("redis".equalsIgnoreCase(scheme) || "rediss".equalsIgnoreCase(scheme))) {
-                throw new RevocationConfigurationException(REDIS_URI, problem + " (the scheme must be redis or rediss)");
+                throw new RevocationConfigurationException(REDIS_URI, problem
+                        + " (the scheme must be redis, rediss, redis-sentinel or rediss-sentinel)");
             }
             if (parsed.getHost() == null) {
                 throw new RevocationConfigurationException(REDIS_URI, problem + " (no host, or a malformed one)");
@@ -750,9 +795,38 @@ public final class RevocationSettings {
             return this;
         }
 
+        /** Checks a Sentinel URI: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?sentinelMasterId=NAME}. */
+        private static URI sentinel(URI parsed) {
+            String problem = "is not redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]"
+                    + "?sentinelMasterId=NAME";
+            String authority = parsed.getRawAuthority();
+            String info = userInfo(parsed);
+            String hosts = authority == null ? "" : info == null ? authority : authority.substring(info.length() + 1);
+            if (!SENTINEL_HOSTS.matcher(hosts).matches()) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (the sentinels must be host:port pairs"
+                        + " separated by commas)");
+            }
+            for (String host : hosts.split(",")) {
+                int colon = host.indexOf(':');
+                int port = colon < 0 ? 26379 : Integer.parseInt(host.substring(colon + 1));
+                if (port == 0 || port > 65535) {
+                    throw new RevocationConfigurationException(REDIS_URI, problem + " (a port must lie between 1 and 65535)");
+                }
+            }
+            if (parsed.getRawFragment() != null || parsed.getRawQuery() == null
+                    || !SENTINEL_QUERY.matcher(parsed.getRawQuery()).matches()
+                    || !REDIS_PATH.matcher(parsed.getRawPath() == null ? "" : parsed.getRawPath()).matches()) {
+                throw new RevocationConfigurationException(REDIS_URI, problem + " (after the sentinels only a database"
+                        + " number such as /0 and the query sentinelMasterId=NAME may follow)");
+            }
+            return parsed;
+        }
+
         /**
-         * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters;
-         *               default {@code cognito-revoke:}
+         * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters
+         *               whose first <code>{</code>, if any, opens a hash tag that a <code>}</code> in
+         *               the prefix closes, e.g. <code>{shop}:</code>; default <code>{cognito-revoke}:</code>.
+         *               A Redis Cluster needs the tag (see {@link RevocationSettings#hashTag})
          * @return this builder
          */
         public Builder redisKeyPrefix(String prefix) {
@@ -760,6 +834,13 @@ public final class RevocationSettings {
             if (!KEY_PREFIX.matcher(value).matches()) {
                 throw new RevocationConfigurationException(REDIS_KEY_PREFIX,
                         "'" + value + "' must be 1 to 128 visible ASCII characters (no spaces)");
+            }
+            if (value.indexOf('{') >= 0 && hashTag(value).isEmpty()) {
+                // A '{' left open (or an empty tag) lets the rest of the key name, a token id sent by a client,
+                // choose the key's hash slot.
+                throw new RevocationConfigurationException(REDIS_KEY_PREFIX, "'" + value + "' opens a hash tag that"
+                        + " it does not close: the first '{' must be followed by at least one character and a '}',"
+                        + " e.g. {shop}:");
             }
             values.redisKeyPrefix = value;
             return this;
@@ -925,7 +1006,7 @@ public final class RevocationSettings {
         long maxPendingBytes = 8L * 1024 * 1024;
         boolean auditLog = true;
         URI redisUri;
-        String redisKeyPrefix = "cognito-revoke:";
+        String redisKeyPrefix = "{cognito-revoke}:";
         byte[] redisEncryptionKey;
         Duration redisTimeout = Duration.ofMillis(500);
         Duration redisSyncTimeout = Duration.ofSeconds(10);

@@ -1,6 +1,7 @@
 package io.github.cognitorevoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -37,7 +38,36 @@ class RevocationSettingsTest {
         assertThat(s.redis()).isEmpty();
         assertThat(s.redisUri()).isEmpty();
         assertThat(s.redisTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.redisKeyPrefix()).isEqualTo("cognito-revoke:");
+        assertThat(s.redisKeyPrefix()).isEqualTo("{cognito-revoke}:");
+    }
+
+    @Test
+    void redisUri_sentinel_isAccepted_andShownWithoutItsPassword() {
+        RevocationSettings s = builder()
+                .redisUri("redis-sentinel://app:s3cret@10.0.0.1:26379,10.0.0.2,10.0.0.3:26380/0?sentinelMasterId=mymaster")
+                .build();
+        assertThat(s.redisServer()).contains(
+                "redis-sentinel://app:***@10.0.0.1:26379,10.0.0.2,10.0.0.3:26380/0?sentinelMasterId=mymaster");
+        assertThat(s.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void redisUri_sentinelWithoutMasterIdOrWithAnotherQuery_failsNamingTheParameter() {
+        for (String bad : List.of("redis-sentinel://10.0.0.1:26379", "redis-sentinel://10.0.0.1:26379?sentinelMasterId=",
+                "redis-sentinel://10.0.0.1:26379?sentinelMasterId=m&password=x", "redis-sentinel://10.0.0.1:0?sentinelMasterId=m",
+                "redis-sentinel://a b:26379?sentinelMasterId=m")) {
+            assertThatThrownBy(() -> builder().redisUri(bad)).as(bad)
+                    .isInstanceOf(RevocationConfigurationException.class).hasMessageContaining("redisUri");
+        }
+    }
+
+    @Test
+    void hashTag_isWhatTheFirstBraceOpensAndTheNextCloses_asRedisClusterHashesIt() {
+        assertThat(RevocationSettings.hashTag("{cognito-revoke}:")).contains("cognito-revoke");
+        assertThat(RevocationSettings.hashTag("shop:{eu}:x}")).contains("eu");
+        assertThat(RevocationSettings.hashTag("shop:")).isEmpty();
+        assertThat(RevocationSettings.hashTag("{}shop{eu}:")).as("an empty first tag: Redis hashes the whole key").isEmpty();
+        assertThat(RevocationSettings.hashTag("shop{eu:")).isEmpty();
     }
 
     @Test
@@ -72,7 +102,7 @@ class RevocationSettingsTest {
     void toString_showsTheRedisPartOnlyWhenSet_withoutPasswordOrKey() {
         assertThat(builder().build().toString()).doesNotContain("redis").endsWith("auditLog=true]");
         assertThat(builder().redisUri("rediss://:pw@cache:6380").redisEncryptionKey(KEY).build().toString())
-                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix=cognito-revoke:",
+                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix={cognito-revoke}:",
                         "redisEncryptionKey=(set)")
                 .doesNotContain("pw").doesNotContain(KEY);
     }

@@ -44,7 +44,7 @@ class RedisParametersTest {
     void absent_meansNodeLocal_withDocumentedDefaults() {
         RevocationSettings s = parse(valid());
         assertThat(s.redisUri()).isEmpty();
-        assertThat(s.redisKeyPrefix()).isEqualTo("cognito-revoke:");
+        assertThat(s.redisKeyPrefix()).isEqualTo("{cognito-revoke}:");
         assertThat(s.redisEncryptionKey()).isEmpty();
         assertThat(s.redisTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.redisSyncTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -122,6 +122,8 @@ class RedisParametersTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "redisKeyPrefix         | my app:           | visible ASCII",
+        "redisKeyPrefix         | shop{eu:          | opens a hash tag that it does not close",
+        "redisKeyPrefix         | {}shop{eu}:       | opens a hash tag that it does not close",
         "redisTimeout           | 1m                | must lie between",
         "redisSyncTimeout       | 6m                | must lie between",
         "redisLease             | 1s                | must lie between",

@@ -32,11 +32,15 @@ public final class RedisProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> options;
+    /** A configuration file given first on the command line (Sentinel's), or null. */
+    private Path config;
     private Process process;
 
-    private RedisProcess(int port, Path dir) {
+    private RedisProcess(int port, Path dir, List<String> options) {
         this.port = port;
         this.dir = dir;
+        this.options = List.copyOf(options);
     }
 
     /**
@@ -46,9 +50,48 @@ public final class RedisProcess implements AutoCloseable {
      * @return the running server
      */
     public static RedisProcess start(String name) {
-        RedisProcess redis = new RedisProcess(freePort(), workDir(name));
+        return start(name, List.of());
+    }
+
+    /**
+     * Starts a server on a free loopback port with more options, e.g. {@code --cluster-enabled yes}.
+     *
+     * @param name    a name for its working directory under {@code target/redis}
+     * @param options more command-line options, kept for a restart
+     * @return the running server
+     */
+    public static RedisProcess start(String name, List<String> options) {
+        RedisProcess redis = new RedisProcess(freePort(), workDir(name), options);
         redis.start();
         return redis;
+    }
+
+    /**
+     * Starts a Sentinel (the same binary with {@code --sentinel}) on a free loopback port that
+     * monitors a primary with a quorum of 2, finds it down after 1 s and fails it over.
+     *
+     * @param name    a name for its working directory
+     * @param master  the name Sentinel gives the primary, as in {@code sentinelMasterId}
+     * @param primary the primary's port
+     * @return the running Sentinel
+     */
+    public static RedisProcess sentinel(String name, String master, int primary) {
+        Path dir = workDir(name);
+        try {
+            Files.createDirectories(dir);
+            // Sentinel rewrites its configuration file: it must be its own and writable.
+            Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
+                    "sentinel monitor " + master + " 127.0.0.1 " + primary + " 2",
+                    "sentinel down-after-milliseconds " + master + " 1000",
+                    "sentinel failover-timeout " + master + " 5000",
+                    "sentinel parallel-syncs " + master + " 1", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisProcess sentinel = new RedisProcess(freePort(), dir, List.of("--sentinel"));
+        sentinel.config = dir.resolve("sentinel.conf");
+        sentinel.start();
+        return sentinel;
     }
 
     /**
@@ -59,7 +102,7 @@ public final class RedisProcess implements AutoCloseable {
      * @return the running server
      */
     public static RedisProcess startOn(String name, int port) {
-        RedisProcess redis = new RedisProcess(port, workDir(name));
+        RedisProcess redis = new RedisProcess(port, workDir(name), List.of());
         redis.start();
         return redis;
     }
@@ -71,9 +114,14 @@ public final class RedisProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
-            ProcessBuilder pb = new ProcessBuilder(List.of(binary().toString(),
-                    "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
-                    "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()))
+            List<String> command = new java.util.ArrayList<>(List.of(binary().toString()));
+            if (config != null) {
+                command.add(config.toString());
+            }
+            command.addAll(List.of("--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+            command.addAll(options);
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.out").toFile());
             process = pb.start();
@@ -109,6 +157,23 @@ public final class RedisProcess implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /**
+     * Kills the process with SIGKILL (by its PID) and waits for it to end: a crash, no goodbye to its
+     * clients or replicas.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -161,6 +226,78 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Sends one command in RESP (any arguments, spaces included) and reads its whole reply: a simple
+     * string, an error (as {@code -ERR ...}), an integer or a bulk string as text, an array as its
+     * elements joined by newlines, a nil as null. No Lettuce client, so no threads outlive a test.
+     *
+     * @param args the command and its arguments
+     * @return the reply as text
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    public String call(String... args) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder().append('*').append(args.length).append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                request.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return reply(new java.io.BufferedInputStream(s.getInputStream()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server on port " + port, e);
+        }
+    }
+
+    private static String reply(InputStream in) throws IOException {
+        String line = line(in);
+        char kind = line.charAt(0);
+        String rest = line.substring(1);
+        switch (kind) {
+            case '+', ':' -> {
+                return rest;
+            }
+            case '-' -> {
+                return line;
+            }
+            case '$' -> {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*' -> {
+                int n = Integer.parseInt(rest);
+                StringBuilder all = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    all.append(i == 0 ? "" : "\n").append(reply(in));
+                }
+                return n < 0 ? null : all.toString();
+            }
+            default -> throw new IOException("not a RESP reply: " + line);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        if (c < 0) {
+            throw new IOException("connection closed");
+        }
+        return line.toString();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.github.cognitorevoke.internal.redis;
 
+import io.github.cognitorevoke.RevocationConfigurationException;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -46,7 +46,7 @@ final class DenylistLink {
 
     // Bytes, not strings: a sync of a million keys would otherwise decode each key and cut the prefix off a
     // second copy.
-    private volatile StatefulRedisConnection<byte[], byte[]> commands;
+    private volatile StatefulConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> events;
     private volatile boolean subscribed;
     private volatile boolean inSync;
@@ -99,7 +99,7 @@ final class DenylistLink {
     }
 
     /** @return the commands connection, or null while there is none */
-    StatefulRedisConnection<byte[], byte[]> commands() {
+    StatefulConnection<byte[], byte[]> commands() {
         return commands;
     }
 
@@ -143,6 +143,7 @@ final class DenylistLink {
                 inSync = false;
             }
         }
+        writes.replayRecent();
         outage("connection lost");
     }
 
@@ -201,7 +202,7 @@ final class DenylistLink {
         long loss = losses.get();
         try {
             connect();
-            outage.replayed(writes.replay(commands.async()));
+            outage.replayed(writes.replay(RedisConnections.async(commands)));
             if (!inSync && !synced(loss)) {
                 return;
             }
@@ -209,8 +210,18 @@ final class DenylistLink {
                 outageOver();
             }
             backoff.succeeded();
+        } catch (RevocationConfigurationException e) {
+            // A cluster and a prefix without a hash tag: no connection will ever do. Fails the deployment
+            // if it waits for the first sync, else says so once and keeps trying (the prefix cannot change).
+            if (!firstSync.isDone()) {
+                LOG.log(System.Logger.Level.ERROR, e.getMessage());
+                firstSync.completeExceptionally(e);
+            }
+            backoff.failed();
         } catch (Exception e) {
             outage(connections.describe(e));
+            // On a cluster a failed command may mean a failover: learn the new primaries now, not at the next periodic refresh.
+            connections.refreshTopology();
             backoff.failed();
         }
     }
@@ -218,7 +229,7 @@ final class DenylistLink {
     /** Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then). */
     private boolean synced(long loss) throws Exception {
         long start = System.nanoTime();
-        int loaded = sync.sync(commands.async());
+        int loaded = sync.sync(RedisConnections.async(commands), RedisConnections.holding(commands, keys.idIndex));
         synchronized (this) {
             // Under the lock that lost() takes: no loss can slip between this check and the flag.
             if (losses.get() != loss || !subscribed) {
@@ -229,7 +240,7 @@ final class DenylistLink {
         if (!firstSync.isDone()) {
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
                     + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            sync.warnIfEvicting(commands.async());
+            sync.warnIfEvicting(RedisConnections.holding(commands, keys.idIndex));
             firstSync.complete(null);
         }
         return true;
@@ -247,7 +258,7 @@ final class DenylistLink {
             events = null;
             e.closeAsync();
         }
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        StatefulConnection<byte[], byte[]> c = commands;
         if (c != null && !c.isOpen()) {
             commands = null;
             c.closeAsync();
@@ -278,6 +289,8 @@ final class DenylistLink {
         if (closed || !outage.begin()) {
             return;
         }
+        // Whatever ended the outage (a failover, a restart) may have lost what Redis confirmed just before.
+        writes.replayRecent();
         LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " cannot be reached or did not"
                 + " answer within redisTimeout (" + cause + "); this node keeps denylisting locally and keeps up to "
                 + maxBuffered + " writes to replay when Redis answers again, and resynchronizes then");

@@ -3,10 +3,11 @@ package io.github.cognitorevoke.internal.redis;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,8 +28,10 @@ final class DenylistSync {
      * not written by a node, and a subject's name stays in memory as long as its cut-off.
      */
     static final int MAX_NAME = 1024;
-    /** One page of the sync (page.lua, which reads {@link #VALUE_BYTES} of a value at most). */
+    /** One page of the sync (page.lua): index members and their scores, names of at most {@link #MAX_NAME}. */
     static final String PAGE_SCRIPT = Scripts.load("page.lua");
+    /** The values of a page of subjects' keys, {@link #VALUE_BYTES} of each at most (values.lua). */
+    static final String VALUES_SCRIPT = Scripts.load("values.lua");
 
     private final CaffeineDenylist local;
     private final DenylistKeys keys;
@@ -60,33 +63,37 @@ final class DenylistSync {
      * outlived its index (a hostile delete of the index) is not loaded; the next write of any entry
      * recreates the index, not the lost members.
      *
-     * @param c the commands connection
+     * @param c      the commands connection
+     * @param holder the commands of the server that holds the indexes ({@link RedisConnections#holding})
      * @return the number of entries loaded
      */
-    int sync(RedisAsyncCommands<byte[], byte[]> c) throws Exception {
-        String sha = connections.await(c.scriptLoad(PAGE_SCRIPT));
-        return syncIndex(c, sha, keys.subjectIndex, keys.subjectPrefixBytes)
-                + syncIndex(c, sha, keys.idIndex, new byte[0]);
+    int sync(RedisClusterAsyncCommands<byte[], byte[]> c, RedisClusterAsyncCommands<byte[], byte[]> holder)
+            throws Exception {
+        // Loaded on the server that holds the indexes only: a cluster connection's SCRIPT LOAD goes to every
+        // node, and fails while one of them is down (a failed primary stays listed until it is forgotten).
+        String sha = connections.await(holder.scriptLoad(PAGE_SCRIPT));
+        String values = connections.await(holder.scriptLoad(VALUES_SCRIPT));
+        return syncIndex(c, sha, keys.subjectIndex, values) + syncIndex(c, sha, keys.idIndex, null);
     }
 
-    private int syncIndex(RedisAsyncCommands<byte[], byte[]> c, String sha, byte[] index, byte[] keyPrefix)
+    /** Reads one index; with {@code values}, the SHA of {@link #VALUES_SCRIPT}, its members' keys' values too. */
+    private int syncIndex(RedisClusterAsyncCommands<byte[], byte[]> c, String sha, byte[] index, String values)
             throws Exception {
-        RedisFuture<List<Object>> next = page(c, sha, index, keyPrefix, 0);
+        RedisFuture<List<Object>> next = page(c, sha, index, 0);
         int loaded = 0;
         for (long from = PAGE_SIZE; next != null; from += PAGE_SIZE) {
             List<Object> page = connections.await(next);
-            next = page.isEmpty() || !Long.valueOf(1).equals(page.get(0)) ? null
-                    : page(c, sha, index, keyPrefix, from);
-            loaded += keyPrefix.length == 0 ? loadIds(page) : loadSubjects(page);
+            next = page.isEmpty() || !Long.valueOf(1).equals(page.get(0)) ? null : page(c, sha, index, from);
+            loaded += values == null ? loadIds(page) : loadSubjects(page, c, values);
         }
         return loaded;
     }
 
-    private RedisFuture<List<Object>> page(RedisAsyncCommands<byte[], byte[]> c, String sha, byte[] index,
-            byte[] keyPrefix, long from) {
+    private RedisFuture<List<Object>> page(RedisClusterAsyncCommands<byte[], byte[]> c, String sha, byte[] index,
+            long from) {
         return c.evalsha(sha, ScriptOutputType.MULTI, new byte[][] {index}, bytes(Long.toString(from)),
                 bytes(Long.toString(from + PAGE_SIZE - 1)), bytes(Long.toString(clock.millis())), keys.cap(),
-                bytes(Integer.toString(MAX_NAME)), keyPrefix);
+                bytes(Integer.toString(MAX_NAME)));
     }
 
     /** Applies a page of ids: the flag, then each id followed by its end. */
@@ -105,19 +112,35 @@ final class DenylistSync {
         return loaded;
     }
 
-    /** Applies a page of cut-offs: the flag, then each subject followed by (the start of) its key's value. */
-    private int loadSubjects(List<Object> page) {
+    /**
+     * Applies a page of cut-offs: the flag, then each subject followed by its score; the values of
+     * their keys ({@code P s:<sub>}) are read by one {@link #VALUES_SCRIPT}, the key names sent in KEYS.
+     */
+    private int loadSubjects(List<Object> page, RedisClusterAsyncCommands<byte[], byte[]> c, String values)
+            throws Exception {
+        int members = (page.size() - 1) / 2;
+        if (members == 0) {
+            return 0;
+        }
+        byte[][] names = new byte[members][];
+        for (int i = 0; i < members; i++) {
+            byte[] subject = (byte[]) page.get(1 + 2 * i);
+            byte[] key = Arrays.copyOf(keys.subjectPrefixBytes, keys.subjectPrefixBytes.length + subject.length);
+            System.arraycopy(subject, 0, key, keys.subjectPrefixBytes.length, subject.length);
+            names[i] = key;
+        }
+        List<Object> read = connections.await(c.<List<Object>>evalsha(values, ScriptOutputType.MULTI, names));
         int loaded = 0;
-        for (int i = 1; i + 1 < page.size(); i += 2) {
-            byte[] subject = (byte[]) page.get(i);
-            byte[] value = (byte[]) page.get(i + 1);
+        for (int i = 0; i < members && i < read.size(); i++) {
+            byte[] subject = (byte[]) page.get(1 + 2 * i);
+            byte[] value = (byte[]) read.get(i);
             try {
                 int space = indexOf(value, (byte) ' ');
                 cutOff(new String(subject, StandardCharsets.UTF_8), digits(value, 0, space),
                         digits(value, space + 1, value.length));
                 loaded++;
             } catch (RuntimeException malformed) {
-                // A value not written by these scripts: nothing to load.
+                // Gone since the page was read, or a value not written by these scripts: nothing to load.
             }
         }
         return loaded;
@@ -128,26 +151,21 @@ final class DenylistSync {
      * evicted entry is unknown to every node that starts or resyncs afterwards. ElastiCache's default
      * policy is volatile-lru. Only a warning: a managed Redis may refuse INFO, and the operator decides.
      */
-    void warnIfEvicting(RedisAsyncCommands<byte[], byte[]> c) {
+    void warnIfEvicting(RedisClusterAsyncCommands<byte[], byte[]> c) {
         String info;
         try {
             info = connections.await(c.info("memory"));
         } catch (Exception refused) {
             return;
         }
-        String policy = infoField(info, "maxmemory_policy");
-        String max = infoField(info, "maxmemory");
+        String policy = RedisConnections.infoField(info, "maxmemory_policy");
+        String max = RedisConnections.infoField(info, "maxmemory");
         if (policy != null && !policy.equals("noeviction") && max != null && !max.equals("0")) {
             LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + connections.server() + " has maxmemory-policy "
                     + policy + ", so it may evict denylist entries before they end when it runs out of memory, and a"
                     + " node that starts or resynchronizes afterwards would accept those revoked tokens; set"
                     + " maxmemory-policy noeviction (a full Redis then refuses writes, which nodes keep and replay)");
         }
-    }
-
-    private static String infoField(String info, String name) {
-        return info.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
-                .findFirst().orElse(null);
     }
 
     /** Applies a published change ({@code j <endMs> <id>} or {@code s <nb> <untilMs> <sub>}), keep-later. */

@@ -1,6 +1,6 @@
 package io.github.cognitorevoke.internal.redis;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ final class PendingLink {
     private final Outage outage;
     /** How many entries still wait to be saved, for the line at the end of an outage. */
     private final IntSupplier unsaved;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile StatefulConnection<String, String> connection;
     // Under lock.
     private CompletableFuture<?> connecting;
     private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
@@ -48,8 +48,8 @@ final class PendingLink {
      * The connection, or null while the first is being made. A closed connection is made anew here,
      * and stays the answer until then (its commands fail at once).
      */
-    StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
+    StatefulConnection<String, String> connection() {
+        StatefulConnection<String, String> c = connection;
         if (c != null && c.isOpen()) {
             return c;
         }
@@ -66,7 +66,7 @@ final class PendingLink {
                         made.closeAsync();
                     } else {
                         backoff.succeeded();
-                        StatefulRedisConnection<String, String> old = connection;
+                        StatefulConnection<String, String> old = connection;
                         connection = made;
                         if (old != null) {
                             old.closeAsync();
@@ -92,7 +92,7 @@ final class PendingLink {
     }
 
     /** @return the connection as it is, without making one */
-    StatefulRedisConnection<String, String> current() {
+    StatefulConnection<String, String> current() {
         return connection;
     }
 
@@ -108,7 +108,7 @@ final class PendingLink {
 
     /** Closes the connection; the client is its opener's to close. */
     void close() {
-        StatefulRedisConnection<String, String> last = connection;
+        StatefulConnection<String, String> last = connection;
         if (last != null) {
             last.close();
         }

@@ -9,7 +9,14 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.CommandType;
@@ -18,6 +25,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +39,14 @@ import java.util.function.Consumer;
  * options, how it reconnects, and how a failure is put into words. The denylist and the pending store
  * take their connections from here, as Lettuce's clients share one {@link ClientResources}: whoever
  * opens this closes it, a user that is handed it closes only its own connections.
+ *
+ * <p>Whether the server is a Redis Cluster (cluster mode enabled, ElastiCache Serverless) is asked of
+ * the server, not configured: before the first connection, {@code INFO cluster} on the URI's host says
+ * {@code cluster_enabled:1} or not ({@link #cluster()}), and the answer holds for the client's life. A
+ * cluster gets Lettuce's {@link RedisClusterClient}, which routes each script to the primary of its
+ * keys' slot and follows failovers and resharding; anything else gets {@link RedisClient}, which
+ * also resolves {@code redis-sentinel://} URIs to the current primary. The same WAR then runs
+ * against a developer's single Redis and a production cluster.
  *
  * <p>Lettuce's auto-reconnect is off: a closed connection stays closed and its user makes a new one
  * on its own schedule ({@link Backoff}). The denylist must resubscribe, replay and resync in that
@@ -55,10 +71,20 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
+    private final ClientOptions options;
+    private final String keyPrefix;
+    /** Whether the server is a cluster, once asked; null until then, and again after a failed question. */
+    private CompletableFuture<Boolean> cluster;
+    /** Made once the server turned out to be a cluster. */
+    private volatile RedisClusterClient clusterClient;
+    private final List<Consumer<RedisChannelHandler<?, ?>>> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RedisConnections(RevocationSettings settings, RedisURI uri) {
         this.server = settings.redisServer().orElseThrow();
-        this.secret = settings.redisUri().map(u -> u.getUserInfo()).orElse(null);
+        this.keyPrefix = settings.redisKeyPrefix();
+        // Decoded where Java parses the URI as a server; a Sentinel URI's list of hosts it does not.
+        this.secret = settings.redisUri().map(u -> u.getUserInfo() != null ? u.getUserInfo()
+                : RevocationSettings.userInfo(u)).orElse(null);
         this.timeout = settings.redisTimeout();
         this.uri = uri;
         uri.setTimeout(timeout);
@@ -68,7 +94,7 @@ public final class RedisConnections implements AutoCloseable {
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
+        this.options = ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(Math.max(10_000, settings.redisMaxBufferedWrites()))
@@ -81,7 +107,9 @@ public final class RedisConnections implements AutoCloseable {
                         // that vanished without a FIN is found by the denylist's heartbeat instead.
                         .keepAlive(true)
                         .build())
-                .build());
+                .build();
+        client.setOptions(options);
+        client.addListener(new Disconnects());
     }
 
     /**
@@ -116,16 +144,136 @@ public final class RedisConnections implements AutoCloseable {
         return timeout;
     }
 
-    <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-        return client.connect(codec, uri);
+    /**
+     * Whether the server is a Redis Cluster: asked once with {@code INFO cluster} on a connection of
+     * its own (a Sentinel URI never is), the answer kept; a question that failed is asked again by the
+     * next caller.
+     *
+     * @return true for a cluster; fails if the server cannot be reached, or if it is a cluster and
+     *         {@code redisKeyPrefix} holds no hash tag ({@link RevocationConfigurationException})
+     */
+    synchronized CompletableFuture<Boolean> cluster() {
+        if (cluster != null && !cluster.isCompletedExceptionally()) {
+            return cluster;
+        }
+        if (!uri.getSentinels().isEmpty()) {
+            cluster = CompletableFuture.completedFuture(false);
+            return cluster;
+        }
+        CompletableFuture<Boolean> asked = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                .thenCompose(c -> c.async().info("cluster").toCompletableFuture()
+                        .handle((info, failure) -> {
+                            c.closeAsync();
+                            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause() : failure;
+                            if (cause != null && !(cause instanceof io.lettuce.core.RedisCommandExecutionException)) {
+                                // No answer (a timeout, a lost connection) says nothing: ask again later.
+                                throw new CompletionException(cause);
+                            }
+                            // A server that refuses INFO (an ACL without it) is taken for a standalone one.
+                            return cause == null && "1".equals(infoField(info, "cluster_enabled"));
+                        }))
+                .thenApply(this::checkedForCluster);
+        cluster = asked;
+        return asked;
     }
 
-    <K, V> CompletableFuture<StatefulRedisConnection<K, V>> connectAsync(RedisCodec<K, V> codec) {
-        return client.connectAsync(codec, uri).toCompletableFuture();
+    private boolean checkedForCluster(boolean isCluster) {
+        if (isCluster && RevocationSettings.hashTag(keyPrefix).isEmpty()) {
+            throw new RevocationConfigurationException(RevocationSettings.REDIS_KEY_PREFIX, "'" + keyPrefix + "' holds"
+                    + " no hash tag, and " + server + " is a Redis Cluster: the scripts write several keys at once,"
+                    + " which a cluster allows only within one hash slot; put the part that names the application in"
+                    + " braces, e.g. {" + keyPrefix.replace(":", "") + "}:");
+        }
+        if (isCluster && clusterClient == null) {
+            RedisClusterClient c = RedisClusterClient.create(resources, uri);
+            c.setOptions(ClusterClientOptions.builder(options)
+                    // A cluster connection makes its node connections in the background, so a command may come
+                    // before its node's connection is up: rejecting it would fail every start-up. It waits
+                    // instead, bounded by redisTimeout like every command.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    // Follow a failover or a resharding as soon as a command meets it, and at least every 10 s.
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(10))
+                            .build())
+                    .build());
+            c.addListener(new Disconnects());
+            clusterClient = c;
+        }
+        return isCluster;
     }
 
-    <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-        return client.connectPubSub(codec, uri);
+    /** On a cluster, asks it for its nodes and slots again (in the background); elsewhere nothing. */
+    void refreshTopology() {
+        RedisClusterClient c = clusterClient;
+        if (c != null) {
+            c.refreshPartitionsAsync();
+        }
+    }
+
+    static String infoField(String info, String name) {
+        return info == null ? null : info.lines().filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(name.length() + 1).strip()).findFirst().orElse(null);
+    }
+
+    /** Connects after {@link #cluster()} answered (waiting for it at most twice {@code redisTimeout}). */
+    <K, V> StatefulConnection<K, V> connect(RedisCodec<K, V> codec) throws Exception {
+        return await(cluster()) ? clusterClient.connect(codec) : client.connect(codec, uri);
+    }
+
+    <K, V> CompletableFuture<StatefulConnection<K, V>> connectAsync(RedisCodec<K, V> codec) {
+        // Off the I/O thread that answered INFO: the cluster client loads its topology before it connects.
+        return cluster().thenComposeAsync(isCluster -> isCluster
+                // connectAsync needs the topology loaded already (the blocking connect loads it itself).
+                ? clusterClient.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> clusterClient.connectAsync(codec))
+                        .<StatefulConnection<K, V>>thenApply(c -> c)
+                : client.connectAsync(codec, uri).toCompletableFuture().<StatefulConnection<K, V>>thenApply(c -> c),
+                resources.eventExecutorGroup());
+    }
+
+    /**
+     * A subscription's connection: on a cluster, to one node, which receives what {@code PUBLISH}
+     * sends on any node (the cluster bus carries it to every node).
+     */
+    <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) throws Exception {
+        return await(cluster()) ? clusterClient.connectPubSub(codec) : client.connectPubSub(codec, uri);
+    }
+
+    /**
+     * The commands of a connection from {@link #connect} or {@link #connectAsync}, whichever client made it.
+     *
+     * @param c a connection
+     * @return its asynchronous commands: the cluster's route each command by its keys' slot
+     */
+    @SuppressWarnings("unchecked")
+    static <K, V> RedisClusterAsyncCommands<K, V> async(StatefulConnection<K, V> c) {
+        return c instanceof StatefulRedisClusterConnection<?, ?> cluster
+                ? ((StatefulRedisClusterConnection<K, V>) cluster).async()
+                : ((StatefulRedisConnection<K, V>) c).async();
+    }
+
+    /**
+     * The commands of the server that holds a key: on a cluster, the primary of the key's slot (for
+     * commands that name no key, such as {@code INFO}, which a cluster connection sends to any node);
+     * else the connection's own.
+     *
+     * @param c   a connection from {@link #connect}
+     * @param key a key
+     * @return that server's commands
+     */
+    @SuppressWarnings("unchecked")
+    static <K, V> RedisClusterAsyncCommands<K, V> holding(StatefulConnection<K, V> c, byte[] key) {
+        if (c instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            StatefulRedisClusterConnection<K, V> cc = (StatefulRedisClusterConnection<K, V>) cluster;
+            io.lettuce.core.cluster.models.partitions.RedisClusterNode primary =
+                    cc.getPartitions().getMasterBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            if (primary != null) {
+                return cc.async().getConnection(primary.getNodeId());
+            }
+        }
+        return async(c);
     }
 
     /**
@@ -134,12 +282,15 @@ public final class RedisConnections implements AutoCloseable {
      * @param lost gets the connection that closed; quick work only
      */
     void onDisconnected(Consumer<RedisChannelHandler<?, ?>> lost) {
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                lost.accept(connection);
-            }
-        });
+        disconnectListeners.add(lost);
+    }
+
+    /** Hands every closed connection, of either client, to the users' listeners. */
+    private final class Disconnects implements RedisConnectionStateListener {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            disconnectListeners.forEach(l -> l.accept(connection));
+        }
     }
 
     /** Runs a quick task on Lettuce's event executors, so it needs no thread of its own. */
@@ -188,6 +339,14 @@ public final class RedisConnections implements AutoCloseable {
     /** Stops the client and its resources (connections, event loops, timer) within about two seconds. */
     @Override
     public void close() {
+        RedisClusterClient c = clusterClient;
+        if (c != null) {
+            try {
+                c.shutdown(Duration.ZERO, LONGEST_RETRY);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: closing the Redis cluster client: " + e);
+            }
+        }
         try {
             client.shutdown(Duration.ZERO, LONGEST_RETRY);
         } catch (RuntimeException e) {

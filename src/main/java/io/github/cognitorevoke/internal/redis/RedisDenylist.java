@@ -119,7 +119,12 @@ public final class RedisDenylist implements Denylist, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("unreachable: firstSync never fails", e);
+            // The only failure: a configuration no connection will do with (see DenylistLink).
+            tier.close();
+            if (e.getCause() instanceof RevocationConfigurationException configuration) {
+                throw configuration;
+            }
+            throw new IllegalStateException(e.getCause());
         }
         return tier;
     }

@@ -3,7 +3,7 @@ package io.github.cognitorevoke.internal.redis;
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.PendingStore;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +27,10 @@ import java.util.concurrent.ScheduledFuture;
  * </ul>
  * A node renews its lease (its heartbeat) every sweep and every third of {@code redisLease} in the
  * background; a node silent for a lease, or closed (heartbeat 0), is dead. A sweep moves a batch of
- * a dead node's ids to the sweeping node's set in one script, so two live nodes never take the same
- * entry. Every expiry is kept-later in Lua (Redis 6.2 has neither EXPIRE GT nor PEXPIRETIME). The
- * scripts name keys they derive from the prefix and a node id: a standalone Redis or Valkey, not a
- * cluster.
+ * a dead node's ids to the sweeping node's set in one script per dead node, so two live nodes never
+ * take the same entry. Every expiry is kept-later in Lua (Redis 6.2 has neither EXPIRE GT nor
+ * PEXPIRETIME). Every key a script touches is named by the node, in KEYS, and lies in the prefix's
+ * hash slot: a standalone server, a primary with replicas, or a Redis Cluster.
  *
  * <p>Nothing here blocks longer than {@code redisTimeout} or throws: a write Redis did not take is
  * kept and retried every sweep (entries stay pending on this node regardless), and an entry that
@@ -138,12 +138,12 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void heartbeat() {
-        StatefulRedisConnection<String, String> c = link.connection();
+        StatefulConnection<String, String> c = link.connection();
         synchronized (writes) {
             if (link.closed() || c == null) {
                 return;
             }
-            c.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()},
+            RedisConnections.async(c).<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()},
                     node, PendingKeys.millis(clock.instant()), Long.toString(keys.nodesTtl()));
         }
     }
@@ -159,7 +159,7 @@ public final class RedisPendingStore implements PendingStore {
 
     /** Sends a save unless one for the same entry is on its way; it leaves {@link #unsaved} once Redis took it. */
     private CompletableFuture<?> write(Pending pending) {
-        StatefulRedisConnection<String, String> c = link.connection();
+        StatefulConnection<String, String> c = link.connection();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected yet"));
         }
@@ -170,7 +170,7 @@ public final class RedisPendingStore implements PendingStore {
             if (link.closed() || unsaved.get(pending.id()) != pending || !saving.add(pending.id())) {
                 return CompletableFuture.completedFuture(null);
             }
-            sent = c.async().<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, keys.mine(), keys.nodes()},
+            sent = RedisConnections.async(c).<Long>eval(SAVE, ScriptOutputType.INTEGER, new String[] {name, keys.mine(), keys.nodes()},
                     cipher.seal(name, pending), PendingKeys.millis(pending.deadline()), pending.id(), node,
                     PendingKeys.millis(clock.instant()), Long.toString(keys.nodesTtl())).toCompletableFuture();
         }
@@ -206,7 +206,7 @@ public final class RedisPendingStore implements PendingStore {
     }
 
     private void sendForget(String id) {
-        StatefulRedisConnection<String, String> c = link.connection();
+        StatefulConnection<String, String> c = link.connection();
         Boolean entryToo = unforgotten.get(id);
         if (c == null || entryToo == null) {
             return;
@@ -217,7 +217,7 @@ public final class RedisPendingStore implements PendingStore {
                 return;
             }
             String[] names = entryToo ? new String[] {keys.mine(), keys.entry(id)} : new String[] {keys.mine()};
-            sent = c.async().<Long>eval(FORGET, ScriptOutputType.INTEGER, names, id).toCompletableFuture();
+            sent = RedisConnections.async(c).<Long>eval(FORGET, ScriptOutputType.INTEGER, names, id).toCompletableFuture();
         }
         sent.whenComplete((r, failure) -> {
             if (failure == null) {
@@ -231,7 +231,7 @@ public final class RedisPendingStore implements PendingStore {
 
     @Override
     public List<Pending> sweep(Instant now) {
-        StatefulRedisConnection<String, String> c = link.connection();
+        StatefulConnection<String, String> c = link.connection();
         if (c == null) {
             return List.of();
         }
@@ -255,7 +255,7 @@ public final class RedisPendingStore implements PendingStore {
                 return;
             }
         }
-        StatefulRedisConnection<String, String> c = link.current();
+        StatefulConnection<String, String> c = link.current();
         if (c != null) {
             // A last chance for what Redis did not take, then the lease goes: others take over at their next sweep.
             CompletableFuture<?>[] last = unsaved.values().stream().map(this::write).toArray(CompletableFuture[]::new);
@@ -268,7 +268,7 @@ public final class RedisPendingStore implements PendingStore {
                 heartbeat.cancel(false);
             }
             if (c != null) {
-                released = c.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()}, node)
+                released = RedisConnections.async(c).<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.mine()}, node)
                         .toCompletableFuture();
             }
         }

@@ -3,7 +3,7 @@
  * pending revocations kept there ({@link RedisPendingStore}).
  *
  * <h2>Key schema</h2>
- * Every name starts with P = {@code redisKeyPrefix} (default {@code cognito-revoke:}); nodes with the
+ * Every name starts with P = {@code redisKeyPrefix} (default <code>{cognito-revoke}:</code>, whose hash tag puts every key in one hash slot of a Redis Cluster); nodes with the
  * same P share one denylist. Every key carries an expiry. Times are epoch milliseconds of the writing
  * node's clock unless said otherwise.
  * <table>
@@ -25,10 +25,10 @@
  *       <td>at the entry's deadline; a save never shortens it</td><td>{@code save.lua}</td></tr>
  *   <tr><td>{@code P owned:<node>}</td><td>set: the ids of the {@code p:} entries a node works on
  *       (node = a random UUID per start)</td><td>with its latest entry</td>
- *       <td>{@code save.lua}, {@code sweep.lua}, {@code give-back.lua}</td></tr>
+ *       <td>{@code save.lua}, {@code take.lua}, {@code give-back.lua}</td></tr>
  *   <tr><td>{@code P nodes}</td><td>sorted set: node, scored by its last heartbeat (0: gave its
  *       lease up)</td><td>with the latest owned set, and at least three {@code redisLease} after the
- *       last heartbeat</td><td>{@code heartbeat.lua}, {@code save.lua}, {@code sweep.lua},
+ *       last heartbeat</td><td>{@code heartbeat.lua}, {@code save.lua}, {@code dead.lua}, {@code take.lua},
  *       {@code release.lua}</td></tr>
  * </table>
  *
@@ -43,12 +43,13 @@
  *   <li>Each write removes from its index the members that ended {@code clockSkew} before the
  *   writer's now (bounded work: what ended since the last write).</li>
  *   <li>A sync ({@code page.lua}) reads the indexes from the latest end down, 20,000 members a page,
- *   stops at the first ended member, skips names longer than 1,024 characters and reads at most 64
- *   bytes of an {@code s:} value (the constants of {@code DenylistSync}).</li>
+ *   stops at the first ended member, skips names longer than 1,024 characters; {@code values.lua}
+ *   reads at most 64 bytes of each {@code s:} value of a page (the constants of {@code DenylistSync}).</li>
  *   <li>Pending-store expiries are only ever extended ({@code keep-later.lua}); Redis 6.2 has
  *   neither {@code EXPIRE GT} nor {@code PEXPIRETIME}.</li>
- *   <li>The scripts derive key names from P themselves: a standalone server or a primary with
- *   replicas, not Redis Cluster.</li>
+ *   <li>No script makes a key name: the node sends every key in KEYS, each in P's hash slot (P must
+ *   hold a hash tag on a Redis Cluster), so one script's keys always lie on one node. Changes are
+ *   published with {@code PUBLISH}, which a cluster carries to every node.</li>
  * </ul>
  */
 package io.github.cognitorevoke.internal.redis;

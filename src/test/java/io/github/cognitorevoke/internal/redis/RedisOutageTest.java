@@ -21,18 +21,15 @@ class RedisOutageTest {
     private static final String BACK = "answers again";
 
     private final String prefix = Tiers.prefix();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Tiers.Opened open = new Tiers.Opened();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.closeAll();
     }
 
     private <T extends AutoCloseable> T opened(T resource) {
-        open.add(resource);
-        return resource;
+        return open.add(resource);
     }
 
     @Test

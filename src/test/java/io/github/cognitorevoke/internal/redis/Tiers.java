@@ -2,9 +2,11 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationSettings;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
+import io.github.cognitorevoke.support.RedisCluster;
 import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +28,12 @@ final class Tiers {
     private Tiers() {
     }
 
-    /** @return a key prefix no other test uses */
+    /** The hash tag of every test prefix: on the test cluster, its keys lie on primary 1. */
+    static final String TAG = RedisCluster.tagServedBy(1);
+
+    /** @return a key prefix no other test uses, with the hash tag {@link #TAG}, e.g. <code>{t3}t1a2b3c4d:</code> */
     static String prefix() {
-        return "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        return "{" + TAG + "}t" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
     static RevocationSettings.Builder settings(String uri, String prefix) {
@@ -49,6 +54,23 @@ final class Tiers {
     /** Waits until Redis confirmed a write. */
     static void confirmed(CompletableFuture<Void> write) throws Exception {
         write.get(RedisProcess.patience().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What a test opened (servers, nodes), closed after it, last opened first. */
+    static final class Opened {
+        private final List<AutoCloseable> open = new ArrayList<>();
+
+        <T extends AutoCloseable> T add(T resource) {
+            open.add(resource);
+            return resource;
+        }
+
+        void closeAll() throws Exception {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+            open.clear();
+        }
     }
 
     /** Records what the tier logs at INFO and above, until closed. */

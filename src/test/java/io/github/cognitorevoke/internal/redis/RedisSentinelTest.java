@@ -1,0 +1,102 @@
+package io.github.cognitorevoke.internal.redis;
+
+import static io.github.cognitorevoke.internal.redis.Tiers.confirmed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cognitorevoke.support.RedisProcess;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tier through Sentinel ({@code redis-sentinel://}): a primary, two replicas and three Sentinels,
+ * each a redis-server 6.2 process on a free port, formed anew for each test and stopped by PID.
+ */
+class RedisSentinelTest {
+
+    private static final String MASTER = "tier";
+
+    private final Tiers.Opened open = new Tiers.Opened();
+    private final String prefix = Tiers.prefix();
+    private RedisProcess primary;
+    private List<RedisProcess> replicas;
+    private String uri;
+
+    @BeforeEach
+    void form() {
+        primary = open.add(RedisProcess.start("sentinel-primary"));
+        List<String> follow = List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        replicas = List.of(open.add(RedisProcess.start("sentinel-replica-1", follow)),
+                open.add(RedisProcess.start("sentinel-replica-2", follow)));
+        StringBuilder sentinels = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            RedisProcess s = open.add(RedisProcess.sentinel("sentinel-" + i, MASTER, primary.port()));
+            sentinels.append(i == 1 ? "" : ",").append("127.0.0.1:").append(s.port());
+        }
+        uri = "redis-sentinel://" + sentinels + "?sentinelMasterId=" + MASTER;
+        await().atMost(RedisProcess.patience()).until(() -> replicas.stream()
+                .allMatch(r -> r.call("INFO", "replication").contains("master_link_status:up")));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        open.closeAll();
+    }
+
+    @Test
+    void nodesShareTheDenylistThroughTheSentinelsPrimary() throws Exception {
+        RedisDenylist a = open.add(Tiers.node(uri, prefix));
+        RedisDenylist b = open.add(Tiers.node(uri, prefix));
+        assertThat(a.inSync() && b.inSync()).isTrue();
+
+        confirmed(a.add("jti-1", Instant.now().plusSeconds(60)));
+
+        await().atMost(RedisProcess.patience()).until(() -> b.contains("jti-1"));
+        assertThat(primary.call("EXISTS", prefix + "j:jti-1")).isEqualTo("1");
+        assertThat(open.add(Tiers.node(uri, prefix)).contains("jti-1")).isTrue();
+    }
+
+    /**
+     * SIGKILL of the primary: the nodes are not ready until Sentinel promoted a replica and they
+     * resynced from it, then ready again by themselves; a write the replicas never received and the
+     * writes taken during the failover are all on the new primary.
+     */
+    @Test
+    void primaryKilled_nodesNotReadyThenReady_noConfirmedWriteLost() throws Exception {
+        RedisDenylist a = open.add(Tiers.node(uri, prefix));
+        RedisDenylist b = open.add(Tiers.node(uri, prefix));
+        confirmed(a.add("replicated", Instant.now().plusSeconds(120)));
+        await().atMost(RedisProcess.patience()).until(() -> replicas.stream()
+                .allMatch(r -> "1".equals(r.call("EXISTS", prefix + "j:replicated"))));
+
+        // Both replicas stop reading and the primary drops their links: the next write stays on the primary.
+        List<CompletableFuture<String>> asleep = replicas.stream()
+                .map(r -> CompletableFuture.supplyAsync(() -> r.call("DEBUG", "SLEEP", "2"))).toList();
+        Thread.sleep(200);
+        primary.call("CLIENT", "KILL", "TYPE", "slave");
+        confirmed(a.add("unreplicated", Instant.now().plusSeconds(120)));
+        long killed = System.nanoTime();
+        primary.kill();
+        asleep.forEach(CompletableFuture::join);
+
+        await().atMost(RedisProcess.patience()).until(() -> !a.inSync() && !b.inSync());
+        CompletableFuture<Void> during = b.add("during", Instant.now().plusSeconds(120));
+        await().atMost(Duration.ofSeconds(40)).until(() -> a.inSync() && b.inSync());
+        System.out.printf("sentinel failover: both nodes ready again %d ms after the primary was killed%n",
+                (System.nanoTime() - killed) / 1_000_000);
+        confirmed(during);
+        RedisProcess promoted = replicas.stream().filter(r -> r.call("INFO", "replication").contains("role:master"))
+                .findFirst().orElseThrow();
+        await().atMost(RedisProcess.patience()).until(() -> "1".equals(promoted.call("EXISTS", prefix + "j:unreplicated")));
+        await().atMost(RedisProcess.patience()).until(() -> a.contains("during"));
+
+        RedisDenylist late = open.add(Tiers.node(uri, prefix));
+        assertThat(late.inSync()).isTrue();
+        assertThat(List.of("replicated", "unreplicated", "during")).allMatch(late::contains);
+    }
+}
