@@ -120,10 +120,11 @@ public final class RevocationSettings {
      */
     public static final String REDIS_URI = "redisUri";
     /**
-     * The prefix of every key the library writes to Redis; default <code>{cognito-revoke}:</code>. Nodes
+     * The prefix of every key the library writes to Redis; default {@code cognito-revoke:}. Nodes
      * of one application use the same prefix; another application or pool on the same Redis uses
-     * another. The part in braces is a Redis Cluster hash tag: every key of one prefix lives in one
-     * hash slot, as the scripts that write several of them at once need.
+     * another. On a Redis Cluster the prefix needs a part in braces, a hash tag (e.g.
+     * <code>{cognito-revoke}:</code>): every key of one prefix then lives in one hash slot, as the
+     * scripts that write several of them at once need.
      */
     public static final String REDIS_KEY_PREFIX = "redisKeyPrefix";
     /**
@@ -825,7 +826,7 @@ public final class RevocationSettings {
         /**
          * @param prefix the prefix of every key written to Redis: 1 to 128 visible ASCII characters
          *               whose first <code>{</code>, if any, opens a hash tag that a <code>}</code> in
-         *               the prefix closes, e.g. <code>{shop}:</code>; default <code>{cognito-revoke}:</code>.
+         *               the prefix closes, e.g. <code>{shop}:</code>; default {@code cognito-revoke:}.
          *               A Redis Cluster needs the tag (see {@link RevocationSettings#hashTag})
          * @return this builder
          */
@@ -1006,7 +1007,7 @@ public final class RevocationSettings {
         long maxPendingBytes = 8L * 1024 * 1024;
         boolean auditLog = true;
         URI redisUri;
-        String redisKeyPrefix = "{cognito-revoke}:";
+        String redisKeyPrefix = "cognito-revoke:";
         byte[] redisEncryptionKey;
         Duration redisTimeout = Duration.ofMillis(500);
         Duration redisSyncTimeout = Duration.ofSeconds(10);

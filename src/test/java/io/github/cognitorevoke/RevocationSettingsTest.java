@@ -38,7 +38,7 @@ class RevocationSettingsTest {
         assertThat(s.redis()).isEmpty();
         assertThat(s.redisUri()).isEmpty();
         assertThat(s.redisTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.redisKeyPrefix()).isEqualTo("{cognito-revoke}:");
+        assertThat(s.redisKeyPrefix()).isEqualTo("cognito-revoke:");
     }
 
     @Test
@@ -102,7 +102,7 @@ class RevocationSettingsTest {
     void toString_showsTheRedisPartOnlyWhenSet_withoutPasswordOrKey() {
         assertThat(builder().build().toString()).doesNotContain("redis").endsWith("auditLog=true]");
         assertThat(builder().redisUri("rediss://:pw@cache:6380").redisEncryptionKey(KEY).build().toString())
-                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix={cognito-revoke}:",
+                .contains(", redisUri=rediss://:***@cache:6380, redisKeyPrefix=cognito-revoke:",
                         "redisEncryptionKey=(set)")
                 .doesNotContain("pw").doesNotContain(KEY);
     }

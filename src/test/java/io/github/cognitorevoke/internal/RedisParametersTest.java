@@ -44,7 +44,7 @@ class RedisParametersTest {
     void absent_meansNodeLocal_withDocumentedDefaults() {
         RevocationSettings s = parse(valid());
         assertThat(s.redisUri()).isEmpty();
-        assertThat(s.redisKeyPrefix()).isEqualTo("{cognito-revoke}:");
+        assertThat(s.redisKeyPrefix()).isEqualTo("cognito-revoke:");
         assertThat(s.redisEncryptionKey()).isEmpty();
         assertThat(s.redisTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.redisSyncTimeout()).isEqualTo(Duration.ofSeconds(10));

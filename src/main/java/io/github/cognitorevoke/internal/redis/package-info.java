@@ -3,7 +3,7 @@
  * pending revocations kept there ({@link RedisPendingStore}).
  *
  * <h2>Key schema</h2>
- * Every name starts with P = {@code redisKeyPrefix} (default <code>{cognito-revoke}:</code>, whose hash tag puts every key in one hash slot of a Redis Cluster); nodes with the
+ * Every name starts with P = {@code redisKeyPrefix} (default {@code cognito-revoke:}; on a Redis Cluster it holds a hash tag, e.g. <code>{cognito-revoke}:</code>, that puts every key in one hash slot); nodes with the
  * same P share one denylist. Every key carries an expiry. Times are epoch milliseconds of the writing
  * node's clock unless said otherwise.
  * <table>
