@@ -69,7 +69,7 @@ import org.junit.jupiter.api.Test;
 class DurablePendingTest {
 
     private static final String CLIENT = "webclient";
-    private static final String PREFIX = "{cognito-revoke}:";
+    private static final String PREFIX = "cognito-revoke:";
     private static final Duration DEADLINE = Duration.ofHours(6);
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final byte[] KEY = new byte[32];
