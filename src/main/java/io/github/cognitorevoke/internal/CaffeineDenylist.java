@@ -61,41 +61,56 @@ public final class CaffeineDenylist implements Denylist {
     /** Keyed as the ids are, by the subject's hash: a lookup then costs no {@code String.hashCode}. */
     private final Cache<Long, Subject> subjects;
     private final Policy<Long, Subject> subjectPolicy;
+    private final Policy.VarExpiration<Long, Subject> subjectEnds;
     private final Object writeLock = new Object();
     /** Replaced, never changed in place, by a rebuild under the write lock. */
     private volatile IdFilter filter = new IdFilter(IdFilter.MIN_CAPACITY);
     /** The same over the subjects' keys: a subject without a cut-off (almost every one) costs no table lookup. */
     private volatile IdFilter subjectFilter = new IdFilter(IdFilter.MIN_CAPACITY);
 
-    /** No sign-in ended: shared by every subject entry that holds only a cut-off. */
+    /** No second sign-in ended: shared by every subject entry that holds at most one sign-in. */
     private static final long[] NO_SIGN_INS = new long[0];
+
+    /** {@link Subject#endMs} of an entry with no sign-in (a cut-off only): never after any instant. */
+    private static final long NO_SIGN_IN = Long.MIN_VALUE;
 
     /**
      * What is kept of one subject: its cut-off ({@link Long#MIN_VALUE} for none) and the sign-ins
-     * ended, in triples ({@code auth_time}, the last {@code iat} rejected, end in epoch ms), until the
-     * latest of their ends. Replaced, never changed in place.
+     * ended ({@code auth_time}, the last {@code iat} rejected, end in epoch ms), until the latest of
+     * their ends, which lives only in Caffeine's per-entry expiry, as an id's end does. The first
+     * sign-in is held in the record's own fields and later ones of the same subject in triples in
+     * {@code more}, so that the usual entry (one sign-in, or a cut-off alone) is this one object of
+     * 48 bytes. Replaced, never changed in place.
      */
-    private record Subject(long notBefore, Instant until, long[] signIns) {
+    private record Subject(long notBefore, long authTime, long issuedUntil, long endMs, long[] more) {
 
         /** @return whether a token of this sign-in issued at {@code iat} is rejected at {@code nowMs} */
         boolean ended(long authTime, long iat, long nowMs) {
-            long[] s = signIns;
+            // With no sign-in, endMs is NO_SIGN_IN (never after nowMs) and more is empty.
+            if (this.authTime == authTime) {
+                return ended(iat, issuedUntil, endMs, nowMs);
+            }
+            long[] s = more;
             for (int i = 0; i < s.length; i += 3) {
                 if (s[i] == authTime) {
-                    // A token without iat (none is issued so) is taken as of the sign-in.
-                    return (iat == Long.MIN_VALUE || iat <= s[i + 1]) && s[i + 2] > nowMs;
+                    return ended(iat, s[i + 1], s[i + 2], nowMs);
                 }
             }
             return false;
         }
 
+        /** A token without iat (none is issued so) is taken as of the sign-in. */
+        private static boolean ended(long iat, long issuedUntil, long endMs, long nowMs) {
+            return (iat == Long.MIN_VALUE || iat <= issuedUntil) && endMs > nowMs;
+        }
+
         /** Keep-later merge of two entries of one subject, dropping sign-ins that ended by {@code nowMs}. */
         Subject merge(Subject next, long nowMs) {
             long nb = Math.max(notBefore, next.notBefore);
-            Instant end = until.isAfter(next.until) ? until : next.until;
-            long[] merged = signIns;
-            for (int j = 0; j < next.signIns.length; j += 3) {
-                merged = with(merged, next.signIns[j], next.signIns[j + 1], next.signIns[j + 2]);
+            long[] merged = triples();
+            long[] added = next.triples();
+            for (int j = 0; j < added.length; j += 3) {
+                merged = with(merged, added[j], added[j + 1], added[j + 2]);
             }
             int live = 0;
             for (int i = 0; i < merged.length; i += 3) {
@@ -111,7 +126,29 @@ public final class CaffeineDenylist implements Denylist {
                 }
                 merged = kept;
             }
-            return new Subject(nb, end, merged);
+            return of(nb, merged);
+        }
+
+        /** The entry with this cut-off and these sign-ins, in triples: the first in the fields, the rest in {@code more}. */
+        static Subject of(long notBefore, long[] triples) {
+            if (triples.length == 0) {
+                return new Subject(notBefore, 0, 0, NO_SIGN_IN, NO_SIGN_INS);
+            }
+            long[] rest = triples.length == 3 ? NO_SIGN_INS : java.util.Arrays.copyOfRange(triples, 3, triples.length);
+            return new Subject(notBefore, triples[0], triples[1], triples[2], rest);
+        }
+
+        /** All the sign-ins in triples, the first one first (for a merge: writes only). */
+        private long[] triples() {
+            if (endMs == NO_SIGN_IN) {
+                return NO_SIGN_INS;
+            }
+            long[] all = new long[3 + more.length];
+            all[0] = authTime;
+            all[1] = issuedUntil;
+            all[2] = endMs;
+            System.arraycopy(more, 0, all, 3, more.length);
+            return all;
         }
 
         /** The triples with one sign-in's bound and end each the later of the two; a copy when anything changes. */
@@ -146,33 +183,39 @@ public final class CaffeineDenylist implements Denylist {
         Ticker ticker = () -> clock.millis() * 1_000_000L;
         this.ids = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(new Expiry<Long, Boolean>() {
-                    @Override
-                    public long expireAfterCreate(Long key, Boolean value, long currentTime) {
-                        // Every write goes through idEnds.put with its own duration; never reached.
-                        throw new IllegalStateException("a denylist entry needs its end");
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Long key, Boolean value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-
-                    @Override
-                    public long expireAfterRead(Long key, Boolean value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(CaffeineDenylist.<Boolean>endsGivenOnWrite())
                 .executor(Runnable::run)
                 .build();
         this.idPolicy = ids.policy();
         this.idEnds = idPolicy.expireVariably().orElseThrow();
         this.subjects = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfter(Expiry.writing((Long sub, Subject c) -> remaining(c.until())))
+                .expireAfter(CaffeineDenylist.<Subject>endsGivenOnWrite())
                 .executor(Runnable::run)
                 .build();
         this.subjectPolicy = subjects.policy();
+        this.subjectEnds = subjectPolicy.expireVariably().orElseThrow();
+    }
+
+    /** Every write goes through {@link Policy.VarExpiration#put} with the entry's end; reads keep it. */
+    private static <V> Expiry<Long, V> endsGivenOnWrite() {
+        return new Expiry<>() {
+            @Override
+            public long expireAfterCreate(Long key, V value, long currentTime) {
+                // Never reached: every write gives its own duration.
+                throw new IllegalStateException("a denylist entry needs its end");
+            }
+
+            @Override
+            public long expireAfterUpdate(Long key, V value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+
+            @Override
+            public long expireAfterRead(Long key, V value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        };
     }
 
     /**
@@ -281,7 +324,7 @@ public final class CaffeineDenylist implements Denylist {
 
     @Override
     public CompletableFuture<Void> cutOff(String subject, Instant notBefore, Instant until) {
-        mergeSubject(subject, new Subject(notBefore.getEpochSecond(), until, NO_SIGN_INS));
+        mergeSubject(subject, Subject.of(notBefore.getEpochSecond(), NO_SIGN_INS), until);
         return LOCAL;
     }
 
@@ -296,17 +339,25 @@ public final class CaffeineDenylist implements Denylist {
         if (remaining(until).isZero()) {
             return LOCAL;
         }
-        mergeSubject(subject, new Subject(Long.MIN_VALUE, until, new long[] {authTime, issuedUntil, until.toEpochMilli()}));
+        mergeSubject(subject, new Subject(Long.MIN_VALUE, authTime, issuedUntil, until.toEpochMilli(), NO_SIGN_INS), until);
         return LOCAL;
     }
 
-    private void mergeSubject(String subject, Subject next) {
+    /** Keep-later merge into the subject's entry, which then ends at the later of its end and {@code until}. */
+    private void mergeSubject(String subject, Subject next, Instant until) {
         long now = clock.millis();
         long key = hash(subject);
         synchronized (writeLock) {
             // Into the filter before the table, as the ids: a reader that finds the entry passed the filter.
             subjectFilter = added(subjectFilter, subjects, key);
-            subjects.asMap().merge(key, next, (old, added) -> old.merge(added, now));
+            Duration wanted = remaining(until);
+            Subject old = subjectPolicy.getIfPresentQuietly(key);
+            if (old == null) {
+                subjectEnds.put(key, next, wanted);
+            } else {
+                Duration current = subjectEnds.getExpiresAfter(key).orElse(Duration.ZERO);
+                subjectEnds.put(key, old.merge(next, now), current.compareTo(wanted) < 0 ? wanted : current);
+            }
         }
     }
 
@@ -339,7 +390,7 @@ public final class CaffeineDenylist implements Denylist {
         if (iat != Long.MIN_VALUE && iat < c.notBefore()) {
             return SIGNED_OUT;
         }
-        return authTime != Long.MIN_VALUE && c.signIns().length != 0 && c.ended(authTime, iat, clock.millis())
+        return authTime != Long.MIN_VALUE && c.endMs() != NO_SIGN_IN && c.ended(authTime, iat, clock.millis())
                 ? SIGN_IN_ENDED : NO_MATCH;
     }
 

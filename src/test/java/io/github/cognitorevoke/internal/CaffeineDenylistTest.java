@@ -389,6 +389,27 @@ class CaffeineDenylistTest {
     }
 
     @Test
+    void signIns_theFirstEndingBeforeTheOthers_andACutOffAlone_endNoOtherSignIn() {
+        denylist.cutOff("bob", Instant.ofEpochSecond(500), T0.plusSeconds(60));
+        assertThat(denylist.subjectMatch("bob", 600, 0)).as("a cut-off alone ends no sign-in, auth_time 0 included")
+                .isEqualTo(Denylist.NO_MATCH);
+
+        denylist.endSignIn("alice", 1000, 9000, T0.plusSeconds(10));
+        denylist.endSignIn("alice", 2000, 9000, T0.plusSeconds(60));
+        denylist.endSignIn("alice", 3000, 9000, T0.plusSeconds(90));
+        clock.advance(Duration.ofSeconds(10));
+        denylist.endSignIn("alice", 4000, 9000, T0.plusSeconds(120)); // drops the first, which has ended
+
+        assertThat(denylist.subjectMatch("alice", 5000, 1000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 5000, 2000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 5000, 3000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        assertThat(denylist.subjectMatch("alice", 5000, 4000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(denylist.subjectMatch("alice", 5000, 2000)).isEqualTo(Denylist.NO_MATCH);
+        assertThat(denylist.subjectMatch("alice", 5000, 3000)).isEqualTo(Denylist.SIGN_IN_ENDED);
+    }
+
+    @Test
     void signIn_aLaterBoundIsKept_anEarlierOneChangesNothing() {
         denylist.endSignIn("alice", 1000, 5000, T0.plusSeconds(60));
         denylist.endSignIn("alice", 1000, 3000, T0.plusSeconds(600));
