@@ -28,8 +28,9 @@ final class AuditLog implements RevocationObserver {
         if (log.isLoggable(System.Logger.Level.INFO)) {
             log.log(System.Logger.Level.INFO, "cognito-revoke audit: logout " + outcome(result)
                     + " accessTokenDenylisted=" + result.accessTokenDenylisted()
-                    + " signInEnded=" + result.signInEnded()
-                    + " sub=" + id(sub) + " jti=" + id(jti));
+                    + " sub=" + id(sub) + " jti=" + id(jti)
+                    // Added last, so that a parser of the earlier fields reads the line as before.
+                    + " signInEnded=" + result.signInEnded());
         }
     }
 

@@ -167,7 +167,22 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
      * @return the bound in epoch seconds
      */
     long signInIssuedUntil(Instant now) {
-        return now.plus(grace()).getEpochSecond();
+        return now.plus(issueGrace()).getEpochSecond() - 1;
+    }
+
+    /**
+     * G as far as the bound of a sign-in entry is concerned: the grace period read from the app
+     * client, none while it is not read. A managed-login session reissues tokens with its first
+     * {@code auth_time}: with an unread 60 s, a browser whose session ended because its tokens were
+     * logged out elsewhere would be sent round the sign-in again and again for a minute. Where the
+     * app client is read and rotates, tokens refreshed from an earlier link during its grace period are
+     * rejected, and a sign-in again through the managed-login session waits for that grace period.
+     * The bound is the second before (logout + G): a browser sent to sign in again in the logout's own
+     * second gets tokens of that second, which must not be taken for the ended sign-in's, or it would
+     * go round until the second is over. A token another link mints in that same second is the price.
+     */
+    private Duration issueGrace() {
+        return retryGrace == null ? Duration.ZERO : retryGrace;
     }
 
     /**
@@ -178,7 +193,7 @@ record Lifetimes(Duration maxTokenLifetime, Duration clockSkew, Duration appClie
      * @return the bound in epoch seconds
      */
     long pendingSignInIssuedUntil(Instant deadline) {
-        return deadline.plus(grace()).getEpochSecond();
+        return deadline.plus(issueGrace()).getEpochSecond() - 1;
     }
 
     /**

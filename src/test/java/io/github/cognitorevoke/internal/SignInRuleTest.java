@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.cognitorevoke.LogoutResult;
 import io.github.cognitorevoke.TokenRejectedEvent;
 import io.github.cognitorevoke.support.EngineFixture;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import io.github.cognitorevoke.support.RotatingClient;
 import io.github.cognitorevoke.support.TestClock;
 import io.github.cognitorevoke.testing.CognitoStub;
@@ -59,8 +61,12 @@ class SignInRuleTest {
         RotatingClient.register(stub, CLIENT, GRACE, Duration.ofDays(30));
         stub.setAccessTokenValidity(L);
         sdk = RotatingClient.sdk(stub);
-        engine = EngineFixture.against(stub).client(CLIENT).clock(clock)
-                .settings(s -> s.maxTokenLifetime(L).clockSkew(SKEW)).build();
+        EngineFixture fixture = EngineFixture.against(stub).client(CLIENT).clock(clock)
+                .settings(s -> s.maxTokenLifetime(L).clockSkew(SKEW));
+        // With credentials the engine reads the app client, and so knows its grace period (30 s).
+        engine = fixture.cognito(new SdkCognitoGateway(fixture.settings(), StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIDTEST", "test-secret-key")))).build();
+        engine.readAppClient();
         engine.observers().add(new RevocationObserver() {
             @Override
             public void rejected(String path, String sub, TokenRejectedEvent.Match match) {
@@ -151,8 +157,8 @@ class SignInRuleTest {
         clock.advance(L.plus(SKEW).plusSeconds(1));
         assertThat(engine.isRevoked(late.access())).as("refreshed in the grace period, not expired").isTrue();
         assertThat(engine.isRevoked(late.id())).isTrue();
-        // The app client is not read (no credentials): G is Cognito's longest grace, 60 s after the family.
-        clock.advance(Lifetimes.LONGEST_GRACE.minusSeconds(30));
+        // The app client was read: G is its grace period, 30 s after the family.
+        clock.advance(GRACE.minusSeconds(30));
         assertThat(engine.isRevoked(late.access())).as("the entry's last second").isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.isRevoked(late.access())).as("expired: the entry may go").isFalse();
@@ -176,11 +182,17 @@ class SignInRuleTest {
         assertThat(rejections).containsExactly(o == OriginJti.RENEWED ? TokenRejectedEvent.Match.SIGN_IN
                 : TokenRejectedEvent.Match.ORIGIN_JTI);
         if (c == ChainRevocation.OWN_TOKENS) {
-            // Cognito revoked the old link only: the newest keeps refreshing, and its tokens are rejected.
+            // Cognito revoked the old link only: the newest keeps refreshing; its tokens are rejected until
+            // the logout plus the grace period read, and taken as a new issue after it (the documented limit).
             assertThat(stub.isRevoked(third.refresh())).isFalse();
-            Link after = refresh(third);
-            assertThat(engine.isRevoked(after.access())).isTrue();
-            assertThat(engine.isRevoked(after.id())).isTrue();
+            clock.advance(GRACE.minusSeconds(1));
+            Link within = refreshNow(third);
+            assertThat(engine.isRevoked(within.access())).isTrue();
+            assertThat(engine.isRevoked(within.id())).isTrue();
+            clock.advance(Duration.ofSeconds(1));
+            if (o == OriginJti.RENEWED) {
+                assertThat(engine.isRevoked(refreshNow(within).access())).isFalse();
+            }
         }
     }
 
@@ -196,6 +208,27 @@ class SignInRuleTest {
     }
 
     @Test
+    void appClientNotRead_tokensOfTheSameAuthTimeIssuedAfterTheLogout_areANewIssue_andAccepted() throws Exception {
+        stub.setRotationBehaviour(OriginJti.RENEWED, ChainRevocation.OWN_TOKENS);
+        Link link = signIn("alice");
+        // No credentials: the app client is not read, its grace period not known.
+        try (RevocationEngine unread = EngineFixture.against(stub).client(CLIENT).clock(clock)
+                .settings(s -> s.maxTokenLifetime(L).clockSkew(SKEW)).build()) {
+            unread.logout(link.access(), link.refresh());
+            var claims = com.nimbusds.jwt.SignedJWT.parse(link.access()).getJWTClaimsSet();
+            String before = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(claims)
+                    .issueTime(java.util.Date.from(clock.instant().minusSeconds(1))).jwtID("j-before").claim("origin_jti", "o-1").build());
+            // As a managed-login session reissues for a browser sent to sign in again at once: the logout's
+            // own second, the first auth_time.
+            String reissued = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(claims)
+                    .issueTime(java.util.Date.from(clock.instant())).jwtID("j-next").claim("origin_jti", "o-2").build());
+
+            assertThat(unread.isRevoked(before)).as("issued until the logout: a token of the sign-in").isTrue();
+            assertThat(unread.isRevoked(reissued)).as("issued after it: a new issue, no sign-in loop").isFalse();
+        }
+    }
+
+    @Test
     void tokensOfTheSameAuthTimeIssuedAfterTheGracePeriod_areANewIssue_andAccepted() throws Exception {
         stub.setRotationBehaviour(OriginJti.RENEWED, ChainRevocation.OWN_TOKENS);
         Link link = signIn("alice");
@@ -203,7 +236,7 @@ class SignInRuleTest {
         var claims = com.nimbusds.jwt.SignedJWT.parse(link.access()).getJWTClaimsSet();
 
         // As a managed-login session might reissue: the first authentication's auth_time, a new iat.
-        clock.advance(Lifetimes.LONGEST_GRACE);
+        clock.advance(GRACE.minusSeconds(1));
         String within = stub.jwt().sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(claims)
                 .issueTime(java.util.Date.from(clock.instant())).jwtID("j-within").claim("origin_jti", "o-within").build());
         clock.advance(Duration.ofSeconds(1));
