@@ -6,40 +6,17 @@
 //
 // The page comes with the emulator's demo user filled in; DEMO_USERNAME/DEMO_PASSWORD (a real pool's
 // user) replace them when they differ.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { expect, failures, launch } from './common.mjs';
 
 const [url, screenshot] = process.argv.slice(2);
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const { DEMO_USERNAME: username, DEMO_PASSWORD: password } = process.env;
 if (!url || !screenshot) {
   console.error('usage: node check.mjs <page URL> <screenshot.png>');
   process.exit(2);
 }
 
-let failures = 0;
-function expect(description, expected, actual) {
-  const match = expected instanceof RegExp ? String(actual).match(expected) : null;
-  const ok = expected instanceof RegExp ? match !== null : String(expected) === String(actual);
-  const shown = (match ? match[0] : String(actual)).replace(/\s+/g, ' ').slice(0, 40); // one line
-  if (ok) console.log(`  ok    ${description.padEnd(58)} ${shown}`);
-  else {
-    console.log(`  FAIL  ${description.padEnd(58)} got ${shown}, expected ${expected}`);
-    failures++;
-  }
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'cognito-revoke-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  userDataDir: profile,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-  defaultViewport: { width: 1000, height: 900, deviceScaleFactor: 1 },
-});
+const chrome = await launch({ width: 1000, height: 900 });
+const { browser } = chrome;
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(15000);
@@ -92,7 +69,6 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`  saved ${screenshot}`);
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await chrome.close();
 }
-process.exit(failures === 0 ? 0 : 1);
+process.exit(failures() === 0 ? 0 : 1);

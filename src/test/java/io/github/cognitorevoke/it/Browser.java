@@ -13,9 +13,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * A real headless browser for the server-OIDC tests: Debian's {@code chromium} driven through its
  * {@code chromedriver} (the build installs both when missing, {@code src/it/browser/install-chromium}).
  * Selenium Manager is never asked to download anything: the driver's and the browser's paths are given.
- * A missing browser fails the test, it never skips it.
+ * A missing browser fails the test, it never skips it. Public for the cluster tests.
  */
-final class Browser {
+public final class Browser {
 
     private Browser() {
     }
@@ -25,7 +25,7 @@ final class Browser {
      *
      * @return the driver
      */
-    static ChromeDriver start() {
+    public static ChromeDriver start() {
         Path chromium = onPath("chromium");
         Path driver = onPath("chromedriver");
         ChromeOptions options = new ChromeOptions();

@@ -2,6 +2,8 @@ package io.github.cognitorevoke.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cognitorevoke.it.oidc.OidcSettings;
+import io.github.cognitorevoke.it.oidc.PageServlet;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.ManagedLogoutCall;
 import io.github.cognitorevoke.testing.RevokeCall;
@@ -50,17 +52,7 @@ abstract class ServerOidcBrowserCase {
     static final String PASSWORD = "Corr3ct-horse!";
     static final String SECRET = "it-oidc-client-secret-0d5e";
     /** Any authenticated caller may see {@code /page}. */
-    static final String CONSTRAINT = """
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>page</web-resource-name>
-                  <url-pattern>/page</url-pattern>
-                </web-resource-collection>
-                <auth-constraint>
-                  <role-name>**</role-name>
-                </auth-constraint>
-              </security-constraint>
-            """;
+    static final String CONSTRAINT = PageServlet.CONSTRAINT;
 
     private static CognitoStub stub;
     private static String clientId;
@@ -83,7 +75,7 @@ abstract class ServerOidcBrowserCase {
 
     /** The WAR's {@code oidc-it.properties}. */
     static String settings(CognitoStub stub, String client) {
-        return "providerUri=" + stub.openIdProviderUri() + "\nclientId=" + client + "\nclientSecret=" + SECRET + "\n";
+        return OidcSettings.properties(stub.openIdProviderUri(), client, SECRET);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
@@ -132,6 +133,23 @@ public final class TestWars {
             throw new UncheckedIOException("no Lettuce jars at " + dir.toAbsolutePath()
                     + " (the build copies them in pre-integration-test: run mvn verify)", e);
         }
+    }
+
+    /**
+     * Writes a WAR to a file, for servers a test starts itself (the cluster tests).
+     *
+     * @param war  the archive
+     * @param file where it goes; its directory is created when missing
+     * @return the file
+     */
+    public static Path exportTo(WebArchive war, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        war.as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
     }
 
     private static String xml(String s) {

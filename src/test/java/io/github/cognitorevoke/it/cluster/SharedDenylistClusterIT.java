@@ -15,7 +15,6 @@ import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.RevokeCall;
 import io.github.cognitorevoke.testing.StubTokens;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -32,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,13 +349,7 @@ class SharedDenylistClusterIT {
         params.put("redisSyncTimeout", "30s");
         params.put("redisLease", "2s");
         WebArchive war = TestWars.app(CONTEXT, params, MetricsProbe.class).addAsLibraries(TestWars.lettuceJars());
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        war.as(ZipExporter.class).exportTo(file.toFile(), true);
-        return file;
+        return TestWars.exportTo(war, file);
     }
 
     private static AppClient client(URI url) {

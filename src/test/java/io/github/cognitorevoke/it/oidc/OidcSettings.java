@@ -28,6 +28,18 @@ public class OidcSettings {
         }
     }
 
+    /**
+     * The content of {@code oidc-it.properties}.
+     *
+     * @param providerUri  the provider's issuer
+     * @param clientId     the app client id
+     * @param clientSecret the app client secret
+     * @return the properties file's text
+     */
+    public static String properties(String providerUri, String clientId, String clientSecret) {
+        return "providerUri=" + providerUri + "\nclientId=" + clientId + "\nclientSecret=" + clientSecret + "\n";
+    }
+
     /** @return the provider's issuer, under which discovery is found */
     public String getProviderUri() {
         return p.getProperty("providerUri");
