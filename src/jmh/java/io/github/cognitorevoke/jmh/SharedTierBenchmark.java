@@ -887,7 +887,8 @@ public final class SharedTierBenchmark {
 
     /**
      * Writes n id entries the way nodes' scripts do (key {@code j:<id>} = end ms with PXAT end, member
-     * of the index {@code ids} with score end, the index expiring at the latest end), 100 k per Lua call.
+     * of the index {@code ids} with score end, the index expiring at the latest end), 10 k per Lua call (a script blocks its server: a longer one would outlast the test
+     * cluster's node timeout and have the primary failed over).
      */
     private static void populate(RedisProcess redis, String prefix, int n, long endMs) throws IOException {
         String script = "local p, e, from, to = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]) "
@@ -895,8 +896,8 @@ public final class SharedTierBenchmark {
                 + "redis.call('SET', p .. 'j:' .. id, e, 'PXAT', e) redis.call('ZADD', p .. 'ids', e, id) end "
                 + "redis.call('PEXPIREAT', p .. 'ids', e) "
                 + "return to";
-        for (int from = 0; from < n; from += 100_000) {
-            int to = Math.min(n, from + 100_000) - 1;
+        for (int from = 0; from < n; from += 10_000) {
+            int to = Math.min(n, from + 10_000) - 1;
             String reply = resp(redis, "EVAL", script, "0", prefix, Long.toString(endMs), Integer.toString(from),
                     Integer.toString(to));
             if (!reply.startsWith(":")) {
