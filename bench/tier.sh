@@ -43,17 +43,19 @@ echo "== build (profile jmh): library jar, test classpath, the WAR's libraries, 
 mvn -B -ntp -q -Pjmh -DskipTests -Dmaven.javadoc.skip=true package dependency:build-classpath \
   -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat "$out/cp.txt")"
-rm -rf "$out/war-lib" "$out/war-lib-lettuce"
-mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=$lettuce_groups \
-  -DoutputDirectory="$out/war-lib"
-mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds=$lettuce_groups \
-  -DoutputDirectory="$out/war-lib-lettuce"
-library=$(ls target/cognito-revoke-*.jar | grep -v -- '-tests\|-sources\|-javadoc' | head -1)
-if [[ ! -x $wf/bin/standalone.sh ]]; then
-  # The same zip the integration tests and bench/load.sh unpack, fetched into the local repository.
-  mvn -B -ntp -q dependency:get -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -Dtransitive=false
-  repo=${MAVEN_REPO:-$HOME/.m2/repository}
-  unzip -q -o "$repo/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" -d "$out"
+if [[ $E2E == 1 ]]; then
+  rm -rf "$out/war-lib" "$out/war-lib-lettuce"
+  mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=$lettuce_groups \
+    -DoutputDirectory="$out/war-lib"
+  mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds=$lettuce_groups \
+    -DoutputDirectory="$out/war-lib-lettuce"
+  library=$(ls target/cognito-revoke-*.jar | grep -v -- '-tests\|-sources\|-javadoc' | head -1)
+  if [[ ! -x $wf/bin/standalone.sh ]]; then
+    # The same zip the integration tests and bench/load.sh unpack, fetched into the local repository.
+    mvn -B -ntp -q dependency:get -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -Dtransitive=false
+    repo=${MAVEN_REPO:-$HOME/.m2/repository}
+    unzip -q -o "$repo/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" -d "$out"
+  fi
 fi
 main=io.github.cognitorevoke.jmh.SharedTierBenchmark
 
