@@ -5,6 +5,7 @@ import io.github.cognitorevoke.it.TestWars;
 import io.github.cognitorevoke.it.cluster.WildFlyNode;
 import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.redis.RedisDenylist;
+import io.github.cognitorevoke.support.RedisCluster;
 import io.github.cognitorevoke.support.RedisProcess;
 import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
@@ -22,12 +23,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +60,17 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
  *                                  is open-loop (logouts overlap), not with the serial correction.
  *   sync N                         N live entries in Redis; the time a new node takes from start to in sync
  *                                  (subscribe, index pages, load into Caffeine), and the heap it retains.
+ *   failover RATE SECONDS          two nodes write RATE entries a second between them (alternating) for SECONDS;
+ *                                  a third of the way in, the primary (of the prefix's slot) is killed with
+ *                                  SIGKILL. Reports the time from the kill until every node is ready again
+ *                                  and a write is confirmed again, the writes sent meanwhile, and the
+ *                                  confirmed writes lost (missing on a node started afterwards), which must be 0.
  * </pre>
+ *
+ * Where Redis runs: {@code -Dtier.topology=single} (one server, the default), {@code cluster} (three
+ * primaries with a replica each, {@link RedisCluster}; prefix <code>{cognito-revoke}:</code>) or
+ * {@code sentinel} (a primary, two replicas and three Sentinels, through a {@code redis-sentinel://} URI).
+ * Mode {@code failover} needs {@code cluster} or {@code sentinel}; mode {@code e2e} runs on {@code single} only.
  *
  * Nodes are two {@link RedisDenylist}s with their own Lettuce client and Caffeine in one JVM: the
  * same code a WildFly node runs, without HTTP in between. Mode {@code e2e} adds HTTP and the servers:
@@ -76,22 +89,136 @@ public final class SharedTierBenchmark {
             case "propagation" -> propagation(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             case "e2e" -> e2e(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             case "sync" -> sync(Integer.parseInt(args[1]));
-            default -> throw new IllegalArgumentException("propagation RATE SECONDS OUT | e2e RATE SECONDS OUT | sync N");
+            case "failover" -> failover(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            default -> throw new IllegalArgumentException(
+                    "propagation RATE SECONDS OUT | e2e RATE SECONDS OUT | sync N | failover RATE SECONDS");
         }
     }
 
-    private static RevocationSettings settings(RedisProcess redis) {
+    private static RevocationSettings settings(Topology redis) {
         return RevocationSettings.builder("eu-west-1", "local_bench", "benchclient")
                 .endpoint("http://127.0.0.1:9")
                 .redisUri(redis.uri())
+                .redisKeyPrefix(redis.prefix())
                 .redisSyncTimeout(Duration.ofMinutes(5))
                 .redisTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
+    /** The library's default {@code redisKeyPrefix}, kept where the topology needs no hash tag. */
+    private static final String DEFAULT_PREFIX = RevocationSettings.builder("eu-west-1", "local_bench", "benchclient")
+            .endpoint("http://127.0.0.1:9").build().redisKeyPrefix();
+
+    /** The hash tag of the cluster's prefix. */
+    private static final String TAG = "cognito-revoke";
+
+    /**
+     * The Redis servers of one topology ({@code -Dtier.topology}), started by PID and stopped by PID on
+     * close.
+     */
+    private static final class Topology implements AutoCloseable {
+        private static final String MASTER = "tier";
+
+        final String name;
+        private final List<RedisProcess> servers = new ArrayList<>();
+        private RedisCluster cluster;
+        private String uri;
+
+        private Topology(String name) {
+            this.name = name;
+        }
+
+        static Topology start(String what) {
+            Topology t = new Topology(System.getProperty("tier.topology", "single"));
+            try {
+                switch (t.name) {
+                    case "single" -> {
+                        t.servers.add(RedisProcess.start(what));
+                        t.uri = t.servers.get(0).uri();
+                    }
+                    case "cluster" -> {
+                        t.cluster = RedisCluster.start(what);
+                        t.uri = t.cluster.uri();
+                    }
+                    case "sentinel" -> {
+                        RedisProcess primary = RedisProcess.start(what + "-primary");
+                        t.servers.add(primary);
+                        List<String> follow = List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+                        t.servers.add(RedisProcess.start(what + "-replica-1", follow));
+                        t.servers.add(RedisProcess.start(what + "-replica-2", follow));
+                        StringBuilder sentinels = new StringBuilder();
+                        for (int i = 1; i <= 3; i++) {
+                            RedisProcess s = RedisProcess.sentinel(what + "-sentinel-" + i, MASTER, primary.port());
+                            t.servers.add(s);
+                            sentinels.append(i == 1 ? "" : ",").append("127.0.0.1:").append(s.port());
+                        }
+                        t.uri = "redis-sentinel://" + sentinels + "?sentinelMasterId=" + MASTER;
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        while (!t.servers.subList(1, 3).stream()
+                                .allMatch(r -> r.call("INFO", "replication").contains("master_link_status:up"))) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IllegalStateException("the replicas did not sync within 30 s");
+                            }
+                            Thread.sleep(50);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("tier.topology: single, cluster or sentinel");
+                }
+            } catch (RuntimeException | Error e) {
+                t.close();
+                throw e;
+            } catch (InterruptedException e) {
+                t.close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            System.out.println("redis: " + t.name + " at " + t.uri);
+            return t;
+        }
+
+        String uri() {
+            return uri;
+        }
+
+        /**
+         * @return a URI that reaches the servers now: on a cluster, the current primary of the prefix's slot
+         *         (the seed {@link #uri()} may be the server that was killed; a deployment's seed would be a
+         *         configuration endpoint that stays up)
+         */
+        String uriNow() {
+            RedisProcess p = cluster != null ? primary() : null;
+            return p != null ? p.uri() : uri;
+        }
+
+        String prefix() {
+            return cluster != null ? "{" + TAG + "}:" : DEFAULT_PREFIX;
+        }
+
+        /** @return the server that holds the prefix's keys now (a cluster: the primary of its slot); null if none */
+        RedisProcess primary() {
+            if (cluster != null) {
+                return cluster.primaryOf(TAG);
+            }
+            for (RedisProcess r : servers.subList(0, Math.min(3, servers.size()))) {
+                if (r.running() && (servers.size() == 1 || r.call("INFO", "replication").contains("role:master"))) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
+            }
+            servers.forEach(RedisProcess::stop);
+        }
+    }
+
     static void propagation(int rate, int seconds, Path out) throws Exception {
         Clock clock = Clock.systemUTC();
-        try (RedisProcess redis = RedisProcess.start("bench-propagation")) {
+        try (Topology redis = Topology.start("bench-propagation")) {
             RevocationSettings settings = settings(redis);
             RedisDenylist a = RedisDenylist.start(settings, clock, new CaffeineDenylist(clock));
             RedisDenylist b = RedisDenylist.start(settings, clock, new CaffeineDenylist(clock));
@@ -124,7 +251,7 @@ public final class SharedTierBenchmark {
                     }
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                System.out.printf("propagation: %d writes at %d/s over %.1f s (after %d warm-up writes)%n",
+                System.out.printf("propagation (" + redis.name + "): %d writes at %d/s over %.1f s (after %d warm-up writes)%n",
                         total, rate, elapsed - warmup / (double) rate, warmup);
                 System.out.printf("p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n",
                         ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
@@ -568,12 +695,12 @@ public final class SharedTierBenchmark {
 
     static void sync(int n) throws Exception {
         Clock clock = Clock.systemUTC();
-        try (RedisProcess redis = RedisProcess.start("bench-sync")) {
+        try (Topology redis = Topology.start("bench-sync")) {
             RevocationSettings settings = settings(redis);
             long fill = System.nanoTime();
-            populate(redis, settings.redisKeyPrefix(), n, clock.millis() + Duration.ofHours(2).toMillis());
+            populate(redis.primary(), settings.redisKeyPrefix(), n, clock.millis() + Duration.ofHours(2).toMillis());
             System.out.printf("sync: %,d entries written to Redis in %.1f s (used_memory %s)%n", n,
-                    (System.nanoTime() - fill) / 1e9, info(redis, "used_memory_human"));
+                    (System.nanoTime() - fill) / 1e9, info(redis.primary(), "used_memory_human"));
             long before = usedAfterGc();
             CaffeineDenylist local = new CaffeineDenylist(clock);
             long t0 = System.nanoTime();
@@ -585,7 +712,7 @@ public final class SharedTierBenchmark {
                 }
                 long entries = local.size();
                 long retained = usedAfterGc() - before;
-                System.out.printf("sync: %,d entries: node in sync %.2f s after start; %,d entries loaded;"
+                System.out.printf("sync (" + redis.name + "): %,d entries: node in sync %.2f s after start; %,d entries loaded;"
                         + " heap retained %.1f MB (%.0f B an entry)%n", n, took, entries, retained / 1e6,
                         retained / (double) Math.max(1, entries));
                 if (entries != n) {
@@ -598,8 +725,170 @@ public final class SharedTierBenchmark {
     }
 
     /**
+     * Two nodes with the library's default timeouts write entries at {@code rate} a second (alternating A
+     * and B, each write's confirmation awaited asynchronously) for {@code seconds}; a third of the way in
+     * the primary that holds the prefix's keys is killed with SIGKILL. Readiness ({@code inSync}) of both
+     * is polled every millisecond. After the run, every write is awaited, and a node started afterwards
+     * must hold every confirmed one; the other node must hold them too, and the writing node must have
+     * refused none of its own once written.
+     */
+    static void failover(int rate, int seconds) throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (Topology redis = Topology.start("bench-failover")) {
+            if (redis.name.equals("single")) {
+                throw new IllegalArgumentException("failover needs -Dtier.topology=cluster or sentinel");
+            }
+            RevocationSettings settings = RevocationSettings.builder("eu-west-1", "local_bench", "benchclient")
+                    .endpoint("http://127.0.0.1:9").redisUri(redis.uri()).redisKeyPrefix(redis.prefix()).build();
+            RedisDenylist a = RedisDenylist.start(settings, clock, new CaffeineDenylist(clock));
+            RedisDenylist b = RedisDenylist.start(settings, clock, new CaffeineDenylist(clock));
+            RedisDenylist[] nodes = {a, b};
+            try {
+                if (!a.inSync() || !b.inSync()) {
+                    throw new IllegalStateException("nodes not in sync at start");
+                }
+                Instant until = clock.instant().plus(Duration.ofHours(1));
+                int total = rate * seconds;
+                int killAt = total / 3;
+                long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+                Map<Integer, Long> confirmedAt = new ConcurrentHashMap<>();
+                Map<Integer, Throwable> failed = new ConcurrentHashMap<>();
+                long[] sentAt = new long[total];
+                List<CompletableFuture<Void>> writes = new ArrayList<>(total);
+                AtomicInteger refusedOwn = new AtomicInteger();
+                AtomicLong killed = new AtomicLong();
+                // readiness, polled every ms from the kill on: [first not ready, ready again after it] per node
+                long[][] readiness = {{-1, -1}, {-1, -1}};
+                Thread watcher = new Thread(() -> {
+                    while (killed.get() == 0) {
+                        LockSupport.parkNanos(100_000);
+                    }
+                    long stop = killed.get() + TimeUnit.SECONDS.toNanos(60);
+                    while (System.nanoTime() < stop && !Thread.currentThread().isInterrupted()) {
+                        long now = System.nanoTime();
+                        for (int n = 0; n < 2; n++) {
+                            boolean ready = nodes[n].inSync();
+                            if (!ready && readiness[n][0] < 0) {
+                                readiness[n][0] = now;
+                            } else if (ready && readiness[n][0] >= 0 && readiness[n][1] < 0) {
+                                readiness[n][1] = now;
+                            }
+                        }
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }, "readiness");
+                watcher.setDaemon(true);
+                watcher.start();
+                RedisProcess victim = redis.primary();
+                long start = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    long due = start + i * interval;
+                    while (System.nanoTime() < due) {
+                        LockSupport.parkNanos(Math.max(1, Math.min(100_000, due - System.nanoTime())));
+                    }
+                    if (i == killAt) {
+                        long t = System.nanoTime();
+                        victim.kill();
+                        killed.set(t);
+                        System.out.printf("failover (%s): primary on port %d killed (SIGKILL) after %d writes%n",
+                                redis.name, victim.port(), i);
+                    }
+                    int id = i;
+                    RedisDenylist writer = nodes[i % 2];
+                    sentAt[i] = System.nanoTime();
+                    CompletableFuture<Void> w = writer.add("f" + i, until);
+                    if (!writer.contains("f" + i)) {
+                        refusedOwn.incrementAndGet();
+                    }
+                    writes.add(w.whenComplete((ok, e) -> {
+                        if (e == null) {
+                            confirmedAt.put(id, System.nanoTime());
+                        } else {
+                            failed.put(id, e);
+                        }
+                    }));
+                }
+                for (CompletableFuture<Void> w : writes) {
+                    try {
+                        w.get(2, TimeUnit.MINUTES);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // counted in failed
+                    }
+                }
+                long readyWait = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!(a.inSync() && b.inSync()) && System.nanoTime() < readyWait) {
+                    Thread.sleep(10);
+                }
+                watcher.interrupt();
+                watcher.join();
+                long k = killed.get();
+                long readyAgain = -1;
+                for (long[] r : readiness) {
+                    readyAgain = Math.max(readyAgain, r[0] < 0 ? k : r[1]);
+                }
+                long firstConfirmedAfter = Long.MAX_VALUE;
+                for (int i = killAt; i < total; i++) {
+                    Long c = confirmedAt.get(i);
+                    if (c != null) {
+                        firstConfirmedAfter = Math.min(firstConfirmedAfter, c);
+                    }
+                }
+                // the failover: from the kill until every node is ready and a write sent after the kill is confirmed
+                long back = Math.max(readyAgain, firstConfirmedAfter == Long.MAX_VALUE ? -1 : firstConfirmedAfter);
+                int during = 0;
+                int duringConfirmed = 0;
+                long latestConfirm = 0;
+                for (int i = killAt; i < total && sentAt[i] <= back; i++) {
+                    Long c = confirmedAt.get(i);
+                    during++;
+                    duringConfirmed += c != null ? 1 : 0;
+                    latestConfirm = c != null ? Math.max(latestConfirm, c) : latestConfirm;
+                }
+                System.out.printf("failover (%s): node A not ready %s, ready again %s; node B not ready %s, ready"
+                        + " again %s (ms after the kill; - = stayed ready)%n", redis.name,
+                        after(readiness[0][0], k), after(readiness[0][1], k), after(readiness[1][0], k),
+                        after(readiness[1][1], k));
+                System.out.printf("failover (%s): every node ready %s ms after the kill; first write sent after the"
+                        + " kill confirmed %s ms after it; the %d writes sent from the kill until both (%s ms):"
+                        + " %d confirmed, the last of them %s ms after the kill%n", redis.name, after(readyAgain, k),
+                        after(firstConfirmedAfter == Long.MAX_VALUE ? -1 : firstConfirmedAfter, k), during,
+                        after(back, k), duringConfirmed, after(latestConfirm == 0 ? -1 : latestConfirm, k));
+                // every confirmed write must be in Redis: a node started now loads what Redis holds
+                RedisDenylist late = RedisDenylist.start(RevocationSettings.builder("eu-west-1", "local_bench",
+                        "benchclient").endpoint("http://127.0.0.1:9").redisUri(redis.uriNow())
+                        .redisKeyPrefix(redis.prefix()).build(), clock, new CaffeineDenylist(clock));
+                int lost = 0;
+                int missingOnOther = 0;
+                try {
+                    for (int i : confirmedAt.keySet()) {
+                        lost += late.contains("f" + i) ? 0 : 1;
+                        missingOnOther += nodes[(i + 1) % 2].contains("f" + i) ? 0 : 1;
+                    }
+                    System.out.printf("failover (%s): %d writes at %d/s; %d confirmed, %d failed (not"
+                            + " confirmed%s); a writer's own check missed its write %d times after writing it%n",
+                            redis.name, total, rate, confirmedAt.size(), failed.size(),
+                            failed.isEmpty() ? "" : ": " + failed.values().iterator().next(), refusedOwn.get());
+                    System.out.printf("failover (%s): confirmed writes lost (not on a node started afterwards) %d;"
+                            + " not on the other node %d; new node in sync %s, %d entries%n", redis.name, lost,
+                            missingOnOther, late.inSync(), late.size());
+                } finally {
+                    late.close();
+                }
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static String after(long t, long from) {
+        return t < 0 ? "-" : String.format("%.0f", (t - from) / 1e6);
+    }
+
+    /**
      * Writes n id entries the way nodes' scripts do (key {@code j:<id>} = end ms with PXAT end, member
-     * of the index {@code ids} with score end, the index expiring at the latest end), 100 k per Lua call.
+     * of the index {@code ids} with score end, the index expiring at the latest end), 10 k per Lua call (a script blocks its server: a longer one would outlast the test
+     * cluster's node timeout and have the primary failed over).
      */
     private static void populate(RedisProcess redis, String prefix, int n, long endMs) throws IOException {
         String script = "local p, e, from, to = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]) "
@@ -607,8 +896,8 @@ public final class SharedTierBenchmark {
                 + "redis.call('SET', p .. 'j:' .. id, e, 'PXAT', e) redis.call('ZADD', p .. 'ids', e, id) end "
                 + "redis.call('PEXPIREAT', p .. 'ids', e) "
                 + "return to";
-        for (int from = 0; from < n; from += 100_000) {
-            int to = Math.min(n, from + 100_000) - 1;
+        for (int from = 0; from < n; from += 10_000) {
+            int to = Math.min(n, from + 10_000) - 1;
             String reply = resp(redis, "EVAL", script, "0", prefix, Long.toString(endMs), Integer.toString(from),
                     Integer.toString(to));
             if (!reply.startsWith(":")) {

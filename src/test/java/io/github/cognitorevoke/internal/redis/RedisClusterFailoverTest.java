@@ -91,4 +91,37 @@ class RedisClusterFailoverTest {
         assertThat(late.inSync()).isTrue();
         assertThat(List.of("replicated", "unreplicated", "during", "during-b")).allMatch(late::contains);
     }
+
+    /**
+     * Under load (logouts on both nodes, checks of every acknowledged one on both, all the time), the
+     * primary of the slot is killed: no acknowledged logout is accepted by the node that acknowledged it
+     * or, later, by the other, none is lost, every logout is acknowledged in the end, and a node that was
+     * not ready is ready again by itself.
+     */
+    @Test
+    void primaryOfTheSlotKilledUnderLoad_noAcknowledgedLogoutAcceptedOrLost_readyAgainByItself() throws Exception {
+        RedisCluster cluster = opened(RedisCluster.start("cluster-load"));
+        RedisDenylist a = opened(Tiers.node(cluster.uri(), prefix));
+        RedisDenylist b = opened(Tiers.node(cluster.uri(), prefix));
+        RedisProcess primary = cluster.primaryOf(Tiers.TAG);
+        RedisProcess replica = cluster.servers().get(cluster.servers().indexOf(primary) + 3);
+        FailoverUnderLoad load = new FailoverUnderLoad(a, b);
+        try (load) {
+            Thread.sleep(2000);
+            // the replica stops reading and loses its link: the last 0.5 s of acknowledged logouts stay on the primary
+            CompletableFuture<String> asleep = CompletableFuture.supplyAsync(() -> replica.call("DEBUG", "SLEEP", "3"));
+            Thread.sleep(200);
+            primary.call("CLIENT", "KILL", "TYPE", "slave");
+            Thread.sleep(500);
+            primary.kill();
+            asleep.join();
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.primaryOf(Tiers.TAG) != null);
+            load.stopWhenReady();
+        }
+
+        for (int n = 0; n < 2; n++) {
+            assertThat(!load.wentDown(n) || load.cameBack(n)).as("node %d ready again by itself", n).isTrue();
+        }
+        load.assertNothingLost(() -> opened(Tiers.node(cluster.uri(), prefix)));
+    }
 }

@@ -99,4 +99,33 @@ class RedisSentinelTest {
         assertThat(late.inSync()).isTrue();
         assertThat(List.of("replicated", "unreplicated", "during")).allMatch(late::contains);
     }
+
+    /**
+     * Under load (logouts on both nodes, checks of every acknowledged one on both, all the time), the
+     * primary is killed: both nodes are not ready, then ready again by themselves; no acknowledged logout
+     * is accepted by the node that acknowledged it or, later, by the other, none is lost, and every
+     * logout is acknowledged in the end.
+     */
+    @Test
+    void primaryKilledUnderLoad_notReadyThenReady_noAcknowledgedLogoutAcceptedOrLost() throws Exception {
+        RedisDenylist a = open.add(Tiers.node(uri, prefix));
+        RedisDenylist b = open.add(Tiers.node(uri, prefix));
+        FailoverUnderLoad load = new FailoverUnderLoad(a, b);
+        try (load) {
+            Thread.sleep(2000);
+            // the replicas stop reading and lose their links: the last 0.5 s of acknowledged logouts stay on the primary
+            List<CompletableFuture<String>> asleep = replicas.stream()
+                    .map(r -> CompletableFuture.supplyAsync(() -> r.call("DEBUG", "SLEEP", "2"))).toList();
+            Thread.sleep(200);
+            primary.call("CLIENT", "KILL", "TYPE", "slave");
+            Thread.sleep(500);
+            primary.kill();
+            asleep.forEach(CompletableFuture::join);
+            await().atMost(RedisProcess.patience()).until(() -> load.wentDown(0) && load.wentDown(1));
+            load.stopWhenReady();
+        }
+
+        assertThat(load.cameBack(0) && load.cameBack(1)).isTrue();
+        load.assertNothingLost(() -> open.add(Tiers.node(uri, prefix)));
+    }
 }
