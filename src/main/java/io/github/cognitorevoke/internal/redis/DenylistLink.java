@@ -2,6 +2,8 @@ package io.github.cognitorevoke.internal.redis;
 
 import io.github.cognitorevoke.RevocationConfigurationException;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code P events}) and one daemon thread ({@code cognito-revoke-redis}) that makes them, replays the
  * kept writes and resyncs, in that order, at start and after every loss of the subscription. Lettuce's
  * auto-reconnect is off ({@link RedisConnections}): this worker makes new connections, with
- * {@link RedisConnections.Backoff}. It says once when an outage starts and once when it ends.
+ * {@link RedisConnections.Backoff}. It says once when an outage starts and once when it ends. On a
+ * Redis Cluster it also follows the primary of the prefix's slot ({@link FailoverWatch}).
  */
 final class DenylistLink {
 
@@ -41,6 +44,7 @@ final class DenylistLink {
     private final DenylistSync sync;
     private final Outage outage;
     private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
+    private final FailoverWatch watch;
     private final ScheduledExecutorService worker;
     final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
@@ -57,6 +61,10 @@ final class DenylistLink {
     /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
     private final AtomicLong losses = new AtomicLong();
     private final AtomicBoolean woken = new AtomicBoolean();
+    /** Worker only: the losses count of a first load that waits for the other nodes' writes, or -1. */
+    private long settling = -1;
+    /** Worker only: when that first load counts. */
+    private long settledNanos;
 
     DenylistLink(RedisConnections connections, DenylistKeys keys, DenylistSync sync, Outage outage, Clock clock,
             int maxBuffered) {
@@ -69,10 +77,15 @@ final class DenylistLink {
         this.maxBuffered = maxBuffered;
         this.outOfSyncSince = clock.instant();
         this.writes = new DenylistWrites(keys, maxBuffered, connections, outage, this::outage);
+        this.watch = new FailoverWatch(connections.timeout());
         connections.onDisconnected(connection -> {
             // Without auto-reconnect a closed connection stays closed: the worker makes a new one.
             if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
                 lost();
+            } else if (!connection.isClosed()) {
+                // Closed by its peer, not by this client (as a topology refresh closes its own): on a cluster, maybe
+                // the slot's primary died.
+                watch.peerLost();
             }
             wake();
         });
@@ -153,17 +166,30 @@ final class DenylistLink {
      * connection then makes it a lost subscription like any other, resynced once Redis is back.
      */
     private void heartbeat() {
-        StatefulRedisPubSubConnection<String, String> e = events;
         long now = System.nanoTime();
-        if (e == null || !e.isOpen() || now - lastPingNanos < HEARTBEAT.toNanos()) {
+        if (now - lastPingNanos < HEARTBEAT.toNanos()) {
             return;
         }
         lastPingNanos = now;
-        e.async().ping().whenComplete((pong, failure) -> {
-            if (failure != null && e.isOpen()) {
-                e.closeAsync();
-            }
-        });
+        StatefulRedisPubSubConnection<String, String> e = events;
+        if (e != null && e.isOpen()) {
+            e.async().ping().whenComplete((pong, failure) -> {
+                if (failure != null && e.isOpen()) {
+                    e.closeAsync();
+                }
+            });
+        }
+        // On a cluster the slot's primary is often another node than the subscription's: while this node has
+        // writes it would send again, a primary that vanished silently is found here, not by the next write.
+        if (commands instanceof StatefulRedisClusterConnection<byte[], byte[]> c && writes.hasRecent()
+                && !watch.watching()) {
+            RedisConnections.pingPrimary(c, keys.idIndex).whenComplete((pong, failure) -> {
+                if (failure != null) {
+                    watch.begin();
+                    wake();
+                }
+            });
+        }
     }
 
     private void wake() {
@@ -181,6 +207,7 @@ final class DenylistLink {
         woken.set(false);
         try {
             heartbeat();
+            followPrimary();
             recover();
         } catch (RuntimeException | Error e) {
             // Never let the scheduled task die; the next tick tries again.
@@ -226,10 +253,81 @@ final class DenylistLink {
         }
     }
 
-    /** Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then). */
+    /**
+     * Worker, on a cluster: follows the primary of the prefix's slot ({@link FailoverWatch}). While a
+     * watch is under way, every tick and whatever the backoff, pings that primary (asking the cluster
+     * for its topology after each failure) and sends the recent writes again as soon as it answers.
+     */
+    private void followPrimary() {
+        boolean peerLost = watch.takePeerLost();
+        StatefulConnection<byte[], byte[]> c = commands;
+        if (closed || !(c instanceof StatefulRedisClusterConnection<?, ?>)) {
+            return;
+        }
+        if (peerLost) {
+            // Without auto-reconnect a node connection that its peer closed stays inside the cluster connection, dead,
+            // as long as its node is listed (a primary that restarts keeps its node id): commands routed to it would
+            // time out for good. A new cluster connection makes new node connections (a write in flight on the old
+            // one fails and is kept).
+            watch.begin();
+            try {
+                commands = connections.connect(ByteArrayCodec.INSTANCE);
+            } catch (Exception e) {
+                commands = null; // made again by the next step
+            } finally {
+                c.closeAsync();
+            }
+        } else {
+            RedisClusterNode primary = RedisConnections.primaryOf(c, keys.idIndex);
+            if (primary != null && watch.primaryIs(primary.getNodeId())) {
+                watch.begin();
+            }
+        }
+        if (!watch.watching()) {
+            return;
+        }
+        try {
+            connect();
+            connections.await(RedisConnections.pingPrimary(
+                    (StatefulRedisClusterConnection<byte[], byte[]>) commands, keys.idIndex));
+            watch.over();
+            writes.replayRecent();
+            outage.replayed(writes.replay(RedisConnections.async(commands)));
+            backoff.answered();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: the primary of the prefix's slot does not answer yet: "
+                    + connections.describe(e));
+            connections.refreshTopology();
+        }
+    }
+
+    /**
+     * Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then),
+     * or while a first load waits for the other nodes after a failover ({@link FailoverWatch}).
+     */
     private boolean synced(long loss) throws Exception {
+        if (settling == loss) {
+            return System.nanoTime() - settledNanos >= 0 && inSync(loss, -1, 0);
+        }
+        settling = -1;
         long start = System.nanoTime();
         int loaded = sync.sync(RedisConnections.async(commands), RedisConnections.holding(commands, keys.idIndex));
+        long failed = RedisConnections.failedPrimaryLastAnswered(commands);
+        if (!firstSync.isDone() && failed > 0 && clock.millis() - failed < DenylistWrites.RECENT.toMillis()) {
+            settling = loss;
+            settledNanos = System.nanoTime() + watch.settle().toNanos();
+            LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": " + loaded
+                    + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms; a primary of the"
+                    + " cluster failed " + Math.max(0, clock.millis() - failed) + " ms ago, so this node is ready in "
+                    + watch.settle().toMillis() + " ms, once the other nodes have sent again the writes it may have lost");
+            return false;
+        }
+        return inSync(loss, loaded, start);
+    }
+
+    /** Marks this node in sync unless a loss voided the load; says so after the first (loaded -1: said already). */
+    private boolean inSync(long loss, int loaded, long start) {
+        settling = -1;
         synchronized (this) {
             // Under the lock that lost() takes: no loss can slip between this check and the flag.
             if (losses.get() != loss || !subscribed) {
@@ -238,8 +336,10 @@ final class DenylistLink {
             inSync = true;
         }
         if (!firstSync.isDone()) {
-            LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
-                    + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            if (loaded >= 0) {
+                LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": "
+                        + loaded + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
             sync.warnIfEvicting(RedisConnections.holding(commands, keys.idIndex));
             firstSync.complete(null);
         }
@@ -291,6 +391,7 @@ final class DenylistLink {
         }
         // Whatever ended the outage (a failover, a restart) may have lost what Redis confirmed just before.
         writes.replayRecent();
+        watch.begin();
         LOG.log(System.Logger.Level.WARNING, "cognito-revoke: Redis at " + server + " cannot be reached or did not"
                 + " answer within redisTimeout (" + cause + "); this node keeps denylisting locally and keeps up to "
                 + maxBuffered + " writes to replay when Redis answers again, and resynchronizes then");

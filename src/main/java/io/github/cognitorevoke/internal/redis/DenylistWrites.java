@@ -182,6 +182,15 @@ final class DenylistWrites {
         }
     }
 
+    /** @return whether Redis confirmed a write in the last {@link #RECENT}, which a loss would make this node send again */
+    boolean hasRecent() {
+        long now = System.nanoTime();
+        synchronized (recent) {
+            Recent last = recent.peekLast();
+            return last != null && now - last.atNanos() <= RECENT.toNanos();
+        }
+    }
+
     /** @return the number of writes kept for a replay */
     int waiting() {
         return buffer.size();

@@ -14,8 +14,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
@@ -61,6 +63,11 @@ public final class RedisConnections implements AutoCloseable {
     static final Duration FIRST_RETRY = Duration.ofMillis(100);
     /** Longest wait between attempts after a failure. */
     static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
+    /**
+     * The shortest time between two topology refreshes this owner asks for: each one asks every known
+     * node, and Lettuce logs a warning for each that it cannot reach (a dead primary, until forgotten).
+     */
+    static final Duration REFRESH_INTERVAL = Duration.ofMillis(500);
     /** The time limit of one page of the sync (at least {@code redisTimeout}). */
     static final Duration SYNC_PAGE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -77,6 +84,9 @@ public final class RedisConnections implements AutoCloseable {
     private CompletableFuture<Boolean> cluster;
     /** Made once the server turned out to be a cluster. */
     private volatile RedisClusterClient clusterClient;
+    /** The latest topology refresh this owner asked for, and when. */
+    private volatile CompletableFuture<Void> refreshing = CompletableFuture.completedFuture(null);
+    private volatile long refreshedNanos = System.nanoTime() - REFRESH_INTERVAL.toNanos();
     private final List<Consumer<RedisChannelHandler<?, ?>>> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RedisConnections(RevocationSettings settings, RedisURI uri) {
@@ -204,12 +214,68 @@ public final class RedisConnections implements AutoCloseable {
         return isCluster;
     }
 
-    /** On a cluster, asks it for its nodes and slots again (in the background); elsewhere nothing. */
+    /**
+     * On a cluster, asks it for its nodes and slots again (in the background), unless such a question
+     * is under way or was asked less than {@link #REFRESH_INTERVAL} ago; elsewhere nothing.
+     */
     void refreshTopology() {
         RedisClusterClient c = clusterClient;
-        if (c != null) {
-            c.refreshPartitionsAsync();
+        long now = System.nanoTime();
+        if (c != null && refreshing.isDone() && now - refreshedNanos >= REFRESH_INTERVAL.toNanos()) {
+            refreshedNanos = now;
+            refreshing = c.refreshPartitionsAsync().toCompletableFuture();
         }
+    }
+
+    /**
+     * The primary of a key's slot as a cluster connection's topology has it now.
+     *
+     * @param c   a connection from {@link #connect}
+     * @param key a key
+     * @return the node, or null if the connection is not a cluster's or no node serves the slot
+     */
+    static RedisClusterNode primaryOf(StatefulConnection<?, ?> c, byte[] key) {
+        return c instanceof StatefulRedisClusterConnection<?, ?> cluster
+                ? cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key)) : null;
+    }
+
+    /**
+     * Pings the primary of a key's slot on a cluster connection (on a connection of its own to that
+     * node, made if needed).
+     *
+     * @param c   a cluster connection from {@link #connect}
+     * @param key a key
+     * @return the answer; fails if no node serves the slot, or it does not answer
+     */
+    static CompletableFuture<String> pingPrimary(StatefulRedisClusterConnection<?, ?> c, byte[] key) {
+        RedisClusterNode primary = primaryOf(c, key);
+        if (primary == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no primary serves the slot"));
+        }
+        return c.getConnectionAsync(primary.getNodeId())
+                .thenCompose(node -> node.async().ping().toCompletableFuture());
+    }
+
+    /**
+     * When the latest failed primary last answered: the cluster's topology lists a node as a primary
+     * flagged {@code fail} or {@code fail?}, with the time it last answered the cluster bus's pings
+     * ({@code pong-recv}, on the clock of the node whose view it is). A primary that dies stays listed
+     * so, without slots once a replica took them over, until it comes back or is forgotten.
+     *
+     * @param c a connection from {@link #connect}
+     * @return epoch milliseconds, or 0 if none is listed or the connection is not a cluster's
+     */
+    static long failedPrimaryLastAnswered(StatefulConnection<?, ?> c) {
+        long last = 0;
+        if (c instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (node.is(RedisClusterNode.NodeFlag.FAIL)
+                        || node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))) {
+                    last = Math.max(last, node.getPongReceivedTimestamp());
+                }
+            }
+        }
+        return last;
     }
 
     static String infoField(String info, String name) {
@@ -267,8 +333,7 @@ public final class RedisConnections implements AutoCloseable {
     static <K, V> RedisClusterAsyncCommands<K, V> holding(StatefulConnection<K, V> c, byte[] key) {
         if (c instanceof StatefulRedisClusterConnection<?, ?> cluster) {
             StatefulRedisClusterConnection<K, V> cc = (StatefulRedisClusterConnection<K, V>) cluster;
-            io.lettuce.core.cluster.models.partitions.RedisClusterNode primary =
-                    cc.getPartitions().getMasterBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            RedisClusterNode primary = primaryOf(c, key);
             if (primary != null) {
                 return cc.async().getConnection(primary.getNodeId());
             }
@@ -377,6 +442,12 @@ public final class RedisConnections implements AutoCloseable {
 
         void succeeded() {
             failures = 0;
+        }
+
+        /** Redis answers again: the next attempt is due at once, and waits start afresh. */
+        void answered() {
+            failures = 0;
+            nextAttemptNanos = System.nanoTime();
         }
     }
 
