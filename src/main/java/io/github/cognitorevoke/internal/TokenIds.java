@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Date;
@@ -102,7 +104,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
             return null;
         }
-        return payload(latin1(token), first + 1, second, ReadBudget.unlimited(), new Scratch());
+        return payload(token, first + 1, second, ReadBudget.unlimited(), Buffers.ofThisThread());
     }
 
     /**
@@ -135,15 +137,14 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     public static boolean anyMatch(CharSequence text, Predicate<TokenIds> test, ReadBudget budget) {
         // A percent-decoded text is read only where decoding changed it: the rest was read as sent.
         PercentDecoded.Changes decoded = text instanceof PercentDecoded d ? d.changes() : null;
-        CharSequence scan = text instanceof PercentDecoded d ? d.toString() : text;
-        int dot = indexOf(scan, '.', 0);
+        String scan = text.toString();
+        int dot = scan.indexOf('.');
         if (dot < 0) {
             return false;
         }
-        byte[] raw = latin1(scan);
-        Scratch scratch = new Scratch();
+        Buffers buffers = Buffers.ofThisThread();
         while (dot >= 0) {
-            int next = indexOf(scan, '.', dot + 1);
+            int next = scan.indexOf('.', dot + 1);
             if (next < 0) {
                 return false;
             }
@@ -151,7 +152,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             // takes 12 characters; shorter segments hold none (ids are never empty: logouts and cut-offs
             // refuse blank ones).
             if (next - dot > 12 && (decoded == null || decoded.within(dot, next))) {
-                TokenIds ids = payload(raw, dot + 1, next, budget, scratch);
+                TokenIds ids = payload(scan, dot + 1, next, budget, buffers);
                 if (ids != null && test.test(ids)) {
                     return true;
                 }
@@ -184,7 +185,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 String candidate = text.subSequence(start, end).toString();
                 int first = candidate.indexOf('.');
                 int second = candidate.indexOf('.', first + 1);
-                if (ids.equals(payload(latin1(candidate), first + 1, second, budget, new Scratch()))) {
+                if (ids.equals(payload(candidate, first + 1, second, budget, Buffers.ofThisThread()))) {
                     return candidate;
                 }
             }
@@ -193,81 +194,133 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         return null;
     }
 
-    private static int indexOf(CharSequence text, char c, int from) {
-        if (text instanceof String s) {
-            return s.indexOf(c, from);
+    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+    /** Shorter segments decode into a reused buffer: the JDK's decoder allocates, and its speed shows only on longer input. */
+    private static final int FAST_DECODE_MIN = 128;
+
+    /**
+     * One thread's buffers for reading segments, so that reading a token allocates nothing but the
+     * JDK decoder's output: the segment's characters, the same as Latin-1 bytes (the decoder reads
+     * bytes) with the encoder that writes them, and room for a payload decoded here. Each buffer
+     * grows to the longest segment the thread has read, up to {@link #KEPT} characters (about 13 KB
+     * in all); a longer segment, which no issued token has, gets buffers of its own that are dropped
+     * after it, so no input makes a thread keep more. Only JDK types are held per thread (an
+     * {@code Object[]}), so an application that is undeployed leaves no class loader behind on the
+     * container's threads. Not reentrant, and need not be: a segment is read to its ids before the
+     * caller sees them.
+     */
+    private static final class Buffers {
+        /** Longest segment (in characters) whose buffers a thread keeps: Cognito's payloads are about 1 KB. */
+        static final int KEPT = 4096;
+        private static final ThreadLocal<Object[]> BY_THREAD = new ThreadLocal<>();
+
+        private CharBuffer chars;
+        private ByteBuffer bytes;
+        private final CharsetEncoder encoder;
+        private final Object[] slot;
+
+        private Buffers(Object[] slot) {
+            this.slot = slot;
+            this.chars = (CharBuffer) slot[0];
+            this.bytes = (ByteBuffer) slot[1];
+            this.encoder = (CharsetEncoder) slot[2];
         }
-        for (int i = from; i < text.length(); i++) {
-            if (text.charAt(i) == c) {
-                return i;
+
+        /** The calling thread's buffers. */
+        static Buffers ofThisThread() {
+            Object[] slot = BY_THREAD.get();
+            if (slot == null) {
+                slot = new Object[] {CharBuffer.allocate(0), ByteBuffer.allocate(0), StandardCharsets.ISO_8859_1.newEncoder()};
+                BY_THREAD.set(slot);
             }
+            return new Buffers(slot);
         }
-        return -1;
+
+        /**
+         * The segment {@code text[start, end)} as Latin-1 bytes: a heap buffer whose position and
+         * limit enclose them. Null if a character is beyond Latin-1 (the encoder reports it rather than
+         * write a byte that might be in the alphabet): such a segment is decoded from the text, as
+         * Nimbus decodes it.
+         */
+        ByteBuffer latin1(String text, int start, int end) {
+            int n = end - start;
+            CharBuffer in = n <= KEPT ? chars(n) : CharBuffer.allocate(n);
+            ByteBuffer out = n <= KEPT ? bytes(n) : ByteBuffer.allocate(n);
+            text.getChars(start, end, in.array(), 0);
+            in.limit(n);
+            encoder.reset();
+            if (encoder.encode(in, out, true).isError()) {
+                return null;
+            }
+            return out.flip();
+        }
+
+        /** Room for the payload of a segment of {@code n} characters decoded here. */
+        byte[] json(int n) {
+            int size = Math.max(n, n / 4 * 3 + 2);
+            return size <= KEPT ? bytes(size).array() : new byte[size];
+        }
+
+        private CharBuffer chars(int n) {
+            if (chars.capacity() < n) {
+                chars = CharBuffer.allocate(grown(chars.capacity(), n));
+                slot[0] = chars;
+            }
+            return chars.clear();
+        }
+
+        private ByteBuffer bytes(int n) {
+            if (bytes.capacity() < n) {
+                bytes = ByteBuffer.allocate(grown(bytes.capacity(), n));
+                slot[1] = bytes;
+            }
+            return bytes.clear();
+        }
+
+        private static int grown(int capacity, int n) {
+            return Math.min(KEPT, Math.max(n, Math.max(256, capacity * 2)));
+        }
     }
 
     /**
-     * The text as Latin-1 bytes, one per character: an intrinsic copy for the Latin-1 strings that
-     * headers are, so that segments decode from bytes with one table lookup a character. A
-     * character outside Latin-1 becomes {@code ?}, which is outside the alphabet: its segment is
-     * then decoded from the text itself, as Nimbus decodes it.
+     * For tests: how many characters the calling thread's buffers hold now (0 before its first read).
+     *
+     * @return the kept buffer's capacity in characters
      */
-    private static byte[] latin1(CharSequence text) {
-        String s = text.toString();
-        byte[] raw = s.getBytes(StandardCharsets.ISO_8859_1);
-        if (raw.length == s.length()) {
-            return raw;
-        }
-        // The encoder writes one '?' for a surrogate pair: positions must stay those of the text.
-        raw = new byte[s.length()];
-        for (int i = 0; i < raw.length; i++) {
-            char c = s.charAt(i);
-            raw[i] = c <= 0xff ? (byte) c : (byte) '?';
-        }
-        return raw;
+    static int bufferedChars() {
+        Object[] slot = Buffers.BY_THREAD.get();
+        return slot == null ? 0 : Math.max(((CharBuffer) slot[0]).capacity(), ((ByteBuffer) slot[1]).capacity());
     }
 
-    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
-    /** Shorter segments decode into the reused buffer: the JDK's decoder allocates, and its speed shows only on longer input. */
-    private static final int FAST_DECODE_MIN = 128;
-
-    /** One decode buffer for every segment of one text: junk segments then cost no allocation. */
-    private static final class Scratch {
-        private byte[] bytes = new byte[0];
-
-        byte[] atLeast(int n) {
-            if (bytes.length < n) {
-                bytes = new byte[Math.max(n, Math.max(96, bytes.length * 2))];
-            }
-            return bytes;
-        }
-    }
-
-    /** The ids of the payload segment {@code raw[start, end)}, or null. Never throws. */
-    static TokenIds payload(byte[] raw, int start, int end, ReadBudget budget, Scratch scratch) {
-        if (!mayOpenJson(raw, start, end)) {
+    /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
+    private static TokenIds payload(String text, int start, int end, ReadBudget budget, Buffers buffers) {
+        if (!mayOpenJson(text, start, end)) {
             return null;
         }
         byte[] json = null;
         int n = -1;
         if (end - start >= FAST_DECODE_MIN && budget.fastDecode()) {
-            try {
-                // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
-                // what is not base64url: the budget bounds how often a request makes it throw.
-                ByteBuffer out = URL_DECODER.decode(ByteBuffer.wrap(raw, start, end - start));
-                json = out.array();
-                n = out.limit();
-            } catch (IllegalArgumentException notBase64url) {
-                budget.fastDecodeFailed();
+            ByteBuffer latin1 = buffers.latin1(text, start, end);
+            if (latin1 != null) {
+                try {
+                    // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
+                    // what is not base64url: the budget bounds how often a request makes it throw.
+                    ByteBuffer out = URL_DECODER.decode(latin1);
+                    json = out.array();
+                    n = out.limit();
+                } catch (IllegalArgumentException notBase64url) {
+                    budget.fastDecodeFailed();
+                }
             }
         }
         if (n < 0) {
-            json = scratch.atLeast((end - start) / 4 * 3 + 2);
-            n = decodeInto(raw, start, end, json);
+            json = buffers.json(end - start);
+            n = decodeInto(text, start, end, json);
         }
         if (n < 0) {
             // Characters outside the alphabet, or a length no encoder writes: decoded as Nimbus
             // decodes it, skipping what is not base64 (either alphabet).
-            n = decodeLenient(raw, start, end, json);
+            n = decodeLenient(text, start, end, json);
         }
         TokenIds fast = new Scanner(json, n).object();
         if (fast != UNSURE) {
@@ -279,15 +332,16 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     /**
      * Decodes as Nimbus's {@code Base64URL.decode()} does: characters of either alphabet
      * ({@code -_} or {@code +/}) count, every other character (padding, percent signs, anything
-     * beyond Latin-1, which {@link #latin1} wrote as {@code ?}) is skipped, and bits left over at the
-     * end are dropped. Never fails; {@code out} holds at least 3/4 of the length.
+     * beyond Latin-1) is skipped, and bits left over at the end are dropped. Never fails; {@code out}
+     * holds at least 3/4 of the length.
      */
-    private static int decodeLenient(byte[] raw, int start, int end, byte[] out) {
+    private static int decodeLenient(String text, int start, int end, byte[] out) {
         int o = 0;
         int bits = 0;
         int count = 0;
         for (int i = start; i < end; i++) {
-            int v = EITHER_ALPHABET[raw[i] & 0xff];
+            char c = text.charAt(i);
+            int v = c < 256 ? EITHER_ALPHABET[c] : -1;
             if (v < 0) {
                 continue;
             }
@@ -324,8 +378,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      * array, or whitespace before one), read from its first two characters without decoding the
      * rest: most junk between two dots ends here. True when those characters are not both base64url.
      */
-    private static boolean mayOpenJson(byte[] raw, int start, int end) {
-        int first = BASE64URL[raw[start] & 0xff] << 2 | (start + 1 < end ? BASE64URL[raw[start + 1] & 0xff] >> 4 : 0);
+    private static boolean mayOpenJson(String text, int start, int end) {
+        int first = sextet(text.charAt(start)) << 2 | (start + 1 < end ? sextet(text.charAt(start + 1)) >> 4 : 0);
         // 0xEF: a UTF-8 byte order mark, which Nimbus's JSON reader skips at the very start.
         return first < 0 || first == '{' || first == '[' || first == ' ' || first == '\t' || first == '\n'
                 || first == '\r' || first == 0xEF;
@@ -337,12 +391,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      */
     static byte[] decode(CharSequence text, int start, int end) {
         byte[] out = new byte[(end - start) / 4 * 3 + 2];
-        int n = decodeInto(latin1(text), start, end, out);
+        int n = decodeInto(text.toString(), start, end, out);
         return n < 0 ? null : java.util.Arrays.copyOf(out, n);
     }
 
+    /** A character's 6-bit value in base64url, or -1 (for any character beyond Latin-1 too). */
+    private static int sextet(char c) {
+        return c < 256 ? BASE64URL[c] : -1;
+    }
+
     /** {@link #decode(CharSequence, int, int)} into a buffer of at least 3/4 of the length plus 2: the length, or -1. */
-    private static int decodeInto(byte[] raw, int start, int end, byte[] out) {
+    private static int decodeInto(String text, int start, int end, byte[] out) {
         int n = end - start;
         if (n % 4 == 1) {
             return -1;
@@ -350,8 +409,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         int o = 0;
         int i = start;
         for (int full = start + n / 4 * 4; i < full; i += 4) {
-            int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
-                    | BASE64URL[raw[i + 2] & 0xff] << 6 | BASE64URL[raw[i + 3] & 0xff];
+            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
+                    | sextet(text.charAt(i + 2)) << 6 | sextet(text.charAt(i + 3));
             if (bits < 0) {
                 return -1;
             }
@@ -360,8 +419,8 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             out[o++] = (byte) bits;
         }
         if (i < end) {
-            int bits = BASE64URL[raw[i] & 0xff] << 18 | BASE64URL[raw[i + 1] & 0xff] << 12
-                    | (i + 2 < end ? BASE64URL[raw[i + 2] & 0xff] << 6 : 0);
+            int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12
+                    | (i + 2 < end ? sextet(text.charAt(i + 2)) << 6 : 0);
             if (bits < 0) {
                 return -1;
             }

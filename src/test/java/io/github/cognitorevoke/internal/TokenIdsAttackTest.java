@@ -35,7 +35,7 @@ class TokenIdsAttackTest {
     }
 
     /** The ids as an application verifying with Nimbus reads them, or null if Nimbus refuses the payload. */
-    private static TokenIds nimbus(byte[] payload) {
+    static TokenIds nimbus(byte[] payload) {
         try {
             JWTClaimsSet claims = JWTClaimsSet.parse(new String(payload, StandardCharsets.UTF_8));
             String originJti;
