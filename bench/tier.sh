@@ -6,7 +6,8 @@
 #   - the same end to end on two real WildFly nodes (offsets 700 and 800) sharing that Redis: RATE
 #     POST /logout a second on node A for SECONDS; the time until node B answers 401 to a GET with the
 #     token (polled, one request at a time, at most once a ms: resolution ~1 ms); goal p99 <= 10 ms, and no
-#     token still accepted on B 5 s after its logout; second curve of the plot. Everything (two servers,
+#     token still accepted on B 5 s after its logout; second curve of the plot (single). Run on each of
+#     TOPOLOGIES (both nodes given its URI and prefix): e2e-<topology>.txt/.hgrm. Everything (two servers,
 #     Redis, stub, load generator) shares this machine's cores: its CPU is part of what this measures.
 #   - start-up sync of a new node at 100 k and 1 M live entries, and the heap it retains; goal 1 M <= 5 s
 #   - with TOPOLOGIES naming more than single: the in-JVM propagation and the 1 M sync again on each
@@ -14,11 +15,12 @@
 #     replicas, three Sentinels, redis-sentinel://), and a failover on each: two nodes write RATE entries
 #     a second, the primary holding the prefix is SIGKILLed a third of the way in; time until every node
 #     is ready and a write is confirmed again; confirmed writes lost (must be 0)
+#   - last, a table with the topologies side by side, then PASS/FAIL against the goals
 # (Request throughput with and without the tier: TIER=1 bench/load.sh.)
 #
 #   bench/tier.sh                           RATE=200 RUN_SECONDS=60 TOPOLOGIES=single
 #   RATE=200 RUN_SECONDS=10 bench/tier.sh   a quick try
-#   TOPOLOGIES="single cluster sentinel" E2E=0 bench/tier.sh   the topologies side by side, without WildFly
+#   TOPOLOGIES="single cluster sentinel" bench/tier.sh         the topologies side by side (E2E=0: without WildFly)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -67,11 +69,14 @@ for t in $TOPOLOGIES; do
 done
 
 if [[ $E2E == 1 ]]; then
-echo "== end to end on two WildFly nodes: $RATE POST /logout/s on A for $RUN_SECONDS s, until B answers 401"
-# The benchmark stops the servers and Redis by PID in every outcome (and a shutdown hook kills them).
-java -Xmx1g -cp "$cp" -Dredis.dir="$out/redis" -Dit.wildfly.home="$wf" -Dit.library.jar="$library" \
-  -Dit.war-lib.dir="$out/war-lib" -Dit.war-lib-lettuce.dir="$out/war-lib-lettuce" -De2e.dir="$out/e2e" \
-  -De2e.warmupSeconds="$E2E_WARMUP" $main e2e "$RATE" "$RUN_SECONDS" "$out/e2e.hgrm" | tee "$out/e2e.txt"
+for t in $TOPOLOGIES; do
+  echo "== end to end on two WildFly nodes ($t): $RATE POST /logout/s on A for $RUN_SECONDS s, until B answers 401"
+  # The benchmark stops the servers and Redis by PID in every outcome (and a shutdown hook kills them).
+  java -Xmx1g -cp "$cp" -Dredis.dir="$out/redis" -Dtier.topology="$t" -Dit.wildfly.home="$wf" \
+    -Dit.library.jar="$library" -Dit.war-lib.dir="$out/war-lib" -Dit.war-lib-lettuce.dir="$out/war-lib-lettuce" \
+    -De2e.dir="$out/e2e-$t" -De2e.warmupSeconds="$E2E_WARMUP" $main e2e "$RATE" "$RUN_SECONDS" "$out/e2e-$t.hgrm" \
+    | tee "$out/e2e-$t.txt"
+done
 fi
 
 for t in $TOPOLOGIES; do
@@ -90,10 +95,10 @@ done
 
 # HdrHistogram's percentile distribution: value (ms), percentile, count, 1/(1-percentile)
 if [[ $E2E == 1 && " $TOPOLOGIES " == *" single "* ]]; then
-  for f in propagation e2e; do
+  for f in propagation e2e-single; do
     awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+$/ {print $1, $4}' "$out/$f.hgrm" > "$out/$f.dat"
   done
-  gnuplot -e "dat='$out/propagation.dat'; dat2='$out/e2e.dat'; png='$root/bench/propagation.png'; title='node A -> node B, $RATE/s for $RUN_SECONDS s, loopback, Redis 6.2, WildFly $WILDFLY_VERSION'" bench/propagation.gp
+  gnuplot -e "dat='$out/propagation.dat'; dat2='$out/e2e-single.dat'; png='$root/bench/propagation.png'; title='node A -> node B, $RATE/s for $RUN_SECONDS s, loopback, Redis 6.2, WildFly $WILDFLY_VERSION'" bench/propagation.gp
   echo "plot: bench/propagation.png"
 fi
 
@@ -101,12 +106,31 @@ python3 - "$out" "$E2E" $TOPOLOGIES <<'PY'
 import re, sys
 out, e2e, topologies = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
 checks = []
+# rows of the side-by-side table: metric -> {topology: text}
+rows = {}
+def cell(metric, t, text):
+    rows.setdefault(metric, {})[t] = text
 for t in topologies:
     sfx = "" if t == "single" else "-" + t
     p99 = float(re.search(r"p99 ([0-9.]+) ms", open(f"{out}/propagation{sfx}.txt").read()).group(1))
     checks.append((p99 <= 10, f"{t}: propagation p99 {p99:.3f} ms (goal <= 10 ms)"))
+    cell("propagation A -> B in one JVM, p99", t, f"{p99:.3f} ms")
+    if e2e:
+        e = open(f"{out}/e2e-{t}.txt").read()
+        lat = re.search(r"401 on B: p50 ([0-9.]+) ms +p90 [0-9.]+ ms +p99 ([0-9.]+) ms +p99.9 [0-9.]+ ms +max ([0-9.]+) ms",
+                        e).groups()
+        e99 = float(lat[1])
+        lost = [int(x) for x in re.search(r"failures \(.*?\) ([0-9]+); errors \(.*?\) ([0-9]+)", e).groups()]
+        checks.append((e99 <= 10, f"{t}: two WildFly nodes, POST /logout on A -> 401 on B: p99 {e99:.3f} ms (goal <= 10 ms)"))
+        checks.append((lost == [0, 0], f"{t}: two WildFly nodes: {lost[0]} tokens still accepted on B after 5 s,"
+                       f" {lost[1]} errors (must be 0)"))
+        cell("two WildFly nodes, logout on A -> 401 on B, p50", t, f"{float(lat[0]):.3f} ms")
+        cell("two WildFly nodes, logout on A -> 401 on B, p99", t, f"{e99:.3f} ms")
+        cell("two WildFly nodes, logout on A -> 401 on B, max", t, f"{float(lat[2]):.3f} ms")
+        cell("two WildFly nodes: still accepted after 5 s / errors", t, f"{lost[0]} / {lost[1]}")
     s = float(re.search(r"in sync ([0-9.]+) s", open(f"{out}/sync{sfx}-1000000.txt").read()).group(1))
     checks.append((s <= 5, f"{t}: start-up sync of 1 M entries {s:.2f} s (goal <= 5 s)"))
+    cell("start-up sync, 1 M entries", t, f"{s:.2f} s")
     if t != "single":
         f = open(f"{out}/failover-{t}.txt").read()
         lost = int(re.search(r"confirmed writes lost \(.*?\) ([0-9]+)", f).group(1))
@@ -114,12 +138,15 @@ for t in topologies:
                           r" confirmed ([0-9-]+) ms", f).groups()
         checks.append((lost == 0, f"{t}: failover: every node ready {ready[0]} ms and a write confirmed"
                        f" {ready[1]} ms after the kill; confirmed writes lost {lost} (must be 0)"))
-if e2e and "single" in topologies:
-    e = open(f"{out}/e2e.txt").read()
-    e99 = float(re.search(r"401 on B: .*p99 ([0-9.]+) ms", e).group(1))
-    lost = [int(x) for x in re.search(r"failures \(.*?\) ([0-9]+); errors \(.*?\) ([0-9]+)", e).groups()]
-    checks.append((e99 <= 10, f"two WildFly nodes, POST /logout on A -> 401 on B: p99 {e99:.3f} ms (goal <= 10 ms)"))
-    checks.append((lost == [0, 0], f"two WildFly nodes: {lost[0]} tokens still accepted on B after 5 s, {lost[1]} errors (must be 0)"))
+        cell("failover: every node ready after the kill", t, f"{ready[0]} ms")
+        cell("failover: a write confirmed again after the kill", t, f"{ready[1]} ms")
+        cell("failover: confirmed writes lost", t, str(lost))
+print()
+print("| | " + " | ".join(topologies) + " |")
+print("|---|" + "---|" * len(topologies))
+for metric, by in rows.items():
+    print(f"| {metric} | " + " | ".join(by.get(t, "-") for t in topologies) + " |")
+print()
 ok = True
 for cond, text in checks:
     print(("PASS: " if cond else "FAIL: ") + text)

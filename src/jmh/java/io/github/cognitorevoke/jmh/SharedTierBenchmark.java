@@ -7,6 +7,7 @@ import io.github.cognitorevoke.internal.CaffeineDenylist;
 import io.github.cognitorevoke.internal.redis.RedisDenylist;
 import io.github.cognitorevoke.support.RedisCluster;
 import io.github.cognitorevoke.support.RedisProcess;
+import io.github.cognitorevoke.support.RedisSentinel;
 import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.StubTokens;
@@ -70,7 +71,8 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
  * Where Redis runs: {@code -Dtier.topology=single} (one server, the default), {@code cluster} (three
  * primaries with a replica each, {@link RedisCluster}; prefix <code>{cognito-revoke}:</code>) or
  * {@code sentinel} (a primary, two replicas and three Sentinels, through a {@code redis-sentinel://} URI).
- * Mode {@code failover} needs {@code cluster} or {@code sentinel}; mode {@code e2e} runs on {@code single} only.
+ * Mode {@code failover} needs {@code cluster} or {@code sentinel}; mode {@code e2e} runs on any of the three (both
+ * WildFly nodes get the topology's URI and prefix).
  *
  * Nodes are two {@link RedisDenylist}s with their own Lettuce client and Caffeine in one JVM: the
  * same code a WildFly node runs, without HTTP in between. Mode {@code e2e} adds HTTP and the servers:
@@ -117,11 +119,10 @@ public final class SharedTierBenchmark {
      * close.
      */
     private static final class Topology implements AutoCloseable {
-        private static final String MASTER = "tier";
-
         final String name;
         private final List<RedisProcess> servers = new ArrayList<>();
         private RedisCluster cluster;
+        private RedisSentinel sentinel;
         private String uri;
 
         private Topology(String name) {
@@ -141,36 +142,14 @@ public final class SharedTierBenchmark {
                         t.uri = t.cluster.uri();
                     }
                     case "sentinel" -> {
-                        RedisProcess primary = RedisProcess.start(what + "-primary");
-                        t.servers.add(primary);
-                        List<String> follow = List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
-                        t.servers.add(RedisProcess.start(what + "-replica-1", follow));
-                        t.servers.add(RedisProcess.start(what + "-replica-2", follow));
-                        StringBuilder sentinels = new StringBuilder();
-                        for (int i = 1; i <= 3; i++) {
-                            RedisProcess s = RedisProcess.sentinel(what + "-sentinel-" + i, MASTER, primary.port());
-                            t.servers.add(s);
-                            sentinels.append(i == 1 ? "" : ",").append("127.0.0.1:").append(s.port());
-                        }
-                        t.uri = "redis-sentinel://" + sentinels + "?sentinelMasterId=" + MASTER;
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                        while (!t.servers.subList(1, 3).stream()
-                                .allMatch(r -> r.call("INFO", "replication").contains("master_link_status:up"))) {
-                            if (System.nanoTime() > deadline) {
-                                throw new IllegalStateException("the replicas did not sync within 30 s");
-                            }
-                            Thread.sleep(50);
-                        }
+                        t.sentinel = RedisSentinel.start(what);
+                        t.uri = t.sentinel.uri();
                     }
                     default -> throw new IllegalArgumentException("tier.topology: single, cluster or sentinel");
                 }
             } catch (RuntimeException | Error e) {
                 t.close();
                 throw e;
-            } catch (InterruptedException e) {
-                t.close();
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
             System.out.println("redis: " + t.name + " at " + t.uri);
             return t;
@@ -199,18 +178,19 @@ public final class SharedTierBenchmark {
             if (cluster != null) {
                 return cluster.primaryOf(TAG);
             }
-            for (RedisProcess r : servers.subList(0, Math.min(3, servers.size()))) {
-                if (r.running() && (servers.size() == 1 || r.call("INFO", "replication").contains("role:master"))) {
-                    return r;
-                }
+            if (sentinel != null) {
+                return sentinel.primary();
             }
-            return null;
+            return servers.get(0).running() ? servers.get(0) : null;
         }
 
         @Override
         public void close() {
             if (cluster != null) {
                 cluster.close();
+            }
+            if (sentinel != null) {
+                sentinel.close();
             }
             servers.forEach(RedisProcess::stop);
         }
@@ -286,11 +266,11 @@ public final class SharedTierBenchmark {
         if (!Files.isExecutable(home.resolve("bin/standalone.sh"))) {
             throw new IllegalStateException("no WildFly at it.wildfly.home=" + home.toAbsolutePath());
         }
-        try (CognitoStub stub = CognitoStub.start(); RedisProcess redis = RedisProcess.start("bench-e2e")) {
+        try (CognitoStub stub = CognitoStub.start(); Topology redis = Topology.start("bench-e2e")) {
             stub.addClient(CLIENT, null, true);
             Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
             params.put("redisUri", redis.uri());
-            params.put("redisKeyPrefix", "bench-e2e:");
+            params.put("redisKeyPrefix", redis.prefix());
             Path war = dir.resolve(CONTEXT + ".war");
             Files.createDirectories(dir);
             TestWars.app(CONTEXT, params).addAsLibraries(TestWars.lettuceJars())
@@ -317,9 +297,9 @@ public final class SharedTierBenchmark {
                     tokens[i] = stub.login(CLIENT, "user" + i);
                 }
                 CompletableFuture.allOf(bootA, bootB).join(); // both ended, one way or the other
-                System.out.printf("e2e: %s and %s deployed in %.1f s; %d token pairs minted%n", a, b,
+                System.out.printf("e2e (%s): %s and %s deployed in %.1f s; %d token pairs minted%n", redis.name, a, b,
                         (System.nanoTime() - boot) / 1e9, tokens.length);
-                measure(a.url(CONTEXT), b.url(CONTEXT), tokens, rate, warmup, out);
+                measure(redis.name, a.url(CONTEXT), b.url(CONTEXT), tokens, rate, warmup, out);
             }
         }
     }
@@ -331,7 +311,9 @@ public final class SharedTierBenchmark {
      * revoked challenge: the latency is from the due time, so a late start counts too. Each thread keeps its
      * own keep-alive connection; one request in flight on each.
      */
-    private static void measure(URI onA, URI onB, StubTokens[] tokens, int rate, int warmup, Path out) throws Exception {
+    private static void measure(String topology, URI onA, URI onB, StubTokens[] tokens, int rate, int warmup, Path out)
+            throws Exception {
+        String tag = "e2e (" + topology + "): ";
         String logoutPath = onA.resolve("logout").getRawPath();
         String resourcePath = onB.resolve("protected").getRawPath();
         Queue<Connection> connections = new ConcurrentLinkedQueue<>();
@@ -469,25 +451,25 @@ public final class SharedTierBenchmark {
             double elapsed = (System.nanoTime() - recording) / 1e9;
             long[] cpuAfter = machineCpu();
             double busy = (cpuAfter[0] - cpuBefore[0]) / (double) (cpuAfter[1] - cpuBefore[1]);
-            System.out.printf("e2e: CPU while recording: machine %.0f %% busy of %d cores;"
+            System.out.printf(tag + "CPU while recording: machine %.0f %% busy of %d cores;"
                     + " CPU seconds in %.1f s: node A %.1f, node B %.1f, this JVM (stub, load generator) %.1f%n",
                     100 * busy, Runtime.getRuntime().availableProcessors(), elapsed,
                     (serverCpu("bench-a") - aBefore) / 1e9, (serverCpu("bench-b") - bBefore) / 1e9,
                     (ownCpu() - ownBefore) / 1e9);
-            System.out.printf("e2e: %d logouts at %d/s over %.1f s (after %d warm-up logouts at %d/s); %.1f polls of B"
+            System.out.printf(tag + "%d logouts at %d/s over %.1f s (after %d warm-up logouts at %d/s); %.1f polls of B"
                     + " a logout; load average before %s, after %s%n", n - warmup, rate, elapsed, warmup,
                     Math.max(1, rate / 2), polls.get() / (double) n, loadBefore, loadAverage());
-            System.out.printf("e2e: POST /logout on A -> 401 on B: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms"
+            System.out.printf(tag + "POST /logout on A -> 401 on B: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms"
                     + "  p99.9 %.3f ms  max %.3f ms%n", ms(latency.getValueAtPercentile(50)),
                     ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)),
                     ms(latency.getValueAtPercentile(99.9)), ms(max.get()));
-            System.out.printf("e2e: failures (B still 200 after %d s) %d; errors (other status or I/O) %d;"
+            System.out.printf(tag + "failures (B still 200 after %d s) %d; errors (other status or I/O) %d;"
                     + " logouts answered other than 204 %d; revoked on B's first poll %d%n", GIVE_UP.toSeconds(),
                     failures.get(), errors.get(), not204.get(), firstPollRevoked.get());
-            System.out.printf("e2e: the logout's own response time on A: p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+            System.out.printf(tag + "the logout's own response time on A: p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
                     ms(logoutTime.getValueAtPercentile(50)), ms(logoutTime.getValueAtPercentile(99)),
                     ms(logoutTime.getMaxValue()));
-            System.out.printf("e2e: largest start lag of a logout or poll behind its due time %.3f ms; with"
+            System.out.printf(tag + "largest start lag of a logout or poll behind its due time %.3f ms; with"
                     + " recordValueWithExpectedInterval's serial correction (which over-counts when logouts overlap)"
                     + " p99 would read %.3f ms%n", ms(maxLag.get()), ms(serial.getValueAtPercentile(99)));
             Files.createDirectories(out.toAbsolutePath().getParent());

@@ -99,11 +99,7 @@ class BrowserSessionClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {nodeB, nodeA, redis, stub}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        WildFlyNode.closeAll(nodeB, nodeA, redis, stub);
     }
 
     /** Runs in the Failsafe execution {@code it-cluster} only (see {@link SharedDenylistClusterIT}). */

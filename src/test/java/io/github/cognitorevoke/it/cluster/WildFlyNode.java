@@ -221,6 +221,20 @@ public final class WildFlyNode implements AutoCloseable {
         stop();
     }
 
+    /**
+     * Closes each of a test's resources (nodes, Redis, the stub), in this order, skipping nulls.
+     *
+     * @param resources what the test opened
+     * @throws Exception the first that failed to close
+     */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        for (AutoCloseable c : resources) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return name + " (WildFly, HTTP " + httpPort() + ")";
