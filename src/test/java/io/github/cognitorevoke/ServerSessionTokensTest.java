@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -113,7 +114,9 @@ class ServerSessionTokensTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stub = CognitoStub.start();
+        // Tokens of seconds well before every logout here: a session they end is sent to sign in again at
+        // once (303); one signed in a moment before is told to come back a second later (SignInAgainTest).
+        stub = CognitoStub.start(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-30)));
         stub.addClient(StubSettings.CLIENT, null, true);
         stub.setLogoutUrls(StubSettings.CLIENT, SIGNED_OUT);
         Map<String, String> p = StubSettings.initParameters(stub, StubSettings.CLIENT);
@@ -135,14 +138,19 @@ class ServerSessionTokensTest {
         FilterHolder filter = new FilterHolder(RevocationFilter.class);
         params.forEach(filter::setInitParameter);
         app.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-        app.addServlet(new HttpServlet() {
+        app.addServlet(callerPage(), "/");
+        return app;
+    }
+
+    /** A page that names its caller: {@code page of alice}, or {@code anonymous}. */
+    static HttpServlet callerPage() {
+        return new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 resp.setContentType("text/plain");
                 resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous" : "page of " + req.getUserPrincipal().getName());
             }
-        }, "/");
-        return app;
+        };
     }
 
     @AfterAll
