@@ -60,7 +60,8 @@ import java.util.stream.Stream;
  *   and a navigation gets 303 to the same path (to sign in again), a script 401. When signing in
  *   again at once would get tokens rejected by the same rule (a sign-out everywhere of this very
  *   second), the navigation gets 401 with a page that comes back to the same path when it has
- *   passed.</li>
+ *   passed. Both also expire elytron-oidc-client's token cookie ({@code OIDC_STATE}, its
+ *   {@code "token-store": "cookie"}) when the request carries it.</li>
  * </ul>
  *
  * <p>The filter is a thin adapter: the logout rules are a plain class that returns an answer, the
@@ -229,6 +230,9 @@ public final class RevocationFilter implements Filter {
                 // ended meanwhile: nothing left to end
             }
         }
+        for (Cookie cookie : ServerSessionTokens.expiredTokenCookies(request)) {
+            response.addCookie(cookie); // elytron-oidc-client's cookie token store: the tokens are there, not in the session
+        }
         response.setHeader("Cache-Control", "no-store");
         if (!Navigation.isNavigation(request)) {
             Rejection.INVALID_TOKEN.write(response, Navigation.SESSION_REVOKED);
@@ -307,6 +311,9 @@ public final class RevocationFilter implements Filter {
             }
         }
         for (Cookie cookie : cookies.forResponse(request.getContextPath(), request.isSecure())) {
+            response.addCookie(cookie);
+        }
+        for (Cookie cookie : ServerSessionTokens.expiredTokenCookies(request)) {
             response.addCookie(cookie);
         }
     }
