@@ -57,7 +57,11 @@ import java.util.stream.Stream;
  *   Security's {@code OpenIdContext}, elytron-oidc-client's {@code OidcSecurityContext}) are read
  *   without configuration, for a request with an authenticated caller: a logout that presents no
  *   access token of its own logs out with them; on any other request a revoked one ends the session,
- *   and a navigation gets 303 to the same path (to sign in again), a script 401.</li>
+ *   and a navigation gets 303 to the same path (to sign in again), a script 401. When signing in
+ *   again at once would get tokens rejected by the same rule (a sign-out everywhere of this very
+ *   second), the navigation gets 401 with a page that comes back to the same path when it has
+ *   passed. Both also expire elytron-oidc-client's token cookie ({@code OIDC_STATE}, its
+ *   {@code "token-store": "cookie"}) when the request carries it.</li>
  * </ul>
  *
  * <p>The filter is a thin adapter: the logout rules are a plain class that returns an answer, the
@@ -67,7 +71,6 @@ import java.util.stream.Stream;
 public final class RevocationFilter implements Filter {
 
     private static final String REVOKED = "The access token has been revoked";
-    private static final String SESSION_REVOKED = "The session's token has been revoked; sign in again";
     private static final String PENDING = "{\"status\":\"pending\",\"description\":\"Logged out here; the"
             + " revocation at the identity provider, or its spread to the other servers, is pending and will be"
             + " retried\"}";
@@ -169,7 +172,7 @@ public final class RevocationFilter implements Filter {
                     : held.id() != null && search.test(held.id()) ? held.id() : null;
             if (revoked != null) {
                 search.report(path(request), revoked);
-                endRevokedSession(request, response);
+                endRevokedSession(request, response, search.signInAgainAfter());
                 return;
             }
         }
@@ -208,8 +211,16 @@ public final class RevocationFilter implements Filter {
      * A session whose token was revoked (a logout on another node, a sign-out everywhere, an
      * administrator) ends here, before the application sees the request: a navigation is sent to
      * the same address, where the server's login starts a new sign-in; a script's call gets 401.
+     *
+     * <p>When a sign-in again right now would get tokens that the same rule rejects (a sign-out
+     * everywhere of this very second: tokens carry whole seconds), a 303 would send the browser round
+     * the sign-in until the second has passed, and a browser gives up after about 20 redirects. The
+     * navigation then gets a 401 whose small, fixed page comes back to the same address after
+     * {@code wait} seconds ({@code Refresh}); nothing waits on this thread.
+     *
+     * @param wait seconds before the browser may sign in again; 0 for none
      */
-    private static void endRevokedSession(HttpServletRequest request, HttpServletResponse response)
+    private static void endRevokedSession(HttpServletRequest request, HttpServletResponse response, int wait)
             throws IOException {
         HttpSession session = request.getSession(false);
         if (session != null) {
@@ -219,12 +230,17 @@ public final class RevocationFilter implements Filter {
                 // ended meanwhile: nothing left to end
             }
         }
+        for (Cookie cookie : ServerSessionTokens.expiredTokenCookies(request)) {
+            response.addCookie(cookie); // elytron-oidc-client's cookie token store: the tokens are there, not in the session
+        }
         response.setHeader("Cache-Control", "no-store");
-        if (Navigation.isNavigation(request)) {
+        if (!Navigation.isNavigation(request)) {
+            Rejection.INVALID_TOKEN.write(response, Navigation.SESSION_REVOKED);
+        } else if (wait == 0) {
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
             response.setHeader("Location", Navigation.again(request));
         } else {
-            Rejection.INVALID_TOKEN.write(response, SESSION_REVOKED);
+            Navigation.comeBack(request, response, wait);
         }
     }
 
@@ -295,6 +311,9 @@ public final class RevocationFilter implements Filter {
             }
         }
         for (Cookie cookie : cookies.forResponse(request.getContextPath(), request.isSecure())) {
+            response.addCookie(cookie);
+        }
+        for (Cookie cookie : ServerSessionTokens.expiredTokenCookies(request)) {
             response.addCookie(cookie);
         }
     }

@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -97,6 +98,12 @@ class ServerSessionTokensTest {
             }
             HttpSession session = req.getSession(false);
             Object context = session == null ? null : session.getAttribute(ATTRIBUTE);
+            String stored = cookie(req, "OIDC_STATE");
+            if (context == null && stored != null) {
+                // elytron-oidc-client's cookie token store: access###id###refresh, read on every request
+                String[] t = stored.split("###", -1);
+                context = t.length == 3 ? new FakeOidcContext(t[0], t[1], t[2]) : null;
+            }
             if (context == null) {
                 chain.doFilter(req, res);
                 return;
@@ -111,9 +118,20 @@ class ServerSessionTokensTest {
         }
     }
 
+    private static String cookie(HttpServletRequest req, String name) {
+        for (jakarta.servlet.http.Cookie c : req.getCookies() == null ? new jakarta.servlet.http.Cookie[0] : req.getCookies()) {
+            if (c.getName().equals(name)) {
+                return c.getValue();
+            }
+        }
+        return null;
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        stub = CognitoStub.start();
+        // Tokens of seconds well before every logout here: a session they end is sent to sign in again at
+        // once (303); one signed in a moment before is told to come back a second later (SignInAgainTest).
+        stub = CognitoStub.start(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-30)));
         stub.addClient(StubSettings.CLIENT, null, true);
         stub.setLogoutUrls(StubSettings.CLIENT, SIGNED_OUT);
         Map<String, String> p = StubSettings.initParameters(stub, StubSettings.CLIENT);
@@ -135,14 +153,19 @@ class ServerSessionTokensTest {
         FilterHolder filter = new FilterHolder(RevocationFilter.class);
         params.forEach(filter::setInitParameter);
         app.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-        app.addServlet(new HttpServlet() {
+        app.addServlet(callerPage(), "/");
+        return app;
+    }
+
+    /** A page that names its caller: {@code page of alice}, or {@code anonymous}. */
+    static HttpServlet callerPage() {
+        return new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 resp.setContentType("text/plain");
                 resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous" : "page of " + req.getUserPrincipal().getName());
             }
-        }, "/");
-        return app;
+        };
     }
 
     @AfterAll
@@ -247,6 +270,35 @@ class ServerSessionTokensTest {
 
         HttpResponse<String> out = send("POST", "/app/logout", session, "Sec-Fetch-Site", "same-origin");
         assertThat(page("/app/page", session, "navigate").body()).isEqualTo("anonymous");
+    }
+
+    /**
+     * elytron-oidc-client with {@code "token-store": "cookie"} keeps the tokens in its {@code OIDC_STATE}
+     * cookie and reads the caller back from it on every request: ending the session alone would leave the
+     * caller signed in with the revoked token, sent round for ever. A revoked one's navigation and script
+     * call, and a logout, expire that cookie at the context path; a request without it gets no such header.
+     */
+    @Test
+    void elytronCookieTokenStore_revokedOrLoggedOut_theCookieIsExpiredToo() throws Exception {
+        StubTokens t = stub.login(StubSettings.CLIENT, "nia");
+        String stored = "OIDC_STATE=" + t.accessToken() + "###" + t.idToken() + "###" + t.refreshToken();
+        assertThat(page("/app/page", stored, "navigate").body()).isEqualTo("page of alice");
+        assertThat(page("/app/page", "x=1", "navigate").headers().allValues("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> out = send("POST", "/app/logout", stored, "Sec-Fetch-Site", "same-origin");
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("OIDC_STATE=;")
+                .containsAnyOf("Max-Age=0", "Expires=Thu, 01 Jan 1970").contains("Path=/app;").contains("HttpOnly"));
+        assertThat(stub.isRevoked(t.refreshToken())).isTrue();
+
+        // a browser that kept the cookie (or another node's revocation): its next request ends it as well
+        for (String mode : new String[] {"navigate", "cors"}) {
+            HttpResponse<String> next = page("/app/page", stored, mode);
+            assertThat(next.statusCode()).as(mode).isIn(303, 401);
+            assertThat(next.body()).as(mode).doesNotContain("page of");
+            assertThat(next.headers().allValues("Set-Cookie")).as(mode).anySatisfy(c -> assertThat(c)
+                    .startsWith("OIDC_STATE=;").containsAnyOf("Max-Age=0", "Expires=Thu, 01 Jan 1970").contains("Path=/app;"));
+        }
     }
 
     /** A revoked session reaches the application by no method and no spelling of a path. */

@@ -1,6 +1,9 @@
 package io.github.cognitorevoke.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Whether a request is a browser's navigation (a page load, a form submission) rather than a
@@ -18,6 +21,9 @@ import jakarta.servlet.http.HttpServletRequest;
  * </ol>
  */
 public final class Navigation {
+
+    /** What a request of a session whose token was revoked is told. */
+    public static final String SESSION_REVOKED = "The session's token has been revoked; sign in again";
 
     private Navigation() {
     }
@@ -45,7 +51,8 @@ public final class Navigation {
      * protects, so that it starts a new sign-in. Only the path is used (a relative reference, never
      * another host); a path the browser would read as another host ({@code //...}, a backslash)
      * or that is not printable ASCII is replaced by the application's root. The query is kept for
-     * {@code GET} and {@code HEAD} when it is printable ASCII.
+     * {@code GET} and {@code HEAD} when it is printable ASCII and not an OAuth authorization response
+     * (a single-use {@code code} with its {@code state}, on which the server's login just signed in).
      *
      * @param request the request
      * @return the location, relative to the server
@@ -58,10 +65,69 @@ public final class Navigation {
         }
         String query = request.getQueryString();
         boolean safe = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-        if (!safe || query == null || !printableAscii(query)) {
+        if (!safe || query == null || !printableAscii(query) || authorizationResponse(query)) {
             return uri;
         }
         return uri + "?" + query;
+    }
+
+    /**
+     * Whether a query is an OAuth authorization response ({@code state} with {@code code} or
+     * {@code error}): the request on which the server's login completed a sign-in (Jakarta Security
+     * exchanges the code on the original address or the callback, with these parameters). Its code is
+     * single-use and its state is gone with the session: sent there again, the login would fail
+     * (WildFly answers 500) instead of starting a new sign-in.
+     */
+    private static boolean authorizationResponse(String query) {
+        boolean state = false;
+        boolean codeOrError = false;
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = query.length();
+            }
+            int eq = query.indexOf('=', start);
+            int nameEnd = eq < 0 || eq > end ? end : eq;
+            String name = query.substring(start, nameEnd);
+            state |= name.equals("state");
+            codeOrError |= name.equals("code") || name.equals("error");
+            start = end + 1;
+        }
+        return state && codeOrError;
+    }
+
+    /** The page of {@link #comeBack}: fixed text, nothing of the request in it. */
+    private static final byte[] COME_BACK_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<title>Signed out</title></head>\n<body><p>You were signed out. Signing in again in a moment&hellip;</p>"
+            + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Sends a navigation to sign in again after a wait, when signing in again at once would only be
+     * refused again (tokens of a second that a sign-out everywhere still covers): {@code 401} (the
+     * session's credentials are revoked, as a script is told) with
+     * {@code WWW-Authenticate: Bearer error="invalid_token"}, {@code Refresh: <wait>;url=<}{@link #again}{@code >},
+     * {@code Cache-Control: no-store} and a small fixed HTML page. The browser shows the page and
+     * comes back to the same address by itself; the container's thread does not wait. The address is
+     * the one the 303 would have carried: a relative reference to this server, printable ASCII
+     * without spaces, so it can neither leave the server nor end the header; the page itself carries
+     * nothing of the request.
+     *
+     * @param request  the request
+     * @param response the response, not yet committed
+     * @param wait     the seconds to wait, at least 1
+     * @throws IOException if the page cannot be written
+     */
+    public static void comeBack(HttpServletRequest request, HttpServletResponse response, int wait)
+            throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader("WWW-Authenticate", Rejection.INVALID_TOKEN.headerValue(SESSION_REVOKED));
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Refresh", Math.max(1, wait) + ";url=" + again(request));
+        response.setContentType("text/html");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(COME_BACK_PAGE.length);
+        response.getOutputStream().write(COME_BACK_PAGE);
     }
 
     /**

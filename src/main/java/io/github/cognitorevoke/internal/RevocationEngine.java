@@ -603,6 +603,77 @@ public final class RevocationEngine implements AutoCloseable {
         public boolean incomplete() {
             return refused();
         }
+
+        /**
+         * For a session ended by the revoked token the last {@link #test} found: how long the browser
+         * must wait before it signs in again, so that the tokens the identity provider then issues are
+         * not rejected as well; see {@link RevocationEngine#signInAgainAfter}.
+         *
+         * @return 0 to sign in again at once, else the seconds to wait (1 to {@link #MAX_SIGN_IN_WAIT})
+         */
+        public int signInAgainAfter() {
+            return RevocationEngine.this.signInAgainAfter(matched);
+        }
+    }
+
+    /** The longest wait {@link Search#signInAgainAfter} answers: a rule that lasts longer is asked again that often. */
+    public static final int MAX_SIGN_IN_WAIT = 60;
+
+    /**
+     * How many seconds old a rejected token may be and still show that the identity provider is
+     * issuing tokens the rule rejects right now (a sign-in again moments ago, on a clock behind ours).
+     */
+    static final long JUST_ISSUED = 10;
+
+    /**
+     * How long a browser whose session a revoked token ended must wait before it signs in again.
+     * A new sign-in (through a managed-login session that is still alive, it completes at once) gets
+     * tokens of a new family, so a token rejected for its own {@code jti} or {@code origin_jti} needs
+     * no wait. A rule of its user does: a sign-out everywhere rejects every token issued until the end
+     * of its second and an ended sign-in every token of that sign-in until its bound, and tokens carry
+     * whole seconds, so the tokens issued again within that second (or bound) are rejected too, and
+     * an immediate sign-in again would go round until it has passed.
+     *
+     * <ul>
+     *   <li>a token of the same user and sign-in issued now would be rejected: the seconds until one
+     *       would not (at most {@link #MAX_SIGN_IN_WAIT});</li>
+     *   <li>else, if the rejected token itself was issued in the last {@link #JUST_ISSUED} seconds, the
+     *       identity provider's clock may lag ours and still issue rejected tokens: one second;</li>
+     *   <li>else none.</li>
+     * </ul>
+     * Local lookups only (a handful on this rejection path), no network.
+     *
+     * @param ids the rejected token's ids, or null
+     * @return 0 for no wait, else 1 to {@link #MAX_SIGN_IN_WAIT} seconds
+     */
+    int signInAgainAfter(TokenIds ids) {
+        if (ids == null || ids.sub() == null || ids.iat() == Long.MIN_VALUE || !rejectsIssuedAt(ids, ids.iat())) {
+            return 0;
+        }
+        long now = clock.instant().getEpochSecond();
+        if (!rejectsIssuedAt(ids, now)) {
+            return ids.iat() >= now - JUST_ISSUED ? 1 : 0;
+        }
+        if (rejectsIssuedAt(ids, now + MAX_SIGN_IN_WAIT)) {
+            return MAX_SIGN_IN_WAIT;
+        }
+        // The first second whose tokens pass: each rule rejects up to a bound, so the search is a bisection.
+        int low = 1;
+        int high = MAX_SIGN_IN_WAIT;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (rejectsIssuedAt(ids, now + mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /** Whether the user's rules (cut-off, ended sign-in) reject a token of this sign-in issued at {@code iat}. */
+    private boolean rejectsIssuedAt(TokenIds ids, long iat) {
+        return denylist.subjectMatch(ids.sub(), iat, ids.authTime()) != Denylist.NO_MATCH;
     }
 
     /**

@@ -1,9 +1,15 @@
 package io.github.cognitorevoke.internal;
 
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The tokens that the server's own OpenID Connect login keeps for the current request's session,
@@ -31,6 +37,16 @@ public final class ServerSessionTokens {
 
     /** The attribute name elytron-oidc-client uses for the request's (and session's) security context. */
     static final String ELYTRON_CONTEXT = "org.wildfly.security.http.oidc.OidcSecurityContext";
+
+    /**
+     * The cookie in which elytron-oidc-client keeps the tokens instead of the session with
+     * {@code "token-store": "cookie"} ({@code access###id###refresh}, HttpOnly, session-long); it
+     * reads the caller back from it on every request, so ending the session leaves the caller signed in.
+     */
+    static final String ELYTRON_TOKEN_COOKIE = "OIDC_STATE";
+
+    /** A path segment that can go into a {@code Set-Cookie} as it is (no {@code ;}, no space, no control character). */
+    private static final Pattern PLAIN_SEGMENT = Pattern.compile("/[A-Za-z0-9._~-]+");
 
     private static final System.Logger LOG = System.getLogger(ServerSessionTokens.class.getName());
 
@@ -126,6 +142,48 @@ public final class ServerSessionTokens {
         }
         Tokens tokens = openId.apply(request);
         return tokens == null || tokens.isEmpty() ? null : tokens;
+    }
+
+    /**
+     * The {@code Set-Cookie}s that end elytron-oidc-client's cookie token store, for a logout or a
+     * session ended for a revoked token: none unless the request carries {@value #ELYTRON_TOKEN_COOKIE}.
+     * elytron sets it at {@code adapter-state-cookie-path} when that is absolute, else at the first
+     * segment of the request's path (the context path, for an application that has one) followed by
+     * that setting; this expires it at the context path ({@code /} for the root) and at the request's
+     * first path segment, and, without HTTPS, in both its plain and its {@code Secure} form (a proxy
+     * may terminate TLS). A custom {@code adapter-state-cookie-path} is not known here.
+     *
+     * @param request the request
+     * @return the cookies to add to the response, possibly none
+     */
+    public static List<Cookie> expiredTokenCookies(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        boolean carried = false;
+        for (int i = 0; cookies != null && i < cookies.length && !carried; i++) {
+            carried = ELYTRON_TOKEN_COOKIE.equals(cookies[i].getName());
+        }
+        if (!carried) {
+            return List.of();
+        }
+        Set<String> paths = new LinkedHashSet<>();
+        String context = request.getContextPath();
+        paths.add(context == null || context.isEmpty() ? "/" : context);
+        String uri = request.getRequestURI();
+        if (uri != null) {
+            int next = uri.indexOf('/', 1);
+            String first = next < 0 ? uri : uri.substring(0, next);
+            if (PLAIN_SEGMENT.matcher(first).matches()) {
+                paths.add(first);
+            }
+        }
+        List<Cookie> out = new ArrayList<>(paths.size() * 2);
+        for (String path : paths) {
+            out.add(ExpiredCookies.expired(ELYTRON_TOKEN_COOKIE, path, request.isSecure()));
+            if (!request.isSecure()) {
+                out.add(ExpiredCookies.expired(ELYTRON_TOKEN_COOKIE, path, true));
+            }
+        }
+        return out;
     }
 
     /** The public getters of an elytron-oidc-client security context, found by name. */

@@ -50,6 +50,24 @@ class NavigationTest {
         assertThat(Navigation.again(request("GET", "/app/orders", null, Map.of()))).isEqualTo("/app/orders");
     }
 
+    /**
+     * The request on which the server's login completed a sign-in carries its authorization response: a
+     * single-use code and a state that ends with the session. Sent back there, the login fails (WildFly's
+     * Jakarta Security answers 500) instead of starting a new sign-in: the query goes.
+     */
+    @Test
+    void again_withoutAnAuthorizationResponse() {
+        assertThat(Navigation.again(request("GET", "/app/page", "code=c0de&state=s7", Map.of()))).isEqualTo("/app/page");
+        assertThat(Navigation.again(request("GET", "/app/callback", "state=s7&code=c0de&iss=x", Map.of())))
+                .isEqualTo("/app/callback");
+        assertThat(Navigation.again(request("GET", "/app/page", "error=access_denied&state=s7", Map.of())))
+                .isEqualTo("/app/page");
+        // an application's own parameters of those names alone stay
+        assertThat(Navigation.again(request("GET", "/app/us", "state=CA", Map.of()))).isEqualTo("/app/us?state=CA");
+        assertThat(Navigation.again(request("GET", "/app/x", "code=7&statement=1", Map.of())))
+                .isEqualTo("/app/x?code=7&statement=1");
+    }
+
     @Test
     void again_neverAnotherHost() {
         for (String uri : new String[] {"//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "evil.example/x",

@@ -1,8 +1,6 @@
 package io.github.cognitorevoke.it;
 
 import io.github.cognitorevoke.it.oidc.PageServlet;
-import io.github.cognitorevoke.support.StubSettings;
-import io.github.cognitorevoke.testing.CognitoStub;
 import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -25,19 +23,25 @@ class ElytronOidcBrowserIT extends ServerOidcBrowserCase {
     /** Starts the stub first, so that its address can go into the WAR. */
     @Deployment(testable = false)
     static WebArchive deployment() {
-        CognitoStub stub = startStub(CLIENT);
-        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
-        params.put("clientSecret", SECRET);
-        params.put("cognitoDomain", stub.managedLoginDomain().toString());
-        params.put("logoutUri", logoutUri(stub));
+        return war(NAME, CLIENT, null);
+    }
+
+    /**
+     * The WAR of an elytron-oidc-client application on the stub.
+     *
+     * @param tokenStore {@code "cookie"} for the cookie token store, null for the session (the default)
+     */
+    static WebArchive war(String name, String client, String tokenStore) {
+        Map<String, String> params = startStubAndFilterParams(client);
         String oidcJson = "{\n"
-                + "  \"client-id\": \"" + CLIENT + "\",\n"
-                + "  \"provider-url\": \"" + stub.openIdProviderUri() + "\",\n"
+                + "  \"client-id\": \"" + client + "\",\n"
+                + "  \"provider-url\": \"" + stub().openIdProviderUri() + "\",\n"
                 + "  \"ssl-required\": \"NONE\",\n"
                 + "  \"principal-attribute\": \"cognito:username\",\n"
+                + (tokenStore == null ? "" : "  \"token-store\": \"" + tokenStore + "\",\n")
                 + "  \"credentials\": {\"secret\": \"" + SECRET + "\"}\n"
                 + "}\n";
-        return TestWars.app(NAME, params, PageServlet.class)
+        return TestWars.app(name, params, PageServlet.class)
                 .setWebXML(new StringAsset(TestWars.webXml(params, CONSTRAINT
                         + "  <login-config><auth-method>OIDC</auth-method></login-config>\n")))
                 .addAsWebInfResource(new StringAsset(oidcJson), "oidc.json");

@@ -3,8 +3,6 @@ package io.github.cognitorevoke.it;
 import io.github.cognitorevoke.it.oidc.JakartaOidcApp;
 import io.github.cognitorevoke.it.oidc.OidcSettings;
 import io.github.cognitorevoke.it.oidc.PageServlet;
-import io.github.cognitorevoke.support.StubSettings;
-import io.github.cognitorevoke.testing.CognitoStub;
 import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -27,14 +25,10 @@ class JakartaOidcBrowserIT extends ServerOidcBrowserCase {
     /** Starts the stub first, so that its address can go into the WAR. */
     @Deployment(testable = false)
     static WebArchive deployment() {
-        CognitoStub stub = startStub(CLIENT);
-        Map<String, String> params = StubSettings.initParameters(stub, CLIENT);
-        params.put("clientSecret", SECRET);
-        params.put("cognitoDomain", stub.managedLoginDomain().toString());
-        params.put("logoutUri", logoutUri(stub));
+        Map<String, String> params = startStubAndFilterParams(CLIENT);
         return TestWars.app(NAME, params, PageServlet.class, OidcSettings.class, JakartaOidcApp.class)
                 .setWebXML(new StringAsset(TestWars.webXml(params, CONSTRAINT)))
-                .addAsResource(new StringAsset(settings(stub, CLIENT)),
+                .addAsResource(new StringAsset(settings(stub(), CLIENT)),
                         "oidc-it.properties")
                 .addAsWebInfResource(new StringAsset(
                         "<jboss-web><security-domain>" + SecuredApp.WILDFLY_DOMAIN + "</security-domain></jboss-web>\n"),

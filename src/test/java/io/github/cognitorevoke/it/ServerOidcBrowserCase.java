@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cognitorevoke.it.oidc.OidcSettings;
 import io.github.cognitorevoke.it.oidc.PageServlet;
+import io.github.cognitorevoke.support.StubSettings;
 import io.github.cognitorevoke.testing.CognitoStub;
 import io.github.cognitorevoke.testing.ManagedLogoutCall;
 import io.github.cognitorevoke.testing.RevokeCall;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -51,6 +53,8 @@ abstract class ServerOidcBrowserCase {
     static final String USER = "alice";
     static final String PASSWORD = "Corr3ct-horse!";
     static final String SECRET = "it-oidc-client-secret-0d5e";
+    /** elytron-oidc-client's token cookie with {@code "token-store": "cookie"}. */
+    static final String TOKEN_COOKIE = "OIDC_STATE";
     /** Any authenticated caller may see {@code /page}. */
     static final String CONSTRAINT = PageServlet.CONSTRAINT;
 
@@ -70,6 +74,24 @@ abstract class ServerOidcBrowserCase {
         clientId = client;
         stub.addClient(client, SECRET, true);
         stub.addUser(USER, PASSWORD);
+        return stub;
+    }
+
+    /**
+     * Starts the stub with the app client and the user, and returns the filter's init-params for it: the
+     * client's secret, {@code cognitoDomain} and {@code logoutUri} on the stub.
+     */
+    static Map<String, String> startStubAndFilterParams(String client) {
+        CognitoStub stub = startStub(client);
+        Map<String, String> params = StubSettings.initParameters(stub, client);
+        params.put("clientSecret", SECRET);
+        params.put("cognitoDomain", stub.managedLoginDomain().toString());
+        params.put("logoutUri", logoutUri(stub));
+        return params;
+    }
+
+    /** @return the stub {@link #startStubAndFilterParams} started */
+    static CognitoStub stub() {
         return stub;
     }
 
@@ -184,10 +206,16 @@ abstract class ServerOidcBrowserCase {
         assertThat(browser.findElement(By.id("hello")).getText()).isEqualTo("Hello " + USER);
     }
 
+    /**
+     * The browser's cookies for the application as they are now: the server's session cookie, or, with
+     * elytron-oidc-client's cookie token store, the cookie that holds the tokens.
+     */
     private String sessionCookie() {
         Cookie c = browser.manage().getCookieNamed(SecuredApp.SESSION_COOKIE);
-        assertThat(c).as("the server's session cookie").isNotNull();
-        return c.getName() + "=" + c.getValue();
+        Cookie tokens = browser.manage().getCookieNamed(TOKEN_COOKIE);
+        assertThat(c != null || tokens != null).as("the server's session cookie, or its token cookie").isTrue();
+        return java.util.stream.Stream.of(c, tokens).filter(java.util.Objects::nonNull).map(k -> k.getName() + "=" + k.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private HttpResponse<String> get(String path, String cookie, String fetchMode) throws Exception {
