@@ -143,7 +143,9 @@ import java.util.Objects;
  *   <li>{@code GET /oauth2/authorize?response_type=code&client_id&redirect_uri[&scope][&state][&nonce]
  *       [&code_challenge&code_challenge_method=S256]}: with a live managed-login session cookie,
  *       302 straight to {@code redirect_uri?code=..&state=..} (the user is "logged straight back
- *       in"); without, 302 to {@code /login} with the same parameters. An unknown client
+ *       in"), and the tokens of that code carry the session's {@code auth_time}, when the password
+ *       was typed (assumption: no new authentication, so no new {@code auth_time}, as OpenID Connect
+ *       defines it; open question for Cognito); without, 302 to {@code /login} with the same parameters. An unknown client
  *       ({@code invalid_client}), a {@code redirect_uri} not among the client's callback URLs
  *       ({@code redirect_mismatch}), a {@code response_type} other than {@code code}
  *       ({@code unsupported_response_type}) or a challenge method other than {@code S256}

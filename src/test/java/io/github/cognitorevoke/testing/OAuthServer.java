@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,10 +55,11 @@ final class OAuthServer {
     private final AtomicInteger sessionSignIns = new AtomicInteger();
 
     private record Code(String clientId, String redirectUri, String username, String scope, String nonce,
-                        String challenge, Instant expires) {
+                        String challenge, Instant authTime, Instant expires) {
     }
 
-    private record Session(String username, Instant expires) {
+    /** {@code authTime}: when the user typed the password; every sign-in the session answers carries it. */
+    private record Session(String username, Instant authTime, Instant expires) {
     }
 
     OAuthServer(UserPool pool, ManagedLoginServer managedLogin, URI domain, String issuer, String jwksUri, Clock clock) {
@@ -148,10 +150,11 @@ final class OAuthServer {
             redirect(exchange, managedLogin.error(problem, q.get("client_id")), null);
             return;
         }
-        String username = sessionUser(exchange.getRequestHeaders().getFirst("Cookie"));
-        if (username != null) {
+        Session session = session(exchange.getRequestHeaders().getFirst("Cookie"));
+        if (session != null) {
             sessionSignIns.incrementAndGet();
-            redirect(exchange, codeRedirect(q, username), null);
+            // No new authentication: the tokens carry the time the user typed the password.
+            redirect(exchange, codeRedirect(q, session.username(), session.authTime()), null);
         } else {
             redirect(exchange, domain + "/login?" + ManagedLoginServer.encode(q), null);
         }
@@ -221,18 +224,19 @@ final class OAuthServer {
         }
         formSignIns.incrementAndGet();
         String sessionId = random();
+        Instant authTime = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         synchronized (this) {
-            sessions.put(sessionId, new Session(username, clock.instant().plus(SESSION_VALIDITY)));
+            sessions.put(sessionId, new Session(username, authTime, clock.instant().plus(SESSION_VALIDITY)));
         }
-        redirect(exchange, codeRedirect(form, username),
+        redirect(exchange, codeRedirect(form, username, authTime),
                 CognitoStub.MANAGED_LOGIN_SESSION_COOKIE + "=" + sessionId + "; Path=/; HttpOnly");
     }
 
-    private String codeRedirect(Map<String, String> q, String username) {
+    private String codeRedirect(Map<String, String> q, String username, Instant authTime) {
         String code = random();
         synchronized (this) {
             codes.put(code, new Code(q.get("client_id"), q.get("redirect_uri"), username,
-                    q.getOrDefault("scope", "openid"), q.get("nonce"), q.get("code_challenge"),
+                    q.getOrDefault("scope", "openid"), q.get("nonce"), q.get("code_challenge"), authTime,
                     clock.instant().plus(CODE_VALIDITY)));
         }
         Map<String, String> answer = new LinkedHashMap<>();
@@ -244,13 +248,13 @@ final class OAuthServer {
         return redirectUri + (redirectUri.contains("?") ? "&" : "?") + ManagedLoginServer.encode(answer);
     }
 
-    private synchronized String sessionUser(String cookieHeader) {
+    private synchronized Session session(String cookieHeader) {
         String id = sessionId(cookieHeader);
         Session session = id == null ? null : sessions.get(id);
         if (session == null || !clock.instant().isBefore(session.expires())) {
             return null;
         }
-        return session.username();
+        return session;
     }
 
     private static String sessionId(String cookieHeader) {
@@ -344,7 +348,7 @@ final class OAuthServer {
         if (code.challenge() != null && !s256(form.get("code_verifier")).equals(code.challenge())) {
             return null;
         }
-        StubTokens tokens = pool.oauthLogin(clientId, code.username(), code.scope(), code.nonce());
+        StubTokens tokens = pool.oauthLogin(clientId, code.username(), code.scope(), code.nonce(), code.authTime());
         return tokenAnswer(tokens, true);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.github.cognitorevoke.support.TestClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -162,6 +163,56 @@ class OidcStubTest {
         assertThat(authorize(CLIENT, null, cookie)).startsWith(stub.managedLoginDomain() + "/login?");
     }
 
+    @Test
+    void managedLoginSession_signsInAgainWithTheFirstAuthTime_theFormWithANewOne() throws Exception {
+        TestClock clock = new TestClock(java.time.Instant.parse("2026-12-01T10:00:00.250Z"));
+        CognitoStub own = CognitoStub.builder().clock(clock).start();
+        try {
+            own.addClient(CLIENT, SECRET, true);
+            own.setCallbackUrls(CLIENT, CALLBACK);
+            own.addUser("alice", "Passw0rd!");
+            String form = get(authorize(own, null), null).body();
+            HttpResponse<String> signedIn = submit(own, form, "alice", "Passw0rd!");
+            long first = authTime(own, param(signedIn.headers().firstValue("Location").orElseThrow(), "code"));
+            assertThat(first).isEqualTo(clock.instant().getEpochSecond());
+
+            clock.advance(java.time.Duration.ofMinutes(10));
+            String again = authorize(own, cookie(signedIn));
+            assertThat(again).startsWith(CALLBACK + "?code=");
+            // no password typed: the session's tokens keep the time of the one authentication
+            assertThat(authTime(own, param(again, "code"))).isEqualTo(first);
+
+            HttpResponse<String> typedAgain = submit(own, get(authorize(own, null), null).body(), "alice", "Passw0rd!");
+            assertThat(authTime(own, param(typedAgain.headers().firstValue("Location").orElseThrow(), "code")))
+                    .isEqualTo(clock.instant().getEpochSecond()).isGreaterThan(first);
+        } finally {
+            own.close();
+        }
+    }
+
+    private static String authorize(CognitoStub on, String cookie) throws Exception {
+        HttpResponse<String> r = get(on.managedLoginDomain() + "/oauth2/authorize?response_type=code&client_id=" + CLIENT
+                + "&redirect_uri=" + enc(CALLBACK) + "&scope=openid&state=st-2", cookie);
+        assertThat(r.statusCode()).isEqualTo(302);
+        return r.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static long authTime(CognitoStub on, String code) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(on.managedLoginDomain() + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((CLIENT + ":" + SECRET).getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + enc(code)
+                        + "&redirect_uri=" + enc(CALLBACK))).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, Object> t = JSONObjectUtils.parse(r.body());
+        StubTokens minted = new StubTokens((String) t.get("access_token"), (String) t.get("id_token"), null, null);
+        long access = minted.accessClaims().getDateClaim("auth_time").toInstant().getEpochSecond();
+        assertThat(minted.idClaims().getDateClaim("auth_time").toInstant().getEpochSecond()).isEqualTo(access);
+        return access;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String signIn(String client, String challenge) throws Exception {
@@ -180,13 +231,18 @@ class OidcStubTest {
 
     /** Posts the form's hidden fields with the credentials, as a browser does. */
     private static HttpResponse<String> submit(String formHtml, String username, String password) throws Exception {
+        return submit(stub, formHtml, username, password);
+    }
+
+    private static HttpResponse<String> submit(CognitoStub on, String formHtml, String username, String password)
+            throws Exception {
         Matcher m = Pattern.compile("type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"").matcher(formHtml);
         StringBuilder body = new StringBuilder();
         while (m.find()) {
             body.append(enc(unescape(m.group(1)))).append('=').append(enc(unescape(m.group(2)))).append('&');
         }
         body.append("username=").append(enc(username)).append("&password=").append(enc(password));
-        return http.send(HttpRequest.newBuilder(URI.create(stub.managedLoginDomain() + "/login"))
+        return http.send(HttpRequest.newBuilder(URI.create(on.managedLoginDomain() + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -453,13 +453,17 @@ final class UserPool {
         return client.secret;
     }
 
-    /** A sign-in through the managed login: a new family whose tokens carry the OAuth scopes and the nonce. */
-    synchronized StubTokens oauthLogin(String clientId, String username, String scope, String nonce) {
+    /**
+     * A sign-in through the managed login: a new family whose tokens carry the OAuth scopes, the nonce
+     * and {@code authTime}, when the user authenticated (earlier than now when the managed-login
+     * session answered without the form).
+     */
+    synchronized StubTokens oauthLogin(String clientId, String username, String scope, String nonce, Instant authTime) {
         Client client = clients.get(Objects.requireNonNull(clientId, "clientId"));
         User user = user(username);
         String refreshToken = TokenMinter.newRefreshToken();
         Family family = new Family(client, user, refreshToken, UUID.randomUUID().toString(),
-                UUID.randomUUID().toString(), minter.now(), new java.util.ArrayList<>());
+                UUID.randomUUID().toString(), authTime, new java.util.ArrayList<>());
         family.oauthScope = scope;
         family.nonce = nonce;
         families.put(refreshToken, family);
