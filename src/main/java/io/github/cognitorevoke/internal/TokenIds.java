@@ -475,6 +475,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     private static final class Scanner {
         static final int MAX_DEPTH = 64;
         private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
         private static final int OTHER = 0;
         private static final int JTI = 1;
         private static final int ORIGIN_JTI = 2;
@@ -642,27 +643,18 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         private String string() {
             i++; // the opening quote
             int start = i;
-            int end = plainStringEnd();
+            int end = idStringEnd();
             if (end == -2) {
                 String escaped = escapedString();
                 lastKey = escaped == null ? 0 : CaffeineDenylist.hash(escaped);
                 return escaped;
             }
             if (end < 0) {
-                fail();
+                fail(); // no closing quote, or a control character
                 return null;
             }
             i = end + 1;
-            int high = 0;
-            for (int k = start; k < end; k++) {
-                int c = b[k] & 0xff;
-                if (c < 0x20) {
-                    fail();
-                    return null;
-                }
-                high |= c;
-            }
-            if (high < 0x80) {
+            if (!nonAscii) {
                 // ASCII (every issued id): one character a byte, so the key is read from the bytes.
                 lastKey = CaffeineDenylist.hashAscii(b, start, end - start);
                 return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
@@ -670,6 +662,53 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             String id = new String(b, start, end - start, StandardCharsets.UTF_8);
             lastKey = CaffeineDenylist.hash(id);
             return id;
+        }
+
+        /** Whether the string {@link #idStringEnd} read last has a byte beyond ASCII. */
+        private boolean nonAscii;
+
+        /**
+         * As {@link #plainStringEnd}, for an id: also -3 if a control character (below 0x20, which
+         * Nimbus refuses in a string) comes before the closing quote, and sets {@link #nonAscii}.
+         */
+        private int idStringEnd() {
+            int k = i;
+            long high = 0;
+            // Eight bytes a step, as plainStringEnd, with a third test: w - 0x20 in each byte borrows
+            // (sets the byte's top bit) only where the byte is below 0x20, or where a lower byte
+            // borrowed; "& ~w" drops bytes whose own top bit was set. So the lowest flagged byte of
+            // the three tests is exact, and it says which test flagged it.
+            for (; k + 8 <= n; k += 8) {
+                long w = (long) LONGS.get(b, k);
+                long q = w ^ 0x2222222222222222L;
+                long e = w ^ 0x5C5C5C5C5C5C5C5CL;
+                long m = ((q - 0x0101010101010101L) & ~q | (e - 0x0101010101010101L) & ~e
+                        | (w - 0x2020202020202020L) & ~w) & 0x8080808080808080L;
+                if (m != 0) {
+                    int zeros = Long.numberOfTrailingZeros(m);
+                    // The bytes before the flagged one (zeros is 8 * their count + 7).
+                    nonAscii = ((high | w & ((1L << (zeros - 7)) - 1)) & 0x8080808080808080L) != 0;
+                    k += zeros >>> 3;
+                    return b[k] == '"' ? k : b[k] == '\\' ? -2 : -3;
+                }
+                high |= w;
+            }
+            boolean beyond = (high & 0x8080808080808080L) != 0;
+            for (; k < n; k++) {
+                byte c = b[k];
+                if (c == '"') {
+                    nonAscii = beyond;
+                    return k;
+                }
+                if (c == '\\') {
+                    return -2;
+                }
+                if (c >= 0 && c < 0x20) {
+                    return -3;
+                }
+                beyond |= c < 0;
+            }
+            return -1;
         }
 
         /** Reads a key: which of the five claims it names, if any. */
@@ -697,24 +736,40 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 return OTHER;
             }
             i = end + 1;
-            int length = end - start;
-            if (length == 3) {
-                return is(start, "jti") ? JTI : is(start, "sub") ? SUB : is(start, "iat") ? IAT : OTHER;
-            }
-            if (length == 9) {
-                return is(start, "auth_time") ? AUTH_TIME : OTHER;
-            }
-            return length == 10 && is(start, "origin_jti") ? ORIGIN_JTI : OTHER;
-        }
-
-        private boolean is(int start, String ascii) {
-            for (int k = 0; k < ascii.length(); k++) {
-                if (b[start + k] != ascii.charAt(k)) {
-                    return false;
+            // Compared a word at a time: b[end] is the closing quote, so a 3-byte key is read with its
+            // quote as one int, and the 9- and 10-byte keys as a long and the one or two bytes after it.
+            switch (end - start) {
+                case 3 -> {
+                    int word = (int) INTS.get(b, start);
+                    return word == JTI_Q ? JTI : word == SUB_Q ? SUB : word == IAT_Q ? IAT : OTHER;
+                }
+                case 9 -> {
+                    return (long) LONGS.get(b, start) == AUTH_TIM && b[start + 8] == 'e' ? AUTH_TIME : OTHER;
+                }
+                case 10 -> {
+                    return (long) LONGS.get(b, start) == ORIGIN_J && b[start + 8] == 't' && b[start + 9] == 'i'
+                            ? ORIGIN_JTI : OTHER;
+                }
+                default -> {
+                    return OTHER;
                 }
             }
-            return true;
         }
+
+        /** The first four (or eight) bytes of a string as one little-endian int (or long). */
+        private static int int4(String ascii) {
+            return ascii.charAt(0) | ascii.charAt(1) << 8 | ascii.charAt(2) << 16 | ascii.charAt(3) << 24;
+        }
+
+        private static long long8(String ascii) {
+            return int4(ascii) & 0xffffffffL | (long) int4(ascii.substring(4)) << 32;
+        }
+
+        private static final int JTI_Q = int4("jti\"");
+        private static final int SUB_Q = int4("sub\"");
+        private static final int IAT_Q = int4("iat\"");
+        private static final long AUTH_TIM = long8("auth_tim");
+        private static final long ORIGIN_J = long8("origin_j");
 
         /**
          * Skips a string value or a nested key. Only the ids are checked for control characters:
@@ -850,13 +905,20 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         }
 
         private void skipNumberTail() {
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++; // the common case, an integer, in the simplest loop
+            }
             while (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '+' || b[i] == '-'
                     || (b[i] >= '0' && b[i] <= '9'))) {
                 i++;
             }
         }
 
-        /** Skips one value; deeper than {@link #MAX_DEPTH} is left to Nimbus (its own limit is higher). */
+        /**
+         * Skips one value; deeper than {@link #MAX_DEPTH} is left to Nimbus (its own limit is higher).
+         * Flat values are skipped here, so that this stays small enough to be compiled into its
+         * callers; only arrays and objects recurse.
+         */
         private void skipValue(int depth) {
             if (depth > MAX_DEPTH) {
                 unsure = true;
@@ -866,40 +928,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             int c = at(i);
             switch (c) {
                 case '"' -> skipString();
-                case '{', '[' -> {
-                    int close = c == '{' ? '}' : ']';
-                    i++;
-                    ws();
-                    if (at(i) == close) {
-                        i++;
-                        return;
-                    }
-                    while (true) {
-                        ws();
-                        if (c == '{') {
-                            skipString();
-                            ws();
-                            if (at(i++) != ':') {
-                                fail();
-                                return;
-                            }
-                            ws();
-                        }
-                        skipValue(depth + 1);
-                        if (malformed || unsure) {
-                            return;
-                        }
-                        ws();
-                        int n = at(i++);
-                        if (n == close) {
-                            return;
-                        }
-                        if (n != ',') {
-                            fail();
-                            return;
-                        }
-                    }
-                }
+                case '{', '[' -> skipContainer(c, depth);
                 case 't' -> literal("true");
                 case 'f' -> literal("false");
                 case 'n' -> literal("null");
@@ -910,6 +939,42 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     }
                     i++;
                     skipNumberTail();
+                }
+            }
+        }
+
+        /** Skips an array or object that opens at {@code i} with {@code c}. */
+        private void skipContainer(int c, int depth) {
+            int close = c == '{' ? '}' : ']';
+            i++;
+            ws();
+            if (at(i) == close) {
+                i++;
+                return;
+            }
+            while (true) {
+                ws();
+                if (c == '{') {
+                    skipString();
+                    ws();
+                    if (at(i++) != ':') {
+                        fail();
+                        return;
+                    }
+                    ws();
+                }
+                skipValue(depth + 1);
+                if (malformed || unsure) {
+                    return;
+                }
+                ws();
+                int next = at(i++);
+                if (next == close) {
+                    return;
+                }
+                if (next != ',') {
+                    fail();
+                    return;
                 }
             }
         }
