@@ -342,9 +342,8 @@ final class DenylistLink {
         if (connections.sentinel()) {
             try {
                 RedisConnections.SentinelPrimary primary = connections.await(connections.sentinelPrimary());
-                if (!primary.down() && primary.knownMillis() < DenylistWrites.RECENT.toMillis() && "-1".equals(
-                        RedisConnections.infoField(connections.await(RedisConnections.async(commands).info("replication")),
-                                "second_repl_offset"))) {
+                if (!primary.down() && primary.knownMillis() < DenylistWrites.RECENT.toMillis()
+                        && neverPromoted()) {
                     // Never promoted from a replica (a promoted one keeps its former history's offset): the
                     // Sentinel itself started lately, no failover.
                     return -1;
@@ -361,6 +360,16 @@ final class DenylistLink {
         }
         long failed = RedisConnections.failedPrimaryLastAnswered(commands);
         return failed > 0 ? Math.max(0, clock.millis() - failed) : -1;
+    }
+
+    /** @return whether the primary says it was never a replica promoted ({@code second_repl_offset:-1}) */
+    private boolean neverPromoted() {
+        try {
+            return "-1".equals(RedisConnections.infoField(
+                    connections.await(RedisConnections.async(commands).info("replication")), "second_repl_offset"));
+        } catch (Exception refusedOrUnanswered) {
+            return false; // it may have been: wait
+        }
     }
 
     /**

@@ -70,6 +70,8 @@ final class PendingLink {
                 synchronized (lock) {
                     if (failure != null) {
                         backoff.failed();
+                        // Still to be replaced, if it was a cluster connection a peer closed a part of.
+                        peerClosed = true;
                     } else if (closed) {
                         made.closeAsync();
                     } else {
