@@ -61,6 +61,8 @@ final class DenylistLink {
     /** Counts losses of the subscription: a sync that saw one begin under it proves nothing. */
     private final AtomicLong losses = new AtomicLong();
     private final AtomicBoolean woken = new AtomicBoolean();
+    /** Through Sentinel: the latest question which server is the primary (followSentinel). */
+    private volatile CompletableFuture<?> askingSentinel = CompletableFuture.completedFuture(null);
     /** Worker only: the losses count of a first load that waits for the other nodes' writes, or -1. */
     private long settling = -1;
     /** Worker only: when that first load counts. */
@@ -78,14 +80,12 @@ final class DenylistLink {
         this.outOfSyncSince = clock.instant();
         this.writes = new DenylistWrites(keys, maxBuffered, connections, outage, this::outage);
         this.watch = new FailoverWatch(connections.timeout());
+        // On a cluster, maybe the slot's primary died (a topology refresh closes its own connections: not counted).
+        connections.onPeerClosed(watch::peerLost);
         connections.onDisconnected(connection -> {
             // Without auto-reconnect a closed connection stays closed: the worker makes a new one.
             if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
                 lost();
-            } else if (!connection.isClosed()) {
-                // Closed by its peer, not by this client (as a topology refresh closes its own): on a cluster, maybe
-                // the slot's primary died.
-                watch.peerLost();
             }
             wake();
         });
@@ -260,6 +260,10 @@ final class DenylistLink {
      */
     private void followPrimary() {
         boolean peerLost = watch.takePeerLost();
+        if (connections.sentinel()) {
+            followSentinel();
+            return;
+        }
         StatefulConnection<byte[], byte[]> c = commands;
         if (closed || !(c instanceof StatefulRedisClusterConnection<?, ?>)) {
             return;
@@ -302,6 +306,73 @@ final class DenylistLink {
     }
 
     /**
+     * Worker, through Sentinel ({@link FailoverWatch}): while an outage lasts, asks a Sentinel every tick
+     * (one question at a time) which server is the primary; once it names another than the one this
+     * node last connected to, the next attempt to connect, replay and resync is at once, whatever the
+     * backoff, not up to {@link RedisConnections#LONGEST_RETRY} later.
+     */
+    private void followSentinel() {
+        if (closed || !outage.ongoing()) {
+            watch.over();
+            return;
+        }
+        if (watch.takeMoved()) {
+            backoff.answered();
+            return;
+        }
+        if (watch.watching() && askingSentinel.isDone()) {
+            askingSentinel = connections.sentinelPrimary().thenAccept(primary -> {
+                if (watch.named(primary.address())) {
+                    wake();
+                }
+            });
+        }
+    }
+
+    /**
+     * How long ago a primary failed, as far as the server tells: on a cluster, when the latest failed
+     * primary in the topology last answered; through Sentinel, since the Sentinel learned of the current
+     * primary, if that primary was promoted from a replica ({@code second_repl_offset} set in its
+     * {@code INFO replication}; 0 while the Sentinel finds it down, or if no Sentinel answers: a
+     * failover may be under way).
+     *
+     * @return milliseconds, or -1 if nothing says so
+     */
+    private long failedMillisAgo() {
+        if (connections.sentinel()) {
+            try {
+                RedisConnections.SentinelPrimary primary = connections.await(connections.sentinelPrimary());
+                if (!primary.down() && primary.knownMillis() < DenylistWrites.RECENT.toMillis()
+                        && neverPromoted()) {
+                    // Never promoted from a replica (a promoted one keeps its former history's offset): the
+                    // Sentinel itself started lately, no failover.
+                    return -1;
+                }
+                return primary.failedMillisAgo();
+            } catch (io.lettuce.core.RedisCommandExecutionException refused) {
+                // A Sentinel that refuses SENTINEL MASTER (an ACL) tells nothing.
+                LOG.log(System.Logger.Level.DEBUG, "cognito-revoke: the Sentinel refuses SENTINEL MASTER: "
+                        + connections.describe(refused));
+                return -1;
+            } catch (Exception unanswered) {
+                return 0;
+            }
+        }
+        long failed = RedisConnections.failedPrimaryLastAnswered(commands);
+        return failed > 0 ? Math.max(0, clock.millis() - failed) : -1;
+    }
+
+    /** @return whether the primary says it was never a replica promoted ({@code second_repl_offset:-1}) */
+    private boolean neverPromoted() {
+        try {
+            return "-1".equals(RedisConnections.infoField(
+                    connections.await(RedisConnections.async(commands).info("replication")), "second_repl_offset"));
+        } catch (Exception refusedOrUnanswered) {
+            return false; // it may have been: wait
+        }
+    }
+
+    /**
      * Loads every live entry; false if the subscription was lost meanwhile (the sync proves nothing then),
      * or while a first load waits for the other nodes after a failover ({@link FailoverWatch}).
      */
@@ -312,14 +383,14 @@ final class DenylistLink {
         settling = -1;
         long start = System.nanoTime();
         int loaded = sync.sync(RedisConnections.async(commands), RedisConnections.holding(commands, keys.idIndex));
-        long failed = RedisConnections.failedPrimaryLastAnswered(commands);
-        if (!firstSync.isDone() && failed > 0 && clock.millis() - failed < DenylistWrites.RECENT.toMillis()) {
+        long failed = firstSync.isDone() ? -1 : failedMillisAgo();
+        if (failed >= 0 && failed < DenylistWrites.RECENT.toMillis()) {
             settling = loss;
             settledNanos = System.nanoTime() + watch.settle().toNanos();
             LOG.log(System.Logger.Level.INFO, "cognito-revoke: denylist shared through " + server + ": " + loaded
-                    + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms; a primary of the"
-                    + " cluster failed " + Math.max(0, clock.millis() - failed) + " ms ago, so this node is ready in "
-                    + watch.settle().toMillis() + " ms, once the other nodes have sent again the writes it may have lost");
+                    + " live entries loaded in " + (System.nanoTime() - start) / 1_000_000 + " ms; a primary failed "
+                    + failed + " ms ago, so this node is ready in " + watch.settle().toMillis()
+                    + " ms, once the other nodes have sent again the writes it may have lost");
             return false;
         }
         return inSync(loss, loaded, start);
@@ -376,6 +447,10 @@ final class DenylistLink {
         if (!subscribed) {
             connections.await(events.async().subscribe(keys.channel));
             subscribed = true;
+            if (connections.sentinel()) {
+                // The primary this node now follows, to see a failover away from it (followSentinel).
+                connections.sentinelPrimary().thenAccept(primary -> watch.connectedTo(primary.address()));
+            }
         }
         if (commands == null) {
             commands = connections.connect(ByteArrayCodec.INSTANCE);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * When a node on a Redis Cluster must send its recent writes again at once, and how long a node that
+ * When a node on a Redis Cluster (or through Sentinel) must send its recent writes again at once, and how long a node that
  * starts during a failover waits before it reports ready. The state only; {@link DenylistLink}'s
  * worker acts on it.
  *
@@ -18,10 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * promotion became visible, not at the next attempt of a backoff of up to 2 s. The watch ends then,
  * or {@link DenylistWrites#RECENT} after it began (nothing written before could be sent again anyway).
  *
+ * <p>Through Sentinel every node loses its subscription with the dead primary, so the watch begins
+ * with the outage: while it lasts, the worker asks a Sentinel which server is the primary, and once it
+ * names another than the one the node last connected to ({@link #connectedTo}, {@link #named}), the
+ * next attempt to connect, send the writes again and resync is at once, not after the backoff.
+ *
  * <p>A node that starts has nothing in memory: if it loads the new primary before the others sent
  * their writes again, it lacks them until they arrive. So a first load on a cluster that lists a
  * failed primary (flag {@code fail} or {@code fail?}) that last answered within
- * {@link DenylistWrites#RECENT} counts only after {@link #settle} more; meanwhile the node is
+ * {@link DenylistWrites#RECENT}, or through a Sentinel that learned of its primary, promoted from a
+ * replica, within that time, counts only after {@link #settle} more; meanwhile the node is
  * subscribed, so whatever the others send again reaches it, and it is not ready.
  */
 final class FailoverWatch {
@@ -30,6 +36,10 @@ final class FailoverWatch {
     private final AtomicBoolean peerLost = new AtomicBoolean();
     private volatile boolean watching;
     private volatile long sinceNanos;
+    /** Through Sentinel: the primary's address when this node last connected (null until known). */
+    private volatile String connectedTo;
+    /** Through Sentinel: a Sentinel named another primary than {@link #connectedTo} since. */
+    private final AtomicBoolean moved = new AtomicBoolean();
     /** Worker only: the node id of the slot's primary last seen (null until the first). */
     private String primary;
     private final Duration settle;
@@ -95,6 +105,36 @@ final class FailoverWatch {
         boolean changed = primary != null && !primary.equals(nodeId);
         primary = nodeId;
         return changed;
+    }
+
+    /**
+     * Through Sentinel: the primary's address as a Sentinel named it when this node connected (any thread).
+     *
+     * @param address its {@code host:port}
+     */
+    void connectedTo(String address) {
+        connectedTo = address;
+        moved.set(false);
+    }
+
+    /**
+     * Through Sentinel: the primary a Sentinel names now (any thread).
+     *
+     * @param address its {@code host:port}
+     * @return whether it is another than the one this node last connected to
+     */
+    boolean named(String address) {
+        String before = connectedTo;
+        if (before != null && !before.equals(address)) {
+            moved.set(true);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether a Sentinel named another primary since the last call (worker) */
+    boolean takeMoved() {
+        return moved.getAndSet(false);
     }
 
     /** The slot's primary answered and got the recent writes: the watch is over (worker). */

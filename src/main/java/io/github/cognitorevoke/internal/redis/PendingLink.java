@@ -1,6 +1,7 @@
 package io.github.cognitorevoke.internal.redis;
 
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class PendingLink {
     /** How many entries still wait to be saved, for the line at the end of an outage. */
     private final IntSupplier unsaved;
     private volatile StatefulConnection<String, String> connection;
+    /** A connection of the client was closed by its peer: on a cluster, the connection is made anew. */
+    private volatile boolean peerClosed;
     // Under lock.
     private CompletableFuture<?> connecting;
     private final RedisConnections.Backoff backoff = new RedisConnections.Backoff();
@@ -42,26 +45,33 @@ final class PendingLink {
         this.server = connections.server();
         this.outage = new Outage(clock);
         this.unsaved = unsaved;
+        connections.onPeerClosed(() -> peerClosed = true);
     }
 
     /**
      * The connection, or null while the first is being made. A closed connection is made anew here,
-     * and stays the answer until then (its commands fail at once).
+     * and stays the answer until then (its commands fail at once); so is a cluster connection after a
+     * connection was closed by its peer ({@link RedisConnections#onPeerClosed}: a node connection inside
+     * it stays dead, and commands for a primary that restarted with its node id would time out for good).
      */
     StatefulConnection<String, String> connection() {
         StatefulConnection<String, String> c = connection;
-        if (c != null && c.isOpen()) {
+        if (c != null && c.isOpen() && !(peerClosed && c instanceof StatefulRedisClusterConnection<?, ?>)) {
             return c;
         }
         synchronized (lock) {
             if (closed || (connecting != null && !connecting.isDone()) || !backoff.due()) {
                 return c;
             }
+            // A peer that closes a connection after this makes another.
+            peerClosed = false;
             // The stage after the callback: once it completes, the connection is in place.
             connecting = connections.connectAsync(StringCodec.UTF8).whenComplete((made, failure) -> {
                 synchronized (lock) {
                     if (failure != null) {
                         backoff.failed();
+                        // Still to be replaced, if it was a cluster connection a peer closed a part of.
+                        peerClosed = true;
                     } else if (closed) {
                         made.closeAsync();
                     } else {

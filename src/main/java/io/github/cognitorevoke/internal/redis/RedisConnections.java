@@ -25,9 +25,11 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -87,6 +89,8 @@ public final class RedisConnections implements AutoCloseable {
     /** The latest topology refresh this owner asked for, and when. */
     private volatile CompletableFuture<Void> refreshing = CompletableFuture.completedFuture(null);
     private volatile long refreshedNanos = System.nanoTime() - REFRESH_INTERVAL.toNanos();
+    /** Through Sentinel: a connection to the first of the URI's Sentinels that answers, made on demand and again once closed. */
+    private CompletableFuture<StatefulRedisSentinelConnection<String, String>> sentinel;
     private final List<Consumer<RedisChannelHandler<?, ?>>> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RedisConnections(RevocationSettings settings, RedisURI uri) {
@@ -278,6 +282,53 @@ public final class RedisConnections implements AutoCloseable {
         return last;
     }
 
+    /** @return whether the URI names Sentinels ({@code redis-sentinel://}), which name the primary */
+    boolean sentinel() {
+        return !uri.getSentinels().isEmpty();
+    }
+
+    /**
+     * Through Sentinel: what the first of the URI's Sentinels that answers knows of the primary
+     * ({@code SENTINEL MASTER}), on a connection of its own kept for the next question.
+     *
+     * @return the primary as that Sentinel sees it; fails if no Sentinel answers within {@code redisTimeout}
+     */
+    synchronized CompletableFuture<SentinelPrimary> sentinelPrimary() {
+        CompletableFuture<StatefulRedisSentinelConnection<String, String>> s = sentinel;
+        if (s == null || s.isCompletedExceptionally() || (s.isDone() && !s.join().isOpen())) {
+            if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
+                s.join().closeAsync();
+            }
+            s = client.connectSentinelAsync(StringCodec.UTF8, uri);
+            sentinel = s;
+        }
+        return s.thenCompose(c -> c.async().master(uri.getSentinelMasterId()).toCompletableFuture())
+                .thenApply(SentinelPrimary::of);
+    }
+
+    /**
+     * The primary as a Sentinel sees it.
+     *
+     * @param address   its {@code host:port}
+     * @param down      whether the Sentinel finds it down or fails it over (flags other than {@code master})
+     * @param knownMillis how long ago the Sentinel learned that this server is the primary
+     *                    ({@code role-reported-time}: from a failover's {@code +switch-master}, or from the
+     *                    Sentinel's own start)
+     */
+    record SentinelPrimary(String address, boolean down, long knownMillis) {
+
+        static SentinelPrimary of(Map<String, String> fields) {
+            String known = fields.get("role-reported-time");
+            return new SentinelPrimary(fields.get("ip") + ":" + fields.get("port"),
+                    !"master".equals(fields.get("flags")), known == null ? 0 : Long.parseLong(known));
+        }
+
+        /** @return how long ago the primary may have failed: 0 while it is down, else since it became the primary */
+        long failedMillisAgo() {
+            return down ? 0 : knownMillis;
+        }
+    }
+
     static String infoField(String info, String name) {
         return info == null ? null : info.lines().filter(l -> l.startsWith(name + ":"))
                 .map(l -> l.substring(name.length() + 1).strip()).findFirst().orElse(null);
@@ -348,6 +399,22 @@ public final class RedisConnections implements AutoCloseable {
      */
     void onDisconnected(Consumer<RedisChannelHandler<?, ?>> lost) {
         disconnectListeners.add(lost);
+    }
+
+    /**
+     * Calls back on Lettuce's I/O thread whenever a command connection of this client is closed by its
+     * peer, not by this client (which marks its own closed first). On a cluster the node connection
+     * then stays dead inside its cluster connection for as long as its node is listed (a primary that
+     * restarts keeps its node id, and may become primary again): the user makes a new cluster connection.
+     *
+     * @param lost called; quick work only
+     */
+    void onPeerClosed(Runnable lost) {
+        onDisconnected(c -> {
+            if (!(c instanceof StatefulRedisPubSubConnection<?, ?>) && !c.isClosed()) {
+                lost.run();
+            }
+        });
     }
 
     /** Hands every closed connection, of either client, to the users' listeners. */

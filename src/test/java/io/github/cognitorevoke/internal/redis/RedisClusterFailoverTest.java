@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,20 +139,12 @@ class RedisClusterFailoverTest {
     @Test
     void aNodeStartedRightAfterThePrimaryOfTheSlotIsKilled_hasEveryAcknowledgedLogoutOnceReady() throws Exception {
         RedisCluster cluster = opened(RedisCluster.start("cluster-start-during"));
-        RedisDenylist busy = opened(Tiers.node(cluster.uri(), prefix));
-        RedisDenylist quiet = opened(Tiers.node(cluster.uri(), prefix));
-        Instant until = Instant.now().plusSeconds(300);
-        List<String> rounds = new ArrayList<>();
-        int missed = 0;
+        StartDuringFailover rounds = new StartDuringFailover(opened(Tiers.node(cluster.uri(), prefix)),
+                opened(Tiers.node(cluster.uri(), prefix)));
         for (int round = 0; round < ROUNDS; round++) {
             RedisProcess primary = cluster.primaryOf(Tiers.TAG);
             RedisProcess replica = replicaOf(cluster, primary);
-            List<String> acknowledged = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                String id = "r" + round + "-replicated-" + i;
-                confirmed((i % 2 == 0 ? busy : quiet).add(id, until));
-                acknowledged.add(id);
-            }
+            List<String> acknowledged = rounds.confirm(new ArrayList<>(), round, "replicated", 10);
             String last = prefix + "j:" + acknowledged.get(acknowledged.size() - 1);
             await().atMost(RedisProcess.patience()).until(() -> holds(replica, last));
 
@@ -161,43 +152,20 @@ class RedisClusterFailoverTest {
             CompletableFuture<String> asleep = CompletableFuture.supplyAsync(() -> replica.call("DEBUG", "SLEEP", "1"));
             Thread.sleep(200);
             assertThat(primary.call("CLIENT", "KILL", "TYPE", "slave")).isNotEqualTo("0");
-            for (int i = 0; i < 20; i++) {
-                String id = "r" + round + "-unreplicated-" + i;
-                confirmed((i % 2 == 0 ? busy : quiet).add(id, until));
-                acknowledged.add(id);
-            }
+            rounds.confirm(acknowledged, round, "unreplicated", 20);
             primary.kill();
-            long killed = System.nanoTime();
-
-            // The busy node goes on taking logouts through the failover; the quiet one takes none.
-            AtomicBoolean failingOver = new AtomicBoolean(true);
-            int r = round;
-            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                for (int i = 0; failingOver.get(); i++) {
-                    busy.add("r" + r + "-during-" + i, until);
-                    pause(20);
-                }
-            });
-            RedisDenylist late = opened(Tiers.node(cluster.uri(), prefix, s -> s.redisSyncTimeout(Duration.ZERO)));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(late::inSync);
-            long ready = System.nanoTime();
-            List<String> missing = acknowledged.stream().filter(id -> !late.contains(id)).toList();
-            failingOver.set(false);
-            load.join();
+            rounds.startLate(round, acknowledged, System.nanoTime(),
+                    () -> opened(Tiers.node(cluster.uri(), prefix, s -> s.redisSyncTimeout(Duration.ZERO))));
             asleep.join();
-            missed += missing.isEmpty() ? 0 : 1;
-            rounds.add(String.format("round %d: ready %d ms after the kill, missing %d of %d%s", round,
-                    (ready - killed) / 1_000_000, missing.size(), acknowledged.size(),
-                    missing.isEmpty() ? "" : " " + missing));
 
             // The killed server comes back empty and becomes the new primary's replica, for the next round.
             primary.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> cluster.primaryOf(Tiers.TAG) == replica
                     && primary.call("INFO", "replication").contains("master_link_status:up"));
         }
-        System.out.println("a node started during a cluster failover:\n  " + String.join("\n  ", rounds));
-        assertThat(missed).as("rounds whose new node lacked acknowledged logouts once ready:%n  %s",
-                String.join("\n  ", rounds)).isZero();
+        System.out.println("a node started during a cluster failover:\n  " + rounds.rounds());
+        assertThat(rounds.missed()).as("rounds whose new node lacked acknowledged logouts once ready:%n  %s",
+                rounds.rounds()).isZero();
     }
 
     /** @return the server that replicates {@code primary} */
@@ -207,11 +175,4 @@ class RedisClusterFailoverTest {
                 .findFirst().orElseThrow();
     }
 
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

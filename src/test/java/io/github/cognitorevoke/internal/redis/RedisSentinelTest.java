@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.cognitorevoke.support.RedisProcess;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ class RedisSentinelTest {
     private final String prefix = Tiers.prefix();
     private RedisProcess primary;
     private List<RedisProcess> replicas;
+    private final List<RedisProcess> sentinelProcesses = new ArrayList<>();
     private String uri;
 
     @BeforeEach
@@ -36,6 +38,7 @@ class RedisSentinelTest {
         StringBuilder sentinels = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
             RedisProcess s = open.add(RedisProcess.sentinel("sentinel-" + i, MASTER, primary.port()));
+            sentinelProcesses.add(s);
             sentinels.append(i == 1 ? "" : ",").append("127.0.0.1:").append(s.port());
         }
         uri = "redis-sentinel://" + sentinels + "?sentinelMasterId=" + MASTER;
@@ -128,4 +131,60 @@ class RedisSentinelTest {
         assertThat(load.cameBack(0) && load.cameBack(1)).isTrue();
         load.assertNothingLost(() -> open.add(Tiers.node(uri, prefix)));
     }
+
+    /** Rounds of {@link #aNodeStartedRightAfterThePrimaryIsKilled_hasEveryAcknowledgedLogoutOnceReady}. */
+    private static final int ROUNDS = 4;
+
+    /**
+     * A node started right after the SIGKILL of the primary, whose last confirmed logouts (on a node
+     * that goes on taking logouts and on one that is quiet) no replica received, must hold every one of
+     * them the moment it reports ready, in each of {@link #ROUNDS} failovers of one deployment (the
+     * killed server comes back as a replica of the new primary).
+     */
+    @Test
+    void aNodeStartedRightAfterThePrimaryIsKilled_hasEveryAcknowledgedLogoutOnceReady() throws Exception {
+        // Sentinel refuses a second failover of one primary within twice this: rounds follow each other sooner.
+        sentinelProcesses.forEach(s -> assertThat(s.call("SENTINEL", "SET", MASTER, "failover-timeout", "3000"))
+                .isEqualTo("OK"));
+        StartDuringFailover rounds = new StartDuringFailover(open.add(Tiers.node(uri, prefix)),
+                open.add(Tiers.node(uri, prefix)));
+        List<RedisProcess> servers = new ArrayList<>(replicas);
+        servers.add(primary);
+        for (int round = 0; round < ROUNDS; round++) {
+            RedisProcess current = servers.stream().filter(s -> s.call("INFO", "replication").contains("role:master"))
+                    .findFirst().orElseThrow();
+            List<RedisProcess> following = servers.stream().filter(s -> s != current).toList();
+            List<String> acknowledged = rounds.confirm(new ArrayList<>(), round, "replicated", 10);
+            String last = prefix + "j:" + acknowledged.get(acknowledged.size() - 1);
+            await().atMost(RedisProcess.patience()).until(() -> following.stream()
+                    .allMatch(r -> "1".equals(r.call("EXISTS", last))));
+
+            // The replicas stop reading and lose their links: what follows is on the primary only.
+            List<CompletableFuture<String>> asleep = following.stream()
+                    .map(r -> CompletableFuture.supplyAsync(() -> r.call("DEBUG", "SLEEP", "1"))).toList();
+            Thread.sleep(200);
+            assertThat(current.call("CLIENT", "KILL", "TYPE", "slave")).isNotEqualTo("0");
+            rounds.confirm(acknowledged, round, "unreplicated", 20);
+            current.kill();
+            long killed = System.nanoTime();
+            rounds.startLate(round, acknowledged, killed,
+                    () -> open.add(Tiers.node(uri, prefix, s -> s.redisSyncTimeout(Duration.ZERO))));
+            asleep.forEach(CompletableFuture::join);
+
+            // The killed server comes back empty, as a replica of the new primary.
+            current.start();
+            String promoted = sentinelProcesses.get(0).call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER);
+            current.call("REPLICAOF", "127.0.0.1", promoted.lines().skip(1).findFirst().orElseThrow());
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.stream()
+                    .filter(s -> s.call("INFO", "replication").contains("role:slave"))
+                    .filter(s -> s.call("INFO", "replication").contains("master_link_status:up")).count() == 2);
+            // Twice the failover timeout since the last failover began.
+            long since = (System.nanoTime() - killed) / 1_000_000;
+            Thread.sleep(Math.max(0, 6_500 - since));
+        }
+        System.out.println("a node started during a Sentinel failover:\n  " + rounds.rounds());
+        assertThat(rounds.missed()).as("rounds whose new node lacked acknowledged logouts once ready:%n  %s",
+                rounds.rounds()).isZero();
+    }
+
 }
