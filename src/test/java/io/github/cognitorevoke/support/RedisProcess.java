@@ -61,9 +61,26 @@ public final class RedisProcess implements AutoCloseable {
      * @return the running server
      */
     public static RedisProcess start(String name, List<String> options) {
-        RedisProcess redis = new RedisProcess(freePort(), workDir(name), options);
-        redis.start();
-        return redis;
+        if (!options.contains("--cluster-enabled")) {
+            RedisProcess redis = new RedisProcess(freePort(), workDir(name), options);
+            redis.start();
+            return redis;
+        }
+        // A cluster node also listens on its port + 10000 (the cluster bus), which a port the system
+        // handed out may not have free: ports are taken below the system's ephemeral range (where no
+        // outgoing connection takes them meanwhile), and a start that still finds one taken is tried
+        // again on other ports.
+        for (int attempt = 1; ; attempt++) {
+            RedisProcess redis = new RedisProcess(freeClusterPort(), workDir(name), options);
+            try {
+                redis.start();
+                return redis;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -331,6 +348,26 @@ public final class RedisProcess implements AutoCloseable {
     private static Path workDir(String name) {
         return Path.of(System.getProperty("redis.dir", "target/redis")).resolve(name + "-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime()).toAbsolutePath();
+    }
+
+    /** A port p below the ephemeral range with p and p + 10000 free now. */
+    private static int freeClusterPort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 1000; i++) {
+            int port = random.nextInt(10_000, 22_700);
+            if (free(port) && free(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free pair of ports p, p + 10000 below 32768");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int freePort() {

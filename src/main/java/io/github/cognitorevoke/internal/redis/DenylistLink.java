@@ -440,7 +440,7 @@ final class DenylistLink {
     private void connect() throws Exception {
         if (events == null) {
             subscribed = false;
-            StatefulRedisPubSubConnection<String, String> e = connections.connectPubSub(StringCodec.UTF8);
+            StatefulRedisPubSubConnection<String, String> e = connections.connectPubSub(StringCodec.UTF8, keys.channel);
             e.addListener(new Events());
             events = e;
         }
