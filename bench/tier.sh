@@ -26,8 +26,9 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 RATE=${RATE:-200}
 RUN_SECONDS=${RUN_SECONDS:-60}
-# seconds of warm-up at half the rate before the end-to-end recording (the servers' JIT)
-E2E_WARMUP=${E2E_WARMUP:-40}
+# seconds of warm-up at half the rate before the end-to-end recording (the servers' JIT: with 30 s the
+# nodes still compiled during the recording, on the busier topologies most)
+E2E_WARMUP=${E2E_WARMUP:-90}
 # where Redis runs (SharedTierBenchmark's -Dtier.topology): any of single cluster sentinel
 TOPOLOGIES=${TOPOLOGIES:-single}
 # 0: skip the two-WildFly end-to-end part (it needs the fixed ports 8780/8880 and this machine's quiet)
