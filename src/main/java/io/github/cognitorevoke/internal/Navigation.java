@@ -78,21 +78,23 @@ public final class Navigation {
      * single-use and its state is gone with the session: sent there again, the login would fail
      * (WildFly answers 500) instead of starting a new sign-in.
      */
-    private static boolean authorizationResponse(String query) {
+    static boolean authorizationResponse(String query) {
         boolean state = false;
         boolean codeOrError = false;
+        // One pass: each parameter's name runs from its start to the first '=' or '&' (a search for
+        // '=' past the parameter's end would read the rest of the query once per parameter).
+        int n = query.length();
         int start = 0;
-        while (start <= query.length()) {
-            int end = query.indexOf('&', start);
-            if (end < 0) {
-                end = query.length();
+        while (start <= n) {
+            int nameEnd = start;
+            while (nameEnd < n && query.charAt(nameEnd) != '=' && query.charAt(nameEnd) != '&') {
+                nameEnd++;
             }
-            int eq = query.indexOf('=', start);
-            int nameEnd = eq < 0 || eq > end ? end : eq;
-            String name = query.substring(start, nameEnd);
-            state |= name.equals("state");
-            codeOrError |= name.equals("code") || name.equals("error");
-            start = end + 1;
+            state |= query.startsWith("state", start) && nameEnd - start == 5;
+            codeOrError |= query.startsWith("code", start) && nameEnd - start == 4
+                    || query.startsWith("error", start) && nameEnd - start == 5;
+            int end = query.indexOf('&', nameEnd);
+            start = end < 0 ? n + 1 : end + 1;
         }
         return state && codeOrError;
     }

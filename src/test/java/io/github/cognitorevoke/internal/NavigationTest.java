@@ -68,6 +68,20 @@ class NavigationTest {
                 .isEqualTo("/app/x?code=7&statement=1");
     }
 
+    /** Names end at '=' or '&': bare names and empty parts count as names, longer or shorter ones do not. */
+    @Test
+    void authorizationResponse_readsEachParametersName() {
+        assertThat(Navigation.authorizationResponse("state&code")).isTrue();
+        assertThat(Navigation.authorizationResponse("&&state=&&error")).isTrue();
+        assertThat(Navigation.authorizationResponse("x=state&y=code")).isFalse(); // values, not names
+        assertThat(Navigation.authorizationResponse("states=1&code=2")).isFalse();
+        assertThat(Navigation.authorizationResponse("stat=1&codes=2&errors=3&state=4")).isFalse();
+        assertThat(Navigation.authorizationResponse("state=a=b&code")).isTrue();
+        assertThat(Navigation.authorizationResponse("")).isFalse();
+        // many parameters without '=': read once (each name's end is found within the parameter)
+        assertThat(Navigation.authorizationResponse("a&".repeat(200_000) + "state&code")).isTrue();
+    }
+
     @Test
     void again_neverAnotherHost() {
         for (String uri : new String[] {"//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "evil.example/x",
