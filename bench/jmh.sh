@@ -70,6 +70,9 @@ print(f"check_firstSeen / parse of the same tokens = {first:.3f} ({score['check_
       f"{score['nimbus_signedJwtParse_firstSeen']:.0f} ns; a token not seen recently; target <= 0.35): "
       f"{'PASS' if first <= 0.35 else 'FAIL'}")
 ok &= first <= 0.35
+floor = score["floor_firstSeen"]
+print(f"floor_firstSeen (find the dots, decode the payload, read its bytes once) = {floor:.0f} ns: "
+      f"{floor / score['nimbus_signedJwtParse_firstSeen']:.3f}x the parse; the check costs {score['check_firstSeen'] / floor:.2f}x the floor")
 for kind in ("hit_zipf", "miss_zipf", "hit_spread", "miss_spread"):
     small, big = score[f"contains_{kind}@1000"], score[f"contains_{kind}@1000000"]
     print(f"contains_{kind:12s} 1k {small:6.1f} ns  1M {big:6.1f} ns  ratio {big / small:.2f}")
