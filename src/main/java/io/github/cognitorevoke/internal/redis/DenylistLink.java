@@ -180,10 +180,12 @@ final class DenylistLink {
             });
         }
         // On a cluster the slot's primary is often another node than the subscription's: while this node has
-        // writes it would send again, a primary that vanished silently is found here, not by the next write.
+        // writes it would send again, a primary that vanished silently is found here, not by the next write. A
+        // keyed command, routed as the writes are: a slot that moved answers MOVED, and Lettuce refreshes its
+        // topology (there is no periodic refresh, see RedisConnections).
         if (commands instanceof StatefulRedisClusterConnection<byte[], byte[]> c && writes.hasRecent()
                 && !watch.watching()) {
-            RedisConnections.pingPrimary(c, keys.idIndex).whenComplete((pong, failure) -> {
+            RedisConnections.checkPrimary(c, keys.idIndex).whenComplete((exists, failure) -> {
                 if (failure != null) {
                     watch.begin();
                     wake();
@@ -247,7 +249,7 @@ final class DenylistLink {
             backoff.failed();
         } catch (Exception e) {
             outage(connections.describe(e));
-            // On a cluster a failed command may mean a failover: learn the new primaries now, not at the next periodic refresh.
+            // On a cluster a failed command may mean a failover: learn the new primaries now (there is no periodic refresh).
             connections.refreshTopology();
             backoff.failed();
         }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A failover may drop writes the dead primary confirmed but had not replicated. A node whose
  * subscription sits on another cluster node hears of the failover only through its commands, so it
  * watches for the first sign of it: a connection of this client closed by its peer, an outage that
- * begins (a failed write), a heartbeat {@code PING} to the slot's primary unanswered, or another
+ * begins (a failed write), a heartbeat to the slot's primary (a keyed {@code EXISTS}) unanswered, or another
  * primary of the slot in the topology. From then on, every {@code TICK} and whatever the backoff,
  * it pings the slot's primary (asking the cluster for its topology after each failure) and sends
  * its recent writes again as soon as one answers: the new primary has them moments after its

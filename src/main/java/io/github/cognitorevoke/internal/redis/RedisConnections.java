@@ -206,10 +206,15 @@ public final class RedisConnections implements AutoCloseable {
                     // before its node's connection is up: rejecting it would fail every start-up. It waits
                     // instead, bounded by redisTimeout like every command.
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                    // Follow a failover or a resharding as soon as a command meets it, and at least every 10 s.
+                    // Follow a failover or a resharding as soon as a command meets it (a MOVED or ASK answer, a
+                    // slot no node serves, an unknown node), and when this owner asks (refreshTopology). No periodic
+                    // refresh: each one opens a new connection to every node of the cluster (six handshakes and
+                    // CLUSTER NODES parsed six times: 30-90 ms of CPU, measured), which on a busy machine can hold up
+                    // the requests of that moment. A node that has written lately checks the slot's primary with a keyed
+                    // command every 2 s instead (DenylistLink's heartbeat), which a moved slot answers with MOVED.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers()
-                            .enablePeriodicRefresh(Duration.ofSeconds(10))
+                            .enablePeriodicRefresh(false)
                             .build())
                     .build());
             c.addListener(new Disconnects());
@@ -241,6 +246,19 @@ public final class RedisConnections implements AutoCloseable {
     static RedisClusterNode primaryOf(StatefulConnection<?, ?> c, byte[] key) {
         return c instanceof StatefulRedisClusterConnection<?, ?> cluster
                 ? cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key)) : null;
+    }
+
+    /**
+     * Asks the primary of a key's slot whether the key exists, routed by the key's slot as a write is
+     * ({@code EXISTS}, on the cluster connection's connection to that node): a slot that moved answers
+     * {@code MOVED}, which Lettuce follows and which makes it refresh its topology.
+     *
+     * @param c   a cluster connection from {@link #connect}
+     * @param key a key
+     * @return the answer; fails if the slot's primary does not answer within {@code redisTimeout}
+     */
+    static CompletableFuture<Long> checkPrimary(StatefulRedisClusterConnection<byte[], byte[]> c, byte[] key) {
+        return c.async().exists(key).toCompletableFuture();
     }
 
     /**

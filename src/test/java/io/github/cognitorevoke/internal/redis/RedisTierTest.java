@@ -87,6 +87,11 @@ abstract class RedisTierTest {
         nodes.clear();
     }
 
+    /** @return the cluster fixture's six servers (empty on the one-server fixture) */
+    static List<RedisProcess> clusterServers() {
+        return cluster == null ? List.of() : cluster.servers();
+    }
+
     /** Starts a node on this test's prefix, closed after the test. */
     RedisDenylist node() {
         RedisDenylist n = Tiers.node(redis.uri(), prefix);
