@@ -138,15 +138,17 @@ public final class WildFlyNode implements AutoCloseable {
         String file = war.getFileName().toString();
         Path deployments = base.resolve("deployments");
         try {
-            for (String marker : List.of(".deployed", ".failed", ".undeployed", ".skipdeploy", ".pending")) {
-                Files.deleteIfExists(deployments.resolve(file + marker));
-            }
             // whole or not at all: the scanner must never see half a file
             Path part = base.resolve("tmp").resolve(file + ".part");
             Files.createDirectories(part.getParent());
             Files.copy(war, part, StandardCopyOption.REPLACE_EXISTING);
+            // The new archive replaces the one a previous test left (undeployed) before that one's markers go:
+            // the scanner deploys an unmarked archive on its own, and it must never find the old one unmarked.
             Files.move(part, deployments.resolve(file), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+            for (String marker : List.of(".deployed", ".failed", ".undeployed", ".skipdeploy", ".pending")) {
+                Files.deleteIfExists(deployments.resolve(file + marker));
+            }
             Files.writeString(deployments.resolve(file + ".dodeploy"), "");
         } catch (IOException e) {
             throw new UncheckedIOException("copying " + war + " into " + deployments, e);
