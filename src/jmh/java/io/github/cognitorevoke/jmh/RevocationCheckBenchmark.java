@@ -99,6 +99,8 @@ public class RevocationCheckBenchmark {
     RevocationEngine observedEngine;
     volatile TokenRejectedEvent lastRejected;
     HttpServer keyServer;
+    /** The JDK's decoder, for {@link #floor_firstSeen}. */
+    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
     /** One simulated request thread: its own request, response and chain objects and position. */
     @State(Scope.Thread)
@@ -371,8 +373,6 @@ public class RevocationCheckBenchmark {
         }
         return sum;
     }
-
-    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
     /** The parse of the same distinct tokens, in the same order: the reference for {@link #check_firstSeen}. */
     @Benchmark

@@ -208,8 +208,8 @@ public final class RedisConnections implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     // Follow a failover or a resharding as soon as a command meets it (a MOVED or ASK answer, a
                     // slot no node serves, an unknown node), and when this owner asks (refreshTopology). No periodic
-                    // refresh: each one opens a new connection to every node of the cluster (six handshakes and
-                    // CLUSTER NODES parsed six times: 30-90 ms of CPU, measured), which on a busy machine can hold up
+                    // refresh: each one opens a new connection to every node of the cluster (on a cluster of six, six
+                    // handshakes and CLUSTER NODES parsed six times: 30-90 ms of CPU, measured), which on a busy machine can hold up
                     // the requests of that moment. A node that has written lately checks the slot's primary with a keyed
                     // command every 2 s instead (DenylistLink's heartbeat), which a moved slot answers with MOVED.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

@@ -36,10 +36,12 @@ class RedisTopologyOnClusterTest extends RedisTierTest implements RedisTierTest.
         assertTrue(a.inSync());
         Map<Integer, Long> opened = new TreeMap<>();
         // Each question about the count opens a connection of its own: the second one is counted in the second count.
-        after.forEach((port, total) -> opened.put(port, total - before.get(port) - 1));
-        Map<Integer, Long> none = new TreeMap<>();
-        opened.keySet().forEach(port -> none.put(port, 0L));
-        assertEquals(none, opened, "connections each server of the cluster (by port) received from the node during "
+        after.forEach((port, total) -> {
+            if (total - before.get(port) - 1 != 0) {
+                opened.put(port, total - before.get(port) - 1);
+            }
+        });
+        assertEquals(Map.of(), opened, "connections each server of the cluster (by port) received from the node during "
                 + written + " writes in " + WRITING.toMillis() + " ms");
     }
 
