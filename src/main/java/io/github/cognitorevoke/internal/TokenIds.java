@@ -199,24 +199,35 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     private static final int FAST_DECODE_MIN = 128;
 
     /**
-     * One thread's buffers for reading segments, so that reading a token allocates nothing but the
-     * JDK decoder's output: the segment's characters, the same as Latin-1 bytes (the decoder reads
-     * bytes) with the encoder that writes them, and room for a payload decoded here. Each buffer
-     * grows to the longest segment the thread has read, up to {@link #KEPT} characters (about 13 KB
-     * in all); a longer segment, which no issued token has, gets buffers of its own that are dropped
-     * after it, so no input makes a thread keep more. Only JDK types are held per thread (an
-     * {@code Object[]}), so an application that is undeployed leaves no class loader behind on the
-     * container's threads. Not reentrant, and need not be: a segment is read to its ids before the
-     * caller sees them.
+     * One thread's buffers for reading segments, so that reading a token of up to
+     * {@link #PADDED_MAX} characters allocates nothing: the segment's characters, the same as Latin-1
+     * bytes (the decoder reads bytes) with the encoder that writes them, and room for the decoded
+     * payload. The JDK's decoder reads a whole array, so a segment is copied into an array of the next
+     * multiple of {@link #PADDED_STEP} characters, the rest filled with {@code A} (zero bits, decoded
+     * after the payload's last byte and ignored); a thread keeps {@value #PADDED_SLOTS} such arrays, one
+     * per length in turn, which the payloads of one user pool (within a few hundred characters of each
+     * other) share. Each buffer grows to the longest segment the thread has read, up to {@link #KEPT}
+     * characters (about 21 KB in all); a longer segment, which no issued token has, gets buffers of its
+     * own that are dropped after it (and the JDK decoder's own output), so no input makes a thread keep
+     * more. Only JDK types are held per thread (an {@code Object[]}), so an application that is
+     * undeployed leaves no class loader behind on the container's threads. Not reentrant, and need not
+     * be: a segment is read to its ids before the caller sees them.
      */
     private static final class Buffers {
         /** Longest segment (in characters) whose buffers a thread keeps: Cognito's payloads are about 1 KB. */
         static final int KEPT = 4096;
+        /** Longest segment decoded from a padded copy into the thread's own buffer. */
+        static final int PADDED_MAX = 2048;
+        /** The padded copies' lengths are multiples of this. */
+        static final int PADDED_STEP = 128;
+        /** Padded copies a thread keeps: one for each of this many lengths in turn. */
+        static final int PADDED_SLOTS = 4;
         private static final ThreadLocal<Object[]> BY_THREAD = new ThreadLocal<>();
 
         private CharBuffer chars;
         private ByteBuffer bytes;
         private final CharsetEncoder encoder;
+        private final ByteBuffer[] padded;
         private final Object[] slot;
 
         private Buffers(Object[] slot) {
@@ -224,16 +235,50 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             this.chars = (CharBuffer) slot[0];
             this.bytes = (ByteBuffer) slot[1];
             this.encoder = (CharsetEncoder) slot[2];
+            this.padded = (ByteBuffer[]) slot[3];
         }
 
         /** The calling thread's buffers. */
         static Buffers ofThisThread() {
             Object[] slot = BY_THREAD.get();
             if (slot == null) {
-                slot = new Object[] {CharBuffer.allocate(0), ByteBuffer.allocate(0), StandardCharsets.ISO_8859_1.newEncoder()};
+                slot = new Object[] {CharBuffer.allocate(0), ByteBuffer.allocate(0),
+                    StandardCharsets.ISO_8859_1.newEncoder(), new ByteBuffer[PADDED_SLOTS]};
                 BY_THREAD.set(slot);
             }
             return new Buffers(slot);
+        }
+
+        /**
+         * The segment {@code text[start, end)}, of 128 to {@link #PADDED_MAX}
+         * characters, as Latin-1 bytes followed by {@code A}s up to the next multiple of
+         * {@link #PADDED_STEP}: a whole array for the JDK's decoder, whose first
+         * {@code length * 3 / 4} decoded bytes are the segment's. Null if a character is beyond Latin-1,
+         * as {@link #latin1}.
+         */
+        byte[] padded(String text, int start, int end) {
+            int n = end - start;
+            int length = (n + PADDED_STEP - 1) / PADDED_STEP * PADDED_STEP;
+            int k = length / PADDED_STEP % PADDED_SLOTS;
+            ByteBuffer out = padded[k];
+            if (out == null || out.capacity() != length) {
+                out = ByteBuffer.allocate(length);
+                padded[k] = out;
+            }
+            CharBuffer in = chars(n);
+            text.getChars(start, end, in.array(), 0);
+            in.limit(n);
+            encoder.reset();
+            if (encoder.encode(in, out.clear(), true).isError()) {
+                return null;
+            }
+            java.util.Arrays.fill(out.array(), n, length, (byte) 'A');
+            return out.array();
+        }
+
+        /** Room for what the JDK's decoder writes from {@code n} characters of base64 without padding. */
+        byte[] decoded(int n) {
+            return bytes(n / 4 * 3).array();
         }
 
         /**
@@ -289,7 +334,14 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      */
     static int bufferedChars() {
         Object[] slot = Buffers.BY_THREAD.get();
-        return slot == null ? 0 : Math.max(((CharBuffer) slot[0]).capacity(), ((ByteBuffer) slot[1]).capacity());
+        if (slot == null) {
+            return 0;
+        }
+        int most = Math.max(((CharBuffer) slot[0]).capacity(), ((ByteBuffer) slot[1]).capacity());
+        for (ByteBuffer padded : (ByteBuffer[]) slot[3]) {
+            most = Math.max(most, padded == null ? 0 : padded.capacity());
+        }
+        return most;
     }
 
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
@@ -299,18 +351,29 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         }
         byte[] json = null;
         int n = -1;
-        if (end - start >= FAST_DECODE_MIN && budget.fastDecode()) {
-            ByteBuffer latin1 = buffers.latin1(text, start, end);
-            if (latin1 != null) {
-                try {
-                    // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
-                    // what is not base64url: the budget bounds how often a request makes it throw.
-                    ByteBuffer out = URL_DECODER.decode(latin1);
-                    json = out.array();
-                    n = out.limit();
-                } catch (IllegalArgumentException notBase64url) {
-                    budget.fastDecodeFailed();
+        int length = end - start;
+        if (length >= FAST_DECODE_MIN && budget.fastDecode()) {
+            try {
+                // The JDK's decoder is an intrinsic (vectorized where the CPU can) but throws on
+                // what is not base64url: the budget bounds how often a request makes it throw.
+                if (length <= Buffers.PADDED_MAX) {
+                    // A length no encoder writes (one character over a group) is left to the lenient decode.
+                    byte[] padded = length % 4 == 1 ? null : buffers.padded(text, start, end);
+                    if (padded != null) {
+                        json = buffers.decoded(padded.length);
+                        URL_DECODER.decode(padded, json);
+                        n = length / 4 * 3 + Math.max(0, length % 4 - 1);
+                    }
+                } else {
+                    ByteBuffer latin1 = buffers.latin1(text, start, end);
+                    if (latin1 != null) {
+                        ByteBuffer out = URL_DECODER.decode(latin1);
+                        json = out.array();
+                        n = out.limit();
+                    }
                 }
+            } catch (IllegalArgumentException notBase64url) {
+                budget.fastDecodeFailed();
             }
         }
         if (n < 0) {

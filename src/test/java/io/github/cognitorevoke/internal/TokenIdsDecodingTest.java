@@ -71,6 +71,25 @@ class TokenIdsDecodingTest {
     }
 
     @Test
+    void everySegmentLength_ofTheThreadsPaddedCopies_andPastThem_readAsNimbusReadsThem_inAnyOrder() {
+        // Segments of 120 to about 2,200 characters (every remainder a group can leave), read in a
+        // shuffled order on one thread: each copy reuses an array that a longer or shorter segment
+        // filled before, so a byte left behind by another would show here.
+        java.util.List<String> segments = new java.util.ArrayList<>();
+        for (int length = 90; length <= 1650; length++) {
+            segments.add(encode(json("j-" + length, "u-" + length, length)));
+        }
+        java.util.Collections.shuffle(segments, new java.util.Random(7));
+        for (String segment : segments) {
+            TokenIds expected = nimbus(segment);
+            assertThat(expected).as(segment).isNotNull();
+            assertThat(read(segment)).as("a segment of %d characters", segment.length()).isEqualTo(expected);
+            String cut = segment.substring(0, segment.length() - 1);
+            assertThat(read(cut)).as("the same, one character shorter").isEqualTo(nimbus(cut));
+        }
+    }
+
+    @Test
     void everyLengthOfSegment_fromEmptyTo200_agreesWithNimbus_orIsSkipped() {
         String full = encode(json("j-1", "u-1", 150));
         for (int n = 1; n <= full.length(); n++) {

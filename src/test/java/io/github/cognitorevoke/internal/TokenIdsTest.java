@@ -301,12 +301,24 @@ class TokenIdsTest {
     @Test
     void anyMatch_longSegmentsTheJdkDecoderRefuses_stopTryingItAfterAFew_andRefuseNothing() {
         // Each opens like an object and is long enough for the JDK decoder, which throws on '~'.
-        String segment = "ey" + "A".repeat(150) + "~";
+        String segment = "ey" + "A".repeat(149) + "~";
         ReadBudget budget = ReadBudget.perRequest();
 
         TokenIds.anyMatch(("x." + segment + ".").repeat(50), ids -> false, budget);
 
         assertThat(budget.fastDecode()).isFalse();
+        assertThat(budget.refused()).isFalse();
+    }
+
+    @Test
+    void anyMatch_longSegmentsOfALengthNoEncoderWrites_neverReachTheJdkDecoder() {
+        // One character over a group: the JDK decoder would throw on every one; the lenient decode reads them.
+        String segment = "ey" + "A".repeat(151);
+        ReadBudget budget = ReadBudget.perRequest();
+
+        TokenIds.anyMatch(("x." + segment + ".").repeat(50), ids -> false, budget);
+
+        assertThat(budget.fastDecode()).isTrue();
         assertThat(budget.refused()).isFalse();
     }
 
