@@ -243,7 +243,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             Object[] slot = BY_THREAD.get();
             if (slot == null) {
                 slot = new Object[] {CharBuffer.allocate(0), ByteBuffer.allocate(0),
-                    StandardCharsets.ISO_8859_1.newEncoder(), new ByteBuffer[PADDED_SLOTS]};
+                    StandardCharsets.ISO_8859_1.newEncoder(), new ByteBuffer[PADDED_SLOTS], null, null};
                 BY_THREAD.set(slot);
             }
             return new Buffers(slot);
@@ -274,6 +274,20 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             }
             java.util.Arrays.fill(out.array(), n, length, (byte) 'A');
             return out.array();
+        }
+
+        /** The ints of the thread's {@link PayloadLayout}. */
+        int[] layoutInts() {
+            if (slot[4] == null) {
+                slot[4] = PayloadLayout.newInts();
+                slot[5] = PayloadLayout.newBytes();
+            }
+            return (int[]) slot[4];
+        }
+
+        /** The bytes of the thread's {@link PayloadLayout}; after {@link #layoutInts}. */
+        byte[] layoutBytes() {
+            return (byte[]) slot[5];
         }
 
         /** Room for what the JDK's decoder writes from {@code n} characters of base64 without padding. */
@@ -344,6 +358,16 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         return most;
     }
 
+    /**
+     * For tests: the length of the payload whose layout the calling thread holds (0 for none).
+     *
+     * @return the recorded payload's length in bytes
+     */
+    static int layoutLength() {
+        Object[] slot = Buffers.BY_THREAD.get();
+        return slot == null || slot[4] == null ? 0 : PayloadLayout.length((int[]) slot[4]);
+    }
+
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
     private static TokenIds payload(String text, int start, int end, ReadBudget budget, Buffers buffers) {
         if (!mayOpenJson(text, start, end)) {
@@ -385,7 +409,19 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             // decodes it, skipping what is not base64 (either alphabet).
             n = decodeLenient(text, start, end, json);
         }
-        TokenIds fast = new Scanner(json, n).object();
+        int[] layout = n > 0 && n <= PayloadLayout.MAX_BYTES ? buffers.layoutInts() : null;
+        if (layout != null) {
+            TokenIds known = PayloadLayout.read(layout, buffers.layoutBytes(), json, n);
+            if (known != PayloadLayout.MISS) {
+                return known;
+            }
+            PayloadLayout.startRecording(layout);
+        }
+        Scanner scanner = new Scanner(json, n, layout);
+        TokenIds fast = scanner.object();
+        if (layout != null && fast != null && fast != UNSURE && scanner.recorded) {
+            PayloadLayout.keep(layout, buffers.layoutBytes(), json, n, scanner.i);
+        }
         if (fast != UNSURE) {
             return fast;
         }
@@ -495,6 +531,19 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         return o;
     }
 
+    /**
+     * An id whose bytes hold no escape, as Nimbus decodes the payload: UTF-8 (ASCII, which every
+     * issued id is, as one character a byte).
+     */
+    static String idText(byte[] b, int start, int end, boolean nonAscii) {
+        return new String(b, start, end - start, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    }
+
+    /** The denylist key of an id {@link #idText} read: from the bytes when they are ASCII. */
+    static long idKey(byte[] b, int start, int end, String id, boolean nonAscii) {
+        return nonAscii ? CaffeineDenylist.hash(id) : CaffeineDenylist.hashAscii(b, start, end - start);
+    }
+
     /** The rare path: the payload as Nimbus parses it. */
     private static TokenIds nimbus(byte[] json, int n) {
         try {
@@ -540,11 +589,11 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
         private static final int OTHER = 0;
-        private static final int JTI = 1;
-        private static final int ORIGIN_JTI = 2;
-        private static final int SUB = 3;
-        private static final int IAT = 4;
-        private static final int AUTH_TIME = 5;
+        private static final int JTI = PayloadLayout.JTI;
+        private static final int ORIGIN_JTI = PayloadLayout.ORIGIN_JTI;
+        private static final int SUB = PayloadLayout.SUB;
+        private static final int IAT = PayloadLayout.IAT;
+        private static final int AUTH_TIME = PayloadLayout.AUTH_TIME;
         private static final int ALL = 1 << JTI | 1 << ORIGIN_JTI | 1 << SUB | 1 << IAT | 1 << AUTH_TIME;
 
         private final byte[] b;
@@ -558,9 +607,23 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         /** The denylist key of the id {@link #idValue} returned last (0 for none). */
         private long lastKey;
 
-        Scanner(byte[] b, int n) {
+        /** The thread's layout's ints, into which the regions are recorded; null for none. */
+        private final int[] layout;
+        /** Every region was recorded (no escape read, room for all). */
+        boolean recorded;
+
+        Scanner(byte[] b, int n, int[] layout) {
             this.b = b;
             this.n = n;
+            this.layout = layout;
+            this.recorded = layout != null;
+        }
+
+        /** Records a region of the payload for {@link PayloadLayout}. */
+        private void region(int start, int end, int kind) {
+            if (recorded) {
+                recorded = PayloadLayout.record(layout, start, end, kind);
+            }
         }
 
         /** @return the ids; null if Nimbus refuses the payload; UNSURE if Nimbus must decide */
@@ -612,13 +675,16 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 }
                 if (key == OTHER) {
                     skipValue(0);
-                } else if (key == IAT) {
-                    iat = issuedAt();
-                } else if (key == AUTH_TIME) {
-                    authTime = issuedAt();
+                } else if (key == IAT || key == AUTH_TIME) {
+                    long time = issuedAt(key);
+                    if (key == IAT) {
+                        iat = time;
+                    } else {
+                        authTime = time;
+                    }
                 } else {
                     // One call site: the id's read and hash are compiled once, not once per claim.
-                    String id = idValue();
+                    String id = idValue(key);
                     if (key == JTI) {
                         jti = id;
                         jtiKey = lastKey;
@@ -680,11 +746,11 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
          * A string or JSON null (null); any other type is left to Nimbus (it refuses some, converts
          * others). Sets {@link #lastKey} to the string's denylist key.
          */
-        private String idValue() {
+        private String idValue(int key) {
             lastKey = 0;
             int c = at(i);
             if (c == '"') {
-                return string();
+                return string(key);
             }
             if (c == 'n') {
                 literal("null");
@@ -703,7 +769,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     || (c >= '0' && c <= '9');
         }
 
-        private String string() {
+        private String string(int key) {
             i++; // the opening quote
             int start = i;
             int end = idStringEnd();
@@ -717,13 +783,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 return null;
             }
             i = end + 1;
-            if (!nonAscii) {
-                // ASCII (every issued id): one character a byte, so the key is read from the bytes.
-                lastKey = CaffeineDenylist.hashAscii(b, start, end - start);
-                return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
-            }
-            String id = new String(b, start, end - start, StandardCharsets.UTF_8);
-            lastKey = CaffeineDenylist.hash(id);
+            region(start, end, key);
+            String id = idText(b, start, end, nonAscii);
+            lastKey = idKey(b, start, end, id, nonAscii);
             return id;
         }
 
@@ -850,6 +912,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             } else if (end < 0) {
                 fail();
             } else {
+                if (end > i) {
+                    region(i, end, PayloadLayout.STRING);
+                }
                 i = end + 1;
             }
         }
@@ -886,6 +951,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
 
         // The rare path: a string with escapes, decoded exactly as a JSON parser would; null if malformed.
         private String escapedString() {
+            recorded = false; // a layout holds no escapes
             StringBuilder out = new StringBuilder();
             int runStart = i;
             while (true) {
@@ -941,7 +1007,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
          * {@code iat}: a plain JSON integer of at most 15 digits, or null. Fractions, exponents,
          * longer numbers and other types are left to Nimbus, whose reading is the verifier's.
          */
-        private long issuedAt() {
+        private long issuedAt(int key) {
             int c = at(i);
             if (c == 'n') {
                 literal("null");
@@ -957,6 +1023,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 value = value * 10 + (b[i++] - '0');
             }
             int digits = i - start;
+            if (digits > 0) {
+                region(start, i, key);
+            }
             int after = at(i);
             if (digits == 0 && !startsValue(c)) {
                 fail();
@@ -1000,8 +1069,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                         fail();
                         return;
                     }
-                    i++;
+                    int start = i++;
                     skipNumberTail();
+                    region(start, i, PayloadLayout.NUMBER);
                 }
             }
         }

@@ -26,7 +26,7 @@ class TokenIdsDecodingTest {
     }
 
     /** What the search reads from the segment between two dots, with no bound on reads by Nimbus. */
-    private static TokenIds read(String segment) {
+    static TokenIds read(String segment) {
         AtomicReference<TokenIds> seen = new AtomicReference<>();
         TokenIds.anyMatch("Bearer eyJhbGciOiJSUzI1NiJ9." + segment + ".c2ln", ids -> {
             seen.set(ids);
