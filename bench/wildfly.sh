@@ -2,9 +2,12 @@
 # stub and the example-like WAR (bench/war). The caller sets root, out (its own directory: the WildFly
 # copy unzipped there is its alone to configure) and OFFSET (the port offset), then calls, in order:
 #   build [mvn options]          library jar, its runtime jars (war-lib, war-lib-lettuce), test classpath, WildFly
-#   start_stub TOKENS            the Cognito stub with TOKENS signed-in users: cognito.env sourced, tokens.txt
-#   make_war NAME FILTER [XML] [DIR]   $out/NAME.war; FILTER is "filter" (RevocationFilter, with the
-#                                extra init-param XML and the jars of DIR) or "nofilter"
+#   start_stub TOKENS [CALLBACK] the Cognito stub with TOKENS signed-in users: cognito.env sourced, tokens.txt;
+#                                with CALLBACK, also an OpenID Connect provider for it (bench/LoadTokens.java)
+#   make_war NAME FILTER [XML] [DIR] [WEBXML]   $out/NAME.war; FILTER is "filter" (RevocationFilter, with the
+#                                extra init-param XML and the jars of DIR) or "nofilter"; WEBXML goes into
+#                                web.xml as it is (a login-config, a constraint); files the caller put in
+#                                $out/NAME beforehand go into the WAR too
 #   start_wildfly NAME...        deploys those WARs and waits until they are
 # Everything started is stopped by PID when the caller exits, whatever the outcome.
 
@@ -57,7 +60,7 @@ build() {
 start_stub() {
   echo "== Cognito stub and $1 tokens"
   rm -f "$out/cognito.env"
-  java -cp "$test_cp" bench/LoadTokens.java "$out" "$1" > "$out/stub.log" 2>&1 &
+  java -cp "$test_cp" bench/LoadTokens.java "$out" "$1" ${2:+"$2"} > "$out/stub.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do [[ -f $out/cognito.env ]] && grep -q READY "$out/stub.log" && break; sleep 1; done
   [[ -f $out/cognito.env ]] || { echo "the stub did not start"; cat "$out/stub.log"; exit 1; }
@@ -66,7 +69,7 @@ start_stub() {
 }
 
 make_war() {
-  local name=$1 filter=$2 extra=${3:-} jars=${4:-}
+  local name=$1 filter=$2 extra=${3:-} jars=${4:-} webxml=${5:-}
   local dir=$out/$name revocation_filter=""
   mkdir -p "$dir/WEB-INF/classes" "$dir/WEB-INF/lib"
   javac -d "$dir/WEB-INF/classes" -cp "$(cat "$out/test-cp.txt")" bench/war/io/github/cognitorevoke/bench/*.java
@@ -99,6 +102,7 @@ make_war() {
   <filter><filter-name>echo-index</filter-name><filter-class>io.github.cognitorevoke.bench.EchoIndexFilter</filter-class></filter>
   <filter-mapping><filter-name>echo-index</filter-name><url-pattern>/*</url-pattern></filter-mapping>
 $revocation_filter
+$webxml
 </web-app>
 XML
   (cd "$dir" && jar -cf "$out/$name.war" .)
