@@ -27,6 +27,10 @@ import java.util.function.Predicate;
  * Skipping the signature is safe because the answer can only make a request fail: a forged token
  * that slips past this check still meets the application's own verification.
  *
+ * <p>A payload laid out as the last one the thread scanned (tokens of one user pool and app client
+ * differ only inside their values) is read from that layout instead ({@link PayloadLayout}): the
+ * same answer, from a comparison of bytes.
+ *
  * <p>Each id also carries its denylist key ({@link CaffeineDenylist#hash}), computed once: from the
  * decoded bytes while the scanner reads them (an id of ASCII characters, which every issued id is),
  * from the string otherwise. A text the engine keeps ({@link PeekCache}) then costs no hashing when
@@ -207,9 +211,9 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      * after the payload's last byte and ignored); a thread keeps {@value #PADDED_SLOTS} such arrays, one
      * per length in turn, which the payloads of one user pool (within a few hundred characters of each
      * other) share. Each buffer grows to the longest segment the thread has read, up to {@link #KEPT}
-     * characters (about 21 KB in all); a longer segment, which no issued token has, gets buffers of its
-     * own that are dropped after it (and the JDK decoder's own output), so no input makes a thread keep
-     * more. Only JDK types are held per thread (an {@code Object[]}), so an application that is
+     * characters (about 22 KB in all, with the {@link PayloadLayout}'s 2.3 KB); a longer segment,
+     * which no issued token has, gets buffers of its own that are dropped after it (and the JDK
+     * decoder's own output), so no input makes a thread keep more. Only JDK types are held per thread (an {@code Object[]}), so an application that is
      * undeployed leaves no class loader behind on the container's threads. Not reentrant, and need not
      * be: a segment is read to its ids before the caller sees them.
      */
