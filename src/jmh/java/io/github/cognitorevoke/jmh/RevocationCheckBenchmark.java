@@ -85,6 +85,8 @@ public class RevocationCheckBenchmark {
     /** {@value #DISTINCT} live tokens with distinct payloads and signatures, and their headers. */
     String[] distinctTokens;
     String[] distinctHeaders;
+    /** As {@link #distinctHeaders}, each payload laid out unlike the one before it (user names of 8 to 40 characters). */
+    String[] mixedHeaders;
 
     /** Session contexts holding the live tokens (as access and ID token). */
     FakeServlet.OidcContext[] sessionContexts;
@@ -184,6 +186,15 @@ public class RevocationCheckBenchmark {
             distinctTokens[i] = unsignedAccessToken(key.getKeyID(), settings, random, now);
             distinctHeaders[i] = "Bearer " + distinctTokens[i];
         }
+        mixedHeaders = new String[DISTINCT];
+        for (int i = 0; i < DISTINCT; i++) {
+            // Consecutive user names differ in length, so no payload has the layout of the one before.
+            String username = "user" + i + "-".repeat(i % 33);
+            JWTClaimsSet claims = new JWTClaimsSet.Builder(claims(settings, random, now, uuid(random)))
+                    .claim("username", username).build();
+            mixedHeaders[i] = "Bearer " + new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build().toBase64URL()
+                    + "." + Base64URL.encode(claims.toString()) + "." + Base64URL.encode(bytes(random, 256));
+        }
         distinctIds = new TokenIds[DISTINCT];
         for (int i = 0; i < DISTINCT; i++) {
             distinctIds[i] = TokenIds.peek(distinctTokens[i]);
@@ -246,7 +257,9 @@ public class RevocationCheckBenchmark {
         filter.doFilter(c.request, c.response, c.chain);
         c.request.authorization = distinctHeaders[0];
         filter.doFilter(c.request, c.response, c.chain);
-        if (c.chain.passed != 3 || TokenIds.peek(distinctTokens[DISTINCT - 1]).jti() == null) {
+        c.request.authorization = mixedHeaders[0];
+        filter.doFilter(c.request, c.response, c.chain);
+        if (c.chain.passed != 4 || TokenIds.peek(distinctTokens[DISTINCT - 1]).jti() == null) {
             throw new IllegalStateException("the filter stopped a live or absent token");
         }
     }
@@ -351,6 +364,17 @@ public class RevocationCheckBenchmark {
     @Benchmark
     public long check_firstSeen(Client c) throws IOException, ServletException {
         c.request.authorization = distinctHeaders[c.nextDistinct()];
+        filter.doFilter(c.request, c.response, c.chain);
+        return c.chain.passed;
+    }
+
+    /**
+     * The same with payloads that share no layout with the one before (user names of different
+     * lengths): each is read by the strict scan, as before payloads were compared with the last one.
+     */
+    @Benchmark
+    public long check_firstSeen_mixedLayouts(Client c) throws IOException, ServletException {
+        c.request.authorization = mixedHeaders[c.nextDistinct()];
         filter.doFilter(c.request, c.response, c.chain);
         return c.chain.passed;
     }
