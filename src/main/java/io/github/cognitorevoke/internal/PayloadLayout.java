@@ -41,6 +41,11 @@ final class PayloadLayout {
     /** The characters of a number the scanner skipped. */
     static final int NUMBER = 6;
 
+    /**
+     * Shortest payload compared or recorded: no issued token's is near it (Cognito's are 600 bytes
+     * and more), and a flood of tiny segments then costs nothing here.
+     */
+    static final int MIN_BYTES = 32;
     /** Longest payload recorded: that of the longest segment decoded into the thread's own buffers. */
     static final int MAX_BYTES = 1536;
     /** Payloads with more strings and numbers than this are not recorded. */
@@ -49,8 +54,11 @@ final class PayloadLayout {
     private static final int LENGTH = 0;
     private static final int STOP = 1;
     private static final int COUNT = 2;
-    /** Where the index of the region of each id kind (1 to 5) is; -1 for none. */
-    private static final int BY_KIND = 2;
+    /**
+     * {@code ints[BY_KIND + kind]}, for the id kinds 1 to 5 (so ints 3 to 7, after {@link #COUNT}):
+     * the index of that claim's region; -1 for none.
+     */
+    private static final int BY_KIND = COUNT;
     private static final int REGIONS = BY_KIND + AUTH_TIME + 1;
 
     /** What {@link #read} gives when the scanner must read the payload. */

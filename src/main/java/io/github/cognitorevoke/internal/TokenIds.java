@@ -413,7 +413,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             // decodes it, skipping what is not base64 (either alphabet).
             n = decodeLenient(text, start, end, json);
         }
-        int[] layout = n > 0 && n <= PayloadLayout.MAX_BYTES ? buffers.layoutInts() : null;
+        int[] layout = n >= PayloadLayout.MIN_BYTES && n <= PayloadLayout.MAX_BYTES ? buffers.layoutInts() : null;
         if (layout != null) {
             TokenIds known = PayloadLayout.read(layout, buffers.layoutBytes(), json, n);
             if (known != PayloadLayout.MISS) {
