@@ -85,7 +85,7 @@ public class RevocationCheckBenchmark {
     /** {@value #DISTINCT} live tokens with distinct payloads and signatures, and their headers. */
     String[] distinctTokens;
     String[] distinctHeaders;
-    /** As {@link #distinctHeaders}, each payload laid out unlike the one before it (user names of 8 to 40 characters). */
+    /** As {@link #distinctHeaders}, each payload laid out unlike the one before it (group names of 6 to 38 characters). */
     String[] mixedHeaders;
 
     /** Session contexts holding the live tokens (as access and ID token). */
@@ -188,10 +188,10 @@ public class RevocationCheckBenchmark {
         }
         mixedHeaders = new String[DISTINCT];
         for (int i = 0; i < DISTINCT; i++) {
-            // Consecutive user names differ in length, so no payload has the layout of the one before.
-            String username = "user" + i + "-".repeat(i % 33);
+            // Consecutive users are in groups of different names, which Cognito puts second: no payload
+            // has the layout of the one before up to jti (user names, after it, would not matter).
             JWTClaimsSet claims = new JWTClaimsSet.Builder(claims(settings, random, now, uuid(random)))
-                    .claim("username", username).build();
+                    .claim("cognito:groups", List.of("group-" + "x".repeat(i % 33), "customers")).build();
             mixedHeaders[i] = "Bearer " + new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build().toBase64URL()
                     + "." + Base64URL.encode(claims.toString()) + "." + Base64URL.encode(bytes(random, 256));
         }
@@ -369,7 +369,7 @@ public class RevocationCheckBenchmark {
     }
 
     /**
-     * The same with payloads that share no layout with the one before (user names of different
+     * The same with payloads that share no layout with the one before (group names of different
      * lengths): each is read by the strict scan, as before payloads were compared with the last one.
      */
     @Benchmark

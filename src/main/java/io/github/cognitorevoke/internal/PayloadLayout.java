@@ -16,12 +16,14 @@ import java.util.Arrays;
  * every string value (and of the names inside nested objects, which it does not interpret) and the
  * characters of every number, in order, each with what it holds. When the scan gives ids (not a
  * refusal, not a payload left to Nimbus) and read no escape, the payload's bytes and regions become
- * the thread's layout. A later payload of the same length is read from the layout when every byte
- * it differs in, up to where the scan stopped, lies in a region and keeps the region's kind: no
+ * the thread's layout. A later payload is read from the layout when it has the same length (or, if
+ * the scan stopped before the end because it had every claim, any length past where it stopped, as
+ * when user names that come after {@code jti} differ in length) and every byte it differs in, up to
+ * where the scan stopped, lies in a region and keeps the region's kind: no
  * quote or backslash in a string, digits only in a number. Then the scanner would take exactly the
  * steps it took on the recorded payload (it looks at nothing else), so the ids are the bytes of the
  * id regions, read as the scanner reads them; an id with a control character, and an {@code iat} with
- * a leading zero, go to the scanner. Anything else, and any other length, is read by the scanner,
+ * a leading zero, go to the scanner. Anything else is read by the scanner,
  * whose layout then replaces this one. The comparison is the JDK's vectorized mismatch; a crafted
  * payload costs at most this comparison and the scan it would have had anyway.
  *
@@ -109,13 +111,18 @@ final class PayloadLayout {
         return true;
     }
 
-    /** Keeps the recorded regions with the payload they were read from, which the scan read up to {@code stop}. */
-    static void keep(int[] ints, byte[] bytes, byte[] payload, int n, int stop) {
+    /**
+     * Keeps the recorded regions with the payload they were read from.
+     *
+     * @param end where the scan stopped: it read every byte before it and, after a number, the byte
+     *            at it (a number ends where a byte is not part of it), so that byte is compared too
+     */
+    static void keep(int[] ints, byte[] bytes, byte[] payload, int n, int end) {
         if (n > bytes.length || n == 0 || payload[n - 1] != '}') {
             return;
         }
         System.arraycopy(payload, 0, bytes, 0, n);
-        ints[STOP] = stop;
+        ints[STOP] = Math.min(n, end + 1);
         ints[LENGTH] = n;
     }
 
@@ -129,10 +136,13 @@ final class PayloadLayout {
      * @return the ids the scanner would give, or {@link #MISS}
      */
     static TokenIds read(int[] ints, byte[] bytes, byte[] payload, int n) {
-        if (ints[LENGTH] != n || payload[n - 1] != '}') {
+        int length = ints[LENGTH];
+        int stop = ints[STOP];
+        // The scan read nothing at or past stop but the payload's last byte: when it stopped before the
+        // end (every claim found), a payload of another length past that point reads the same.
+        if (length == 0 || length != n && (stop == length || n <= stop) || payload[n - 1] != '}') {
             return MISS;
         }
-        int stop = ints[STOP];
         int count = ints[COUNT];
         int from = 0;
         int r = 0;

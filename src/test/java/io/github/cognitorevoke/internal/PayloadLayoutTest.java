@@ -95,6 +95,41 @@ class PayloadLayoutTest {
     }
 
     @Test
+    void aPayloadOfAnotherLength_pastWhereTheScanStopped_isReadFromTheLayout_andNothingBeforeItMayMove() {
+        String longer = COGNITO.replace("google_100000000000000001", "a-much-longer-user-name-of-another-length")
+                .replace("bedafc44", "cafebabe");
+        read(segment(COGNITO.getBytes(StandardCharsets.ISO_8859_1)));
+
+        TokenIds ids = read(segment(longer.getBytes(StandardCharsets.ISO_8859_1)));
+
+        assertThat(ids).isEqualTo(nimbus(longer.getBytes(StandardCharsets.ISO_8859_1)));
+        assertThat(ids.jti()).startsWith("cafebabe");
+        assertThat(TokenIds.layoutLength()).as("read from the recorded layout").isEqualTo(COGNITO.length());
+
+        // A claim before jti one byte longer: the scan reads it, and its layout replaces the recorded one.
+        String shifted = COGNITO.replace("\"version\":2", "\"version\":22");
+        assertThat(read(segment(shifted.getBytes(StandardCharsets.ISO_8859_1))))
+                .isEqualTo(nimbus(shifted.getBytes(StandardCharsets.ISO_8859_1)));
+        assertThat(TokenIds.layoutLength()).isEqualTo(shifted.length());
+    }
+
+    @Test
+    void theByteAfterANumberTheScanEndedOn_isCompared_asTheScannerReadsIt() {
+        // iat is the last of the five claims here: the scan stops after its digits, having read the
+        // byte after them. An exponent there makes it another number, which Nimbus reads.
+        String recorded = "{\"jti\":\"j-1\",\"sub\":\"s\",\"origin_jti\":\"o\",\"auth_time\":1,\"iat\":1796184879,\"x\":\"aaaa\"}";
+        String exponent = recorded.replace("1796184879,\"x\":\"aaaa\"", "1796184879e1,\"x\":\"aa\"");
+        for (String sent : new String[] {exponent, exponent.replace("aa\"}", "aaaaaaaaa\"}")}) {
+            read(segment(recorded.getBytes(StandardCharsets.ISO_8859_1)));
+
+            TokenIds ids = read(segment(sent.getBytes(StandardCharsets.ISO_8859_1)));
+
+            assertThat(ids).as(sent).isEqualTo(nimbus(sent.getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(ids.iat()).isEqualTo(17961848790L);
+        }
+    }
+
+    @Test
     void aPayloadDifferingOnlyInItsValues_isReadFromTheLayout_withItsOwnIds() {
         String other = COGNITO.replace("bedafc44-6234-4ae9-a1cb-4452b9589992", "00000000-1111-2222-3333-444444444444")
                 .replace("8232315a", "aaaaaaaa").replace("1796184879", "1796180000");
