@@ -389,8 +389,10 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                     byte[] padded = length % 4 == 1 ? null : buffers.padded(text, start, end);
                     if (padded != null) {
                         json = buffers.decoded(padded.length);
-                        URL_DECODER.decode(padded, json);
-                        n = length / 4 * 3 + Math.max(0, length % 4 - 1);
+                        int written = URL_DECODER.decode(padded, json);
+                        // Fewer when the segment ends in '=' padding and needed no filling: the
+                        // decoder's own count, as it gives for the segment alone.
+                        n = Math.min(written, length / 4 * 3 + Math.max(0, length % 4 - 1));
                     }
                 } else {
                     ByteBuffer latin1 = buffers.latin1(text, start, end);
