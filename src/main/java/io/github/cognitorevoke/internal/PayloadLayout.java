@@ -17,7 +17,8 @@ import java.util.Arrays;
  * characters of every number, in order, each with what it holds. When the scan gives ids (not a
  * refusal, not a payload left to Nimbus) and read no escape, the payload's bytes and regions become
  * the thread's layout. A later payload of the same length is read from the layout when every byte
- * it differs in, up to where the scan stopped, lies in a region and keeps the region's kind: no
+ * it differs in, up to where the scan stopped (and the byte there, which ended a time read last),
+ * lies in a region and keeps the region's kind: no
  * quote or backslash in a string, digits only in a number. Then the scanner would take exactly the
  * steps it took on the recorded payload (it looks at nothing else), so the ids are the bytes of the
  * id regions, read as the scanner reads them; an id with a control character, and an {@code iat} with
@@ -109,13 +110,17 @@ final class PayloadLayout {
         return true;
     }
 
-    /** Keeps the recorded regions with the payload they were read from, which the scan read up to {@code stop}. */
+    /**
+     * Keeps the recorded regions with the payload they were read from, whose scan ended before
+     * {@code stop}. The byte at {@code stop} is compared too: a scan that ends after the fifth id read
+     * it when that id was a time (a digit, {@code .}, {@code e} there would have changed the answer).
+     */
     static void keep(int[] ints, byte[] bytes, byte[] payload, int n, int stop) {
         if (n > bytes.length || n == 0 || payload[n - 1] != '}') {
             return;
         }
         System.arraycopy(payload, 0, bytes, 0, n);
-        ints[STOP] = stop;
+        ints[STOP] = Math.min(stop + 1, n);
         ints[LENGTH] = n;
     }
 
