@@ -199,7 +199,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
     }
 
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
-    /** Shorter segments decode into a reused buffer: the JDK's decoder allocates, and its speed shows only on longer input. */
+    /** Shorter segments decode straight from the text's characters: the JDK's decoder shows its speed only on longer input. */
     private static final int FAST_DECODE_MIN = 128;
 
     /**
@@ -213,9 +213,10 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
      * other) share. Each buffer grows to the longest segment the thread has read, up to {@link #KEPT}
      * characters (about 22 KB in all, with the {@link PayloadLayout}'s 2.3 KB); a longer segment,
      * which no issued token has, gets buffers of its own that are dropped after it (and the JDK
-     * decoder's own output), so no input makes a thread keep more. Only JDK types are held per thread (an {@code Object[]}), so an application that is
-     * undeployed leaves no class loader behind on the container's threads. Not reentrant, and need not
-     * be: a segment is read to its ids before the caller sees them.
+     * decoder's own output), so no input makes a thread keep more. Only JDK types are held per thread
+     * (an {@code Object[]}), so an application that is undeployed leaves no class loader behind on the
+     * container's threads. Not reentrant, and need not be: a segment is read to its ids before the
+     * caller sees them.
      */
     private static final class Buffers {
         /** Longest segment (in characters) whose buffers a thread keeps: Cognito's payloads are about 1 KB. */
