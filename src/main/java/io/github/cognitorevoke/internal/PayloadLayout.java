@@ -118,7 +118,7 @@ final class PayloadLayout {
      *            at it (a number ends where a byte is not part of it), so that byte is compared too
      */
     static void keep(int[] ints, byte[] bytes, byte[] payload, int n, int end) {
-        if (n > bytes.length || n == 0 || payload[n - 1] != '}') {
+        if (n > bytes.length || payload[n - 1] != '}') {
             return;
         }
         System.arraycopy(payload, 0, bytes, 0, n);
@@ -163,7 +163,7 @@ final class PayloadLayout {
             int kind = ints[at + 2];
             // An id's region is checked whole when it is read.
             if (kind == NUMBER || kind == IAT || kind == AUTH_TIME ? !digits(payload, d, end)
-                    : kind == STRING && !noQuoteOrBackslash(payload, d, end)) {
+                    : kind == STRING && (scan(payload, d, end) & QUOTE_OR_BACKSLASH) != 0) {
                 return MISS;
             }
             from = end;
@@ -266,22 +266,6 @@ final class PayloadLayout {
         x = x * 10 + (x >>> 8);
         return ((x & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
                 + (x >>> 16 & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
-    }
-
-    /** Whether {@code b[from, to)} has no quote and no backslash; eight bytes a step, as {@link #scan}. */
-    private static boolean noQuoteOrBackslash(byte[] b, int from, int to) {
-        long special = 0;
-        int k = from;
-        for (; k + 8 <= to; k += 8) {
-            long w = (long) LONGS.get(b, k);
-            long q = w ^ 0x2222222222222222L;
-            long e = w ^ 0x5C5C5C5C5C5C5C5CL;
-            special |= (q - ONES) & ~q | (e - ONES) & ~e;
-        }
-        for (; k < to; k++) {
-            special |= b[k] == '"' || b[k] == '\\' ? TOPS : 0;
-        }
-        return (special & TOPS) == 0;
     }
 
     static final int QUOTE_OR_BACKSLASH = 1;

@@ -270,11 +270,7 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
                 out = ByteBuffer.allocate(length);
                 padded[k] = out;
             }
-            CharBuffer in = chars(n);
-            text.getChars(start, end, in.array(), 0);
-            in.limit(n);
-            encoder.reset();
-            if (encoder.encode(in, out.clear(), true).isError()) {
+            if (!encode(text, start, end, chars(n), out.clear())) {
                 return null;
             }
             java.util.Arrays.fill(out.array(), n, length, (byte) 'A');
@@ -310,13 +306,18 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
             int n = end - start;
             CharBuffer in = n <= KEPT ? chars(n) : CharBuffer.allocate(n);
             ByteBuffer out = n <= KEPT ? bytes(n) : ByteBuffer.allocate(n);
+            return encode(text, start, end, in, out) ? out.flip() : null;
+        }
+
+        /**
+         * Writes {@code text[start, end)} into {@code out} as Latin-1, through {@code in} (room for the
+         * characters); false if a character is beyond Latin-1.
+         */
+        private boolean encode(String text, int start, int end, CharBuffer in, ByteBuffer out) {
             text.getChars(start, end, in.array(), 0);
-            in.limit(n);
+            in.limit(end - start);
             encoder.reset();
-            if (encoder.encode(in, out, true).isError()) {
-                return null;
-            }
-            return out.flip();
+            return !encoder.encode(in, out, true).isError();
         }
 
         /** Room for the payload of a segment of {@code n} characters decoded here. */
