@@ -374,6 +374,17 @@ public record TokenIds(String jti, String originJti, String sub, long iat, long 
         return slot == null || slot[4] == null ? 0 : PayloadLayout.length((int[]) slot[4]);
     }
 
+    /**
+     * For tests: the payload whose layout the calling thread holds (empty for none). A payload read
+     * from the layout leaves it as it was; one that was scanned replaces it.
+     *
+     * @return a copy of the recorded payload's bytes
+     */
+    static byte[] layoutPayload() {
+        Object[] slot = Buffers.BY_THREAD.get();
+        return java.util.Arrays.copyOf(slot == null || slot[5] == null ? new byte[0] : (byte[]) slot[5], layoutLength());
+    }
+
     /** The ids of the payload segment {@code text[start, end)}, or null. Never throws. */
     private static TokenIds payload(String text, int start, int end, ReadBudget budget, Buffers buffers) {
         if (!mayOpenJson(text, start, end)) {
